@@ -1,0 +1,53 @@
+"""``manage.py load_demo [--demo-login]``: the seed's meeting and panel, for a local demo."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.management.base import BaseCommand, CommandError
+
+from panels.demo import load_demo
+
+DEMO_USERNAME = "secretariat"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the 15th Coordination Meeting on International Migration and its panel from the "
+        "seed concept note. Running it again changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--demo-login",
+            action="store_true",
+            help=(
+                f"Also create (or reset) the staff login '{DEMO_USERNAME}' with a new random "
+                "password, printed here. Refused unless DEBUG is on."
+            ),
+        )
+
+    def handle(self, *args, demo_login=False, **options):
+        if demo_login and not settings.DEBUG:
+            raise CommandError(
+                "The demo login is for a local demo only and is refused when DEBUG is off."
+            )
+        demo = load_demo()
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {demo.meeting} — {demo.panel}"))
+        self.stdout.write(f"  Panel page: http://127.0.0.1:8000{demo.panel.get_absolute_url()}")
+        if demo_login:
+            password = secrets.token_urlsafe(12)
+            user, _ = get_user_model().objects.update_or_create(
+                username=DEMO_USERNAME, defaults={"is_staff": True, "is_active": True}
+            )
+            user.set_password(password)
+            user.save()
+            user.user_permissions.set(Permission.objects.filter(content_type__app_label="panels"))
+            self.stdout.write(
+                self.style.WARNING(
+                    "Demo secretariat login (demo only; a new password each run):\n"
+                    f"  http://127.0.0.1:8000/admin/  user: {DEMO_USERNAME}  "
+                    f"password: {password}"
+                )
+            )

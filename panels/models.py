@@ -1,0 +1,603 @@
+"""Meetings, their panels, the people on them and each panel's running order.
+
+Times: a panel's date and start and end times are wall-clock values in its meeting's IANA time
+zone, the way a programme announces them ("Thursday 16 February 2017, 3 - 4.30 pm", New York).
+Aware datetimes are computed from them with ``zoneinfo`` (see ``running_order``), so a change
+of a zone's rules after the programme is published keeps the announced local time, as an
+RFC 5545 ``TZID`` does. Audit timestamps (``responded_at``) are stored aware, in UTC.
+"""
+
+from datetime import timedelta
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import running_order
+from .validators import validate_time_zone
+
+MAX_SEGMENT_MINUTES = 24 * 60
+
+
+def anywhere_on_earth_today():
+    """Today's date at UTC−12, the last place on Earth where a day ends ("Anywhere on Earth").
+
+    A meeting counts as past only once its last day is over everywhere, whatever its zone.
+    """
+    return (timezone.now() - timedelta(hours=12)).date()
+
+
+def errors_beside_fields(error, fields_by_code):
+    """Move non-field errors to the field they concern, chosen by the error's code.
+
+    ``error`` is a ``ValidationError``; ``fields_by_code`` maps an error code (a constraint's
+    ``violation_error_code``) to a field name. Returns a new ``ValidationError`` keyed by field,
+    so that the admin shows each message beside its input.
+    """
+    if not hasattr(error, "error_dict"):
+        return error
+    moved = {}
+    for field, field_errors in error.error_dict.items():
+        for field_error in field_errors:
+            target = field
+            if field == NON_FIELD_ERRORS:
+                target = fields_by_code.get(field_error.code, field)
+            moved.setdefault(target, []).append(field_error)
+    return ValidationError(moved)
+
+
+class MeetingQuerySet(models.QuerySet):
+    """Meetings as the public and the secretariat see them."""
+
+    def public(self):
+        return self.filter(status=Meeting.Status.PUBLIC)
+
+    def visible_to(self, user):
+        """All meetings for staff (to preview drafts), public ones for everyone else."""
+        return self if user.is_staff else self.public()
+
+    def upcoming(self):
+        """Meetings whose last day is not yet over anywhere on Earth, soonest first."""
+        return self.filter(end_date__gte=anywhere_on_earth_today()).order_by("start_date", "pk")
+
+    def past(self):
+        """Meetings that are over everywhere, most recent first."""
+        return self.filter(end_date__lt=anywhere_on_earth_today()).order_by("-start_date", "-pk")
+
+
+class MeetingStatus(models.TextChoices):
+    """Whether the public can see a meeting."""
+
+    DRAFT = "draft", _("Draft (secretariat only)")
+    PUBLIC = "public", _("Public")
+
+
+class Meeting(models.Model):
+    """An intergovernmental meeting (e.g. a coordination meeting) holding one or more panels."""
+
+    Status = MeetingStatus
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(
+        _("short name in web addresses"),
+        max_length=100,
+        unique=True,
+        help_text=_("Letters, digits and hyphens, e.g. “cm15-migration-2017”."),
+    )
+    organiser = models.CharField(_("organiser"), max_length=300, blank=True)
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    start_date = models.DateField(_("first day"), help_text=_("In the meeting's local time."))
+    end_date = models.DateField(_("last day"), help_text=_("In the meeting's local time."))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text=_(
+            "The IANA time zone of the venue, e.g. America/New_York or Europe/Zurich (Geneva). "
+            "All panel times are entered and shown in this zone."
+        ),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text=_("Draft meetings and their panels are hidden from the public."),
+    )
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-start_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="meeting_ends_on_or_after_start",
+                violation_error_message=_("The last day cannot be before the first day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MeetingStatus.values),
+                name="meeting_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("panels:meeting-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The last day cannot be before the first day.")
+        if errors:
+            raise ValidationError(errors)
+
+    @cached_property
+    def zone(self):
+        """The meeting's ``ZoneInfo`` (raises ``ZoneInfoNotFoundError`` for an invalid name)."""
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLIC
+
+    def has_valid_time_zone(self):
+        """Whether ``time_zone`` names an IANA zone (so that ``zone`` can be used)."""
+        try:
+            validate_time_zone(self.time_zone)
+        except ValidationError:
+            return False
+        return True
+
+
+class PanelQuerySet(models.QuerySet):
+    """Panels, with the prefetches each public page needs in one place."""
+
+    def published(self):
+        """Panels the public may see: published, in a public meeting."""
+        return self.filter(is_published=True, meeting__status=Meeting.Status.PUBLIC)
+
+    def visible_to(self, user):
+        """Every panel for staff (preview), published ones for everyone else."""
+        return self if user.is_staff else self.published()
+
+    def in_programme_order(self):
+        return self.order_by("date", "start_time", "end_time", "pk")
+
+    def with_planned_minutes(self):
+        """Annotate ``planned_minutes``: the running order's total duration (0 if empty)."""
+        return self.annotate(planned_minutes=Coalesce(Sum("segments__duration_minutes"), 0))
+
+    def with_people(self):
+        """Prefetch panellists in order of appearance with their person."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "panellists",
+                queryset=Panellist.objects.select_related("person").order_by("order", "pk"),
+            )
+        )
+
+    def with_running_order(self):
+        """Prefetch segments in running order with their speaker's person."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "segments",
+                queryset=Segment.objects.select_related("speaker__person").order_by("order", "pk"),
+            )
+        )
+
+
+class Panel(models.Model):
+    """A panel session of a meeting, in a time slot on one day.
+
+    ``date``, ``start_time`` and ``end_time`` are wall-clock values in the meeting's zone; the
+    slot's aware datetimes are ``starts_at`` and ``ends_at``.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="panels", verbose_name=_("meeting")
+    )
+    title = models.CharField(_("title"), max_length=500)
+    date = models.DateField(_("date"), help_text=_("In the meeting's local time."))
+    start_time = models.TimeField(
+        _("start time"), help_text=_("In the meeting's local time, e.g. 15:00.")
+    )
+    end_time = models.TimeField(
+        _("end time"), help_text=_("In the meeting's local time, e.g. 16:30.")
+    )
+    room = models.CharField(_("room"), max_length=200, blank=True)
+    is_published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Published panels of a public meeting are shown to everyone."),
+    )
+
+    objects = PanelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("panel")
+        verbose_name_plural = _("panels")
+        ordering = ["date", "start_time", "end_time", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")),
+                name="panel_ends_after_start",
+                violation_error_message=_("The panel must end after it starts, on the same day."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "panels:panel-detail", kwargs={"meeting_slug": self.meeting.slug, "pk": self.pk}
+        )
+
+    def clean(self):
+        """Explain the slot's rules next to the field they concern.
+
+        The date falls within the meeting's days; the end is after the start; both times exist
+        exactly once on that day in the meeting's zone (not skipped or repeated by a clock
+        change).
+        """
+        errors = {}
+        meeting = self.meeting if self.meeting_id else None
+        if (
+            meeting
+            and self.date
+            and meeting.start_date
+            and meeting.end_date
+            and not meeting.start_date <= self.date <= meeting.end_date
+        ):
+            errors["date"] = _(
+                "The meeting runs from %(first)s to %(last)s; choose a day in between."
+            ) % {
+                "first": formats.date_format(meeting.start_date),
+                "last": formats.date_format(meeting.end_date),
+            }
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            errors["end_time"] = _("The panel must end after it starts, on the same day.")
+        if meeting and self.date and meeting.has_valid_time_zone():
+            for field in ("start_time", "end_time"):
+                clock = getattr(self, field)
+                if clock is None or field in errors:
+                    continue
+                try:
+                    running_order.local_datetime(self.date, clock, meeting.zone)
+                except running_order.NonexistentLocalTime:
+                    errors[field] = _(
+                        "%(time)s does not exist on that day in %(zone)s: the clocks go "
+                        "forward. Choose a time outside the skipped hour."
+                    ) % {"time": clock.strftime("%H:%M"), "zone": meeting.time_zone}
+                except running_order.AmbiguousLocalTime:
+                    errors[field] = _(
+                        "%(time)s happens twice on that day in %(zone)s: the clocks go back. "
+                        "Choose a time outside the repeated hour."
+                    ) % {"time": clock.strftime("%H:%M"), "zone": meeting.time_zone}
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def zone(self):
+        return self.meeting.zone
+
+    @property
+    def starts_at(self):
+        """The slot's start as an aware datetime in the meeting's zone."""
+        return running_order.local_datetime(self.date, self.start_time, self.zone, strict=False)
+
+    @property
+    def ends_at(self):
+        """The slot's end as an aware datetime in the meeting's zone."""
+        return running_order.local_datetime(self.date, self.end_time, self.zone, strict=False)
+
+    @property
+    def slot_minutes(self):
+        """The slot's length in elapsed minutes (a DST change on the day is counted)."""
+        return round(running_order.elapsed_minutes(self.starts_at, self.ends_at))
+
+    def timed_segments(self):
+        """The running order with clock times: a list of ``running_order.TimedSegment``.
+
+        Uses prefetched ``segments`` when present (see ``PanelQuerySet.with_running_order``).
+        """
+        return running_order.schedule(self.starts_at, self.segments.all())
+
+    def slot_usage(self):
+        """How the running order fills the slot, as a ``running_order.SlotUsage``.
+
+        Uses the ``planned_minutes`` annotation when present, else the segments.
+        """
+        planned = getattr(self, "planned_minutes", None)
+        if planned is None:
+            planned = sum(segment.duration_minutes for segment in self.segments.all())
+        return running_order.SlotUsage(planned=planned, slot=self.slot_minutes)
+
+    def slot_usage_text(self):
+        """The running order's total against the slot in words: "85 of 90 minutes" etc."""
+        usage = self.slot_usage()
+        if usage.overrun:
+            return ngettext(
+                "%(planned)d of %(slot)d minutes: over by %(over)d minute",
+                "%(planned)d of %(slot)d minutes: over by %(over)d minutes",
+                usage.overrun,
+            ) % {"planned": usage.planned, "slot": usage.slot, "over": usage.overrun}
+        return ngettext(
+            "%(planned)d of %(slot)d minute", "%(planned)d of %(slot)d minutes", usage.slot
+        ) % {"planned": usage.planned, "slot": usage.slot}
+
+
+class ConceptNoteSection(models.Model):
+    """One section of a panel's concept note: a heading and a Markdown body.
+
+    The seed's concept note has "Background" and "Organization". Bodies are rendered through
+    ``panels.text.render_markdown`` (sanitised by nh3, UN document symbols linked).
+    """
+
+    panel = models.ForeignKey(
+        Panel, on_delete=models.CASCADE, related_name="sections", verbose_name=_("panel")
+    )
+    heading = models.CharField(_("heading"), max_length=300)
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Markdown: *emphasis*, lists, [links](https://…). UN document symbols such as "
+            "A/71/1 become links to the document."
+        ),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("concept note section")
+        verbose_name_plural = _("concept note sections")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.heading
+
+
+class Honorific(models.TextChoices):
+    """Forms of address used in UN programmes."""
+
+    MR = "Mr.", _("Mr.")
+    MS = "Ms.", _("Ms.")
+    MX = "Mx.", _("Mx.")
+    DR = "Dr.", _("Dr.")
+    PROF = "Prof.", _("Prof.")
+    HE = "H.E.", _("H.E.")
+    HE_MR = "H.E. Mr.", _("H.E. Mr.")
+    HE_MS = "H.E. Ms.", _("H.E. Ms.")
+    AMB = "Amb.", _("Amb.")
+    __empty__ = _("(none)")
+
+
+class Person(models.Model):
+    """Someone who speaks at or runs a panel. The email address is never shown publicly."""
+
+    Honorific = Honorific
+
+    honorific = models.CharField(
+        _("honorific"), max_length=10, choices=Honorific, blank=True, default=""
+    )
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("As the person writes it, in any script.")
+    )
+    position = models.CharField(_("position"), max_length=300, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=300, blank=True)
+    email = models.EmailField(
+        _("email address"), blank=True, help_text=_("For the secretariat only; never shown.")
+    )
+    bio = models.TextField(_("short bio"), blank=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(honorific__in=[*Honorific.values, ""]),
+                name="person_honorific_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        """The name with its honorific, e.g. "H.E. Ms. Amina Example"."""
+        if self.honorific:
+            return f"{self.get_honorific_display()} {self.name}"
+        return self.name
+
+
+class Role(models.TextChoices):
+    """A panellist's part in a panel."""
+
+    MODERATOR = "moderator", _("Moderator")
+    CHAIR = "chair", _("Chair")
+    KEYNOTE_SPEAKER = "keynote", _("Keynote speaker")
+    PANELLIST = "panellist", _("Panellist")
+    DISCUSSANT = "discussant", _("Discussant")
+    RAPPORTEUR = "rapporteur", _("Rapporteur")
+
+
+class AnswerStatus(models.TextChoices):
+    """Where a panellist's invitation stands."""
+
+    INVITED = "invited", _("Invited")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Panellist(models.Model):
+    """A person's place on one panel: their role, order of appearance and answer.
+
+    Rules (database constraints, explained by ``validate_constraints``): a person sits on a panel
+    at most once; a panel has at most one moderator.
+    """
+
+    Role = Role
+
+    Status = AnswerStatus
+
+    panel = models.ForeignKey(
+        Panel, on_delete=models.CASCADE, related_name="panellists", verbose_name=_("panel")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="panel_places", verbose_name=_("person")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.PANELLIST)
+    order = models.PositiveSmallIntegerField(
+        _("order of appearance"), default=0, help_text=_("Lower numbers appear first.")
+    )
+    presentation_title = models.CharField(_("presentation title"), max_length=500, blank=True)
+    status = models.CharField(
+        _("confirmation status"), max_length=20, choices=Status, default=Status.INVITED
+    )
+    responded_at = models.DateTimeField(
+        _("answered at"),
+        null=True,
+        blank=True,
+        help_text=_("When the panellist confirmed, declined or withdrew."),
+    )
+
+    class Meta:
+        verbose_name = _("panellist")
+        verbose_name_plural = _("panellists")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["panel", "person"],
+                name="panellist_once_per_panel",
+            ),
+            models.UniqueConstraint(
+                fields=["panel"],
+                condition=Q(role="moderator"),
+                name="panel_has_one_moderator",
+                violation_error_code="one_moderator",
+                violation_error_message=_(
+                    "This panel already has a moderator. Change that person's role first."
+                ),
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="panellist_role_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=AnswerStatus.values), name="panellist_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_role_display()})"
+
+    def unique_error_message(self, model_class, unique_check):
+        if set(unique_check) == {"panel", "person"}:
+            return ValidationError(
+                _("This person is already on this panel; a person can have only one place."),
+                code="unique_together",
+            )
+        return super().unique_error_message(model_class, unique_check)
+
+    def validate_constraints(self, exclude=None):
+        """Check the database constraints, reporting each next to the field it concerns."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            raise errors_beside_fields(
+                error, {"one_moderator": "role", "unique_together": "person"}
+            ) from error
+
+    @property
+    def is_moderator(self):
+        return self.role == self.Role.MODERATOR
+
+
+class SegmentKind(models.TextChoices):
+    """What happens in a segment of the running order."""
+
+    OPENING = "opening", _("Opening remarks")
+    PRESENTATION = "presentation", _("Presentation")
+    DISCUSSION = "discussion", _("Discussion / Q&A")
+    CONCLUDING = "concluding", _("Concluding remarks")
+    BREAK = "break", _("Break")
+    OTHER = "other", _("Other")
+
+
+class Segment(models.Model):
+    """One item of a panel's running order, with its duration in whole minutes.
+
+    Clock times are never stored: they are computed from the panel's start and the durations of
+    the segments before it (``Panel.timed_segments``). The speaker, when set, must be a
+    panellist of the same panel (checked in ``clean``; a foreign key cannot say it).
+    """
+
+    Kind = SegmentKind
+
+    panel = models.ForeignKey(
+        Panel, on_delete=models.CASCADE, related_name="segments", verbose_name=_("panel")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.PRESENTATION)
+    title = models.CharField(
+        _("title"), max_length=300, blank=True, help_text=_("Leave blank to use the kind.")
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration"),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SEGMENT_MINUTES)],
+        help_text=_("Whole minutes."),
+    )
+    speaker = models.ForeignKey(
+        Panellist,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="segments",
+        verbose_name=_("speaker"),
+        help_text=_("A panellist of this panel, or blank."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("segment")
+        verbose_name_plural = _("running order")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1)
+                & Q(duration_minutes__lte=MAX_SEGMENT_MINUTES),
+                name="segment_duration_positive",
+                violation_error_message=_(
+                    "A segment lasts at least one minute and at most a day."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=SegmentKind.values), name="segment_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_title
+
+    def clean(self):
+        if self.speaker_id and self.panel_id and self.speaker.panel_id != self.panel_id:
+            raise ValidationError(
+                {"speaker": _("The speaker must be a panellist of this panel.")},
+                code="speaker_not_on_panel",
+            )
+
+    @property
+    def display_title(self):
+        """The segment's title, or its kind when it has none."""
+        return self.title or self.get_kind_display()

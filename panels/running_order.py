@@ -1,0 +1,135 @@
+"""Running-order arithmetic: plain values in, plain values out.
+
+No ORM and no request here. A panel's slot is given by an aware start datetime and its length
+in elapsed minutes; each segment has a duration in whole minutes. Clock times are computed in
+UTC and converted to the meeting's IANA zone, so that a day with a daylight-saving change gives
+the right local labels. (Adding a ``timedelta`` to an aware datetime in Python moves the wall
+clock, not the instant; that is why every step below goes through UTC.)
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+
+class NonexistentLocalTime(ValueError):
+    """A wall-clock time that the zone skips on that day (clocks go forward)."""
+
+
+class AmbiguousLocalTime(ValueError):
+    """A wall-clock time that occurs twice on that day in the zone (clocks go back)."""
+
+
+def local_datetime(day, clock, zone, *, strict=True):
+    """Combine a local date and wall-clock time into an aware datetime in ``zone``.
+
+    ``day`` is a ``date``, ``clock`` a naive ``time``, ``zone`` a ``ZoneInfo``. Returns an aware
+    ``datetime`` whose ``tzinfo`` is ``zone``.
+
+    With ``strict`` (the default), raises ``NonexistentLocalTime`` when the zone skips that time
+    on that day and ``AmbiguousLocalTime`` when it occurs twice (PEP 495: the two folds differ in
+    offset). Without it, a skipped time moves forward past the gap and a repeated time takes its
+    first occurrence, so that a display never fails.
+    """
+    earlier = datetime.combine(day, clock, tzinfo=zone)
+    later = earlier.replace(fold=1)
+    if earlier.utcoffset() == later.utcoffset():
+        return earlier
+    # PEP 495: in a gap, fold=0 takes the offset from before the transition; a round trip
+    # through UTC lands on a different wall clock. In a repeated hour it lands on the same one.
+    round_trip = earlier.astimezone(UTC).astimezone(zone)
+    skipped = round_trip.replace(tzinfo=None) != earlier.replace(tzinfo=None)
+    if not strict:
+        return round_trip if skipped else earlier
+    if skipped:
+        raise NonexistentLocalTime(f"{day} {clock} does not exist in {zone.key}")
+    raise AmbiguousLocalTime(f"{day} {clock} occurs twice in {zone.key}")
+
+
+def elapsed_minutes(start, end):
+    """Minutes of real time between two aware datetimes, whatever their zones.
+
+    Returns a float (negative when ``end`` is before ``start``). Converts to UTC first:
+    subtracting two datetimes that share a ``tzinfo`` compares wall clocks, not instants.
+    """
+    return (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() / 60
+
+
+def add_minutes(start, minutes):
+    """The aware datetime ``minutes`` of real time after ``start``, in ``start``'s zone."""
+    return (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(start.tzinfo)
+
+
+@dataclass(frozen=True)
+class TimedSegment:
+    """One segment of a running order with its computed times.
+
+    ``start`` and ``end`` are aware datetimes in the meeting's zone; ``offset`` is the minutes
+    from the panel's start to this segment's start; ``duration`` is whole minutes.
+    """
+
+    item: object
+    start: datetime
+    end: datetime
+    offset: int
+    duration: int
+
+
+def schedule(start, items, duration_of=lambda item: item.duration_minutes):
+    """Lay segments end to end from ``start``.
+
+    ``start`` is an aware datetime in the meeting's zone; ``items`` is an iterable in running
+    order; ``duration_of(item)`` gives each one's duration in whole minutes (> 0). Returns a list
+    of ``TimedSegment`` in the same order: the first starts at ``start``, each next one where the
+    previous ends, in elapsed (UTC) minutes.
+    """
+    timed = []
+    offset = 0
+    for item in items:
+        duration = duration_of(item)
+        timed.append(
+            TimedSegment(
+                item=item,
+                start=add_minutes(start, offset),
+                end=add_minutes(start, offset + duration),
+                offset=offset,
+                duration=duration,
+            )
+        )
+        offset += duration
+    return timed
+
+
+@dataclass(frozen=True)
+class SlotUsage:
+    """How a running order fills its slot, in whole minutes.
+
+    ``planned`` is the sum of segment durations, ``slot`` the slot's elapsed length.
+    ``overrun`` (> 0 when planned exceeds the slot) and ``unallocated`` (> 0 when time is left)
+    are never both positive.
+    """
+
+    planned: int
+    slot: int
+
+    @property
+    def overrun(self):
+        return max(self.planned - self.slot, 0)
+
+    @property
+    def unallocated(self):
+        return max(self.slot - self.planned, 0)
+
+    @property
+    def fits(self):
+        return self.planned <= self.slot
+
+
+def slot_minutes(day, start_clock, end_clock, zone):
+    """Elapsed minutes between two wall-clock times on ``day`` in ``zone`` (an int).
+
+    On a day when clocks go forward an hour, 01:30 to 03:30 lasts 60 minutes, not 120.
+    Raises ``NonexistentLocalTime`` / ``AmbiguousLocalTime`` as ``local_datetime`` does.
+    """
+    start = local_datetime(day, start_clock, zone)
+    end = local_datetime(day, end_clock, zone)
+    return round(elapsed_minutes(start, end))

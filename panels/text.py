@@ -1,0 +1,145 @@
+"""Rendering the secretariat's Markdown safely, with UN document symbols linked.
+
+Markdown is converted by Python-Markdown, then sanitised by nh3 (Ammonia), so that no script,
+event handler, style or ``javascript:`` link survives whatever is typed into a text field.
+"""
+
+import re
+import xml.etree.ElementTree as etree
+
+import markdown
+import nh3
+from django.utils.safestring import mark_safe
+from markdown.extensions import Extension
+from markdown.extensions.toc import TocExtension
+from markdown.treeprocessors import Treeprocessor
+
+UNDOCS_URL = "https://undocs.org/{symbol}"
+
+# UN document symbols: a principal organ or series prefix, then slash-separated components
+# (ST/AI/2017/1, A/71/1, A/71/L.58, A/RES/71/1, S/RES/2334 (2016), E/CN.6/2017/1, A/HRC/35/25).
+# Source: the UN Documentation Research Guide, "Document symbols" (research.un.org).
+UN_SYMBOL = re.compile(
+    r"(?<![\w/])(?=\S*?\d)"
+    r"(?:A|S|E|ST|DP|UNEP|TD|CRC|CEDAW|CERD|CCPR|CAT|CRPD|CMW|HRI|ECE|ECA|ECLAC|ESCAP|ESCWA)"
+    r"(?:/(?:[A-Z]{1,6}(?:\.\d+)?|\d+(?:\.\d+)?|[A-Z]{1,4}\.\d+(?:/Add\.\d+|/Rev\.\d+)?))+"
+    r"(?![\w/])"
+)
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "blockquote",
+    "br",
+    "code",
+    "em",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+_PLACEHOLDER_HREFS = {"", "#"}
+
+
+def undocs_url(symbol):
+    """The address that resolves a UN document symbol, e.g. ``https://undocs.org/A/71/1``."""
+    return UNDOCS_URL.format(symbol=symbol)
+
+
+class _UNSymbolLinker(Treeprocessor):
+    """Link UN document symbols in text, and fill links whose text is a symbol but have no
+    address (the seed's ``[A/71/1](#)``). Text already inside a link or code stays as it is."""
+
+    SKIP = {"a", "code", "pre"}
+
+    def run(self, root):
+        self._link_children(root)
+
+    def _link_children(self, parent):
+        for child in list(parent):
+            if child.tag == "a":
+                text = "".join(child.itertext()).strip()
+                if child.get("href", "").strip() in _PLACEHOLDER_HREFS and UN_SYMBOL.fullmatch(
+                    text
+                ):
+                    child.set("href", undocs_url(text))
+            elif child.tag not in self.SKIP:
+                self._link_children(child)
+            self._link_tail(parent, child)
+        self._link_text(parent)
+
+    def _link_text(self, element):
+        if element.tag in self.SKIP or not element.text:
+            return
+        pieces = self._split(element.text)
+        if pieces is None:
+            return
+        element.text, links = pieces
+        for index, link in enumerate(links):
+            element.insert(index, link)
+
+    def _link_tail(self, parent, child):
+        if not child.tail:
+            return
+        pieces = self._split(child.tail)
+        if pieces is None:
+            return
+        child.tail, links = pieces
+        position = list(parent).index(child)
+        for offset, link in enumerate(links, start=1):
+            parent.insert(position + offset, link)
+
+    @staticmethod
+    def _split(text):
+        """Split ``text`` into leading text and ``<a>`` elements (each with its tail)."""
+        matches = list(UN_SYMBOL.finditer(text))
+        if not matches:
+            return None
+        links = []
+        lead = text[: matches[0].start()]
+        for index, match in enumerate(matches):
+            link = etree.Element("a", {"href": undocs_url(match.group(0))})
+            link.text = match.group(0)
+            end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+            link.tail = text[match.end() : end]
+            links.append(link)
+        return lead, links
+
+
+class UNSymbolExtension(Extension):
+    """Python-Markdown extension that links UN document symbols to undocs.org."""
+
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API name
+        md.treeprocessors.register(_UNSymbolLinker(md), "un_symbols", 5)
+
+
+def render_markdown(source):
+    """Render the secretariat's Markdown ``source`` (str) to safe HTML (a ``SafeString``).
+
+    Raw HTML in the source is escaped by the sanitiser's allow-list; links keep only http(s) and
+    mailto addresses and get ``rel="noopener noreferrer"``; headings start at ``<h3>`` so that a
+    concept note section never outranks the page's own headings.
+    """
+    html = markdown.markdown(
+        source or "",
+        extensions=[UNSymbolExtension(), "sane_lists", TocExtension(baselevel=3)],
+        output_format="html",
+    )
+    return mark_safe(  # noqa: S308 - sanitised by nh3 just above
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=ALLOWED_URL_SCHEMES,
+            link_rel="noopener noreferrer",
+        )
+    )

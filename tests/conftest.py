@@ -1,0 +1,92 @@
+"""Shared fixtures: small factories with no surprising defaults, and the seed's panel."""
+
+from datetime import date, time
+
+import pytest
+
+from panels.models import ConceptNoteSection, Meeting, Panel, Panellist, Person, Segment
+
+
+@pytest.fixture
+def make_meeting(db):
+    """Create a public meeting; keyword arguments override the fields."""
+
+    def make(**fields):
+        values = {
+            "title": "Test meeting",
+            "slug": f"test-meeting-{Meeting.objects.count() + 1}",
+            "organiser": "Test organiser",
+            "venue": "Test venue",
+            "start_date": date(2017, 2, 16),
+            "end_date": date(2017, 2, 17),
+            "time_zone": "America/New_York",
+            "status": Meeting.Status.PUBLIC,
+        } | fields
+        return Meeting.objects.create(**values)
+
+    return make
+
+
+@pytest.fixture
+def make_panel(make_meeting):
+    """Create a published panel, 15:00-16:30 on the meeting's first day by default."""
+
+    def make(meeting=None, **fields):
+        meeting = meeting or make_meeting()
+        values = {
+            "meeting": meeting,
+            "title": "Test panel",
+            "date": meeting.start_date,
+            "start_time": time(15, 0),
+            "end_time": time(16, 30),
+            "room": "Conference Room 4",
+            "is_published": True,
+        } | fields
+        return Panel.objects.create(**values)
+
+    return make
+
+
+@pytest.fixture
+def make_person(db):
+    def make(**fields):
+        values = {"name": "Test Person", "organisation": "Test organisation"} | fields
+        return Person.objects.create(**values)
+
+    return make
+
+
+@pytest.fixture
+def make_panellist(make_person):
+    """Create a panellist on ``panel``; a new person unless ``person`` is given."""
+
+    def make(panel, person=None, **fields):
+        values = {"role": Panellist.Role.PANELLIST, "order": panel.panellists.count()} | fields
+        return Panellist.objects.create(panel=panel, person=person or make_person(), **values)
+
+    return make
+
+
+@pytest.fixture
+def make_segment():
+    def make(panel, duration_minutes, **fields):
+        values = {"kind": Segment.Kind.PRESENTATION, "order": panel.segments.count()} | fields
+        return Segment.objects.create(panel=panel, duration_minutes=duration_minutes, **values)
+
+    return make
+
+
+@pytest.fixture
+def make_section():
+    def make(panel, heading="Background", body="Text.", **fields):
+        return ConceptNoteSection.objects.create(panel=panel, heading=heading, body=body, **fields)
+
+    return make
+
+
+@pytest.fixture
+def seed_panel(db):
+    """The seed's panel, loaded by the demo-data loader (``panels.demo.load_demo``)."""
+    from panels.demo import load_demo
+
+    return load_demo().panel

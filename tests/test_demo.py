@@ -1,0 +1,138 @@
+"""The demo data built from the seed concept note, and the demo command."""
+
+import os
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.forms.models import model_to_dict
+
+from panels.demo import SEED_PATH, load_demo, parse_seed
+from panels.models import ConceptNoteSection, Meeting, Panel, Panellist, Person, Segment
+
+SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "concept-note.txt"
+
+
+def test_demo_seed_copy_matches_the_shared_seed():
+    if not SHARED_SEED.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{SHARED_SEED} is missing in CI")
+        pytest.skip(f"{SHARED_SEED} is not beside this checkout")
+
+    assert SEED_PATH.read_bytes() == SHARED_SEED.read_bytes()
+
+
+def test_parse_seed_reads_titles_slot_and_sections():
+    note = parse_seed(SEED_PATH.read_text(encoding="utf-8"))
+
+    assert note.meeting_title == "15th Coordination Meeting on International Migration"
+    assert note.panel_title == (
+        "The global compact on migration: Regional and human rights dimensions"
+    )
+    assert (note.day, note.start, note.end) == (date(2017, 2, 16), time(15, 0), time(16, 30))
+    assert [heading for heading, _ in note.sections] == ["Background", "Organization"]
+    assert note.sections[0][1].startswith("The New York Declaration for Refugees and Migrants")
+    assert note.sections[1][1].endswith("make a few concluding remarks.")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("Meeting\n\nA panel\n", "no 'Concept note for the panel:' line"),
+        ("M\nConcept note for the panel:\nP\nSometime soon\n", "cannot read the panel's date"),
+        ("M\nConcept note for the panel:\nP\nMonday 1 May 2017, 9 - 10 am\n", "no sections"),
+    ],
+)
+def test_parse_seed_explains_what_is_missing(text, problem):
+    with pytest.raises(ValueError, match=problem):
+        parse_seed(text)
+
+
+@pytest.mark.django_db
+def test_load_demo_builds_the_seed_panel():
+    demo = load_demo()
+
+    panel = demo.panel
+    assert demo.meeting.time_zone == "America/New_York"
+    assert demo.meeting.venue == "United Nations Headquarters, New York"
+    assert (panel.starts_at.isoformat(), panel.ends_at.isoformat()) == (
+        "2017-02-16T15:00:00-05:00",
+        "2017-02-16T16:30:00-05:00",
+    )
+    roles = list(panel.panellists.values_list("role", flat=True))
+    assert roles == ["moderator", "panellist", "panellist", "panellist", "panellist"]
+    assert "[A/71/1](#)" in panel.sections.get(heading="Background").body
+
+
+@pytest.mark.django_db
+def test_load_demo_running_order_follows_the_seed_organization():
+    panel = load_demo().panel
+
+    timed = panel.timed_segments()
+
+    moderator = panel.panellists.get(role=Panellist.Role.MODERATOR)
+    assert [t.item.kind for t in timed] == [
+        "opening",
+        "presentation",
+        "presentation",
+        "presentation",
+        "presentation",
+        "discussion",
+        "concluding",
+    ]
+    assert (timed[0].item.speaker, timed[-1].item.speaker) == (moderator, moderator)
+    assert all(t.duration <= 10 for t in timed if t.item.kind == "presentation")
+    assert (f"{timed[0].start:%H:%M}", f"{timed[-1].end:%H:%M}") == ("15:00", "16:30")
+    assert panel.slot_usage().planned == panel.slot_minutes == 90
+
+
+@pytest.mark.django_db
+def test_load_demo_people_are_marked_as_examples():
+    load_demo()
+
+    assert set(Person.objects.values_list("bio", flat=True)) == {
+        "Invented for the demo data: an example, not a real person."
+    }
+    assert all(
+        email.endswith("@example.org") for email in Person.objects.values_list("email", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_load_demo_twice_changes_nothing():
+    def snapshot():
+        return {
+            model.__name__: [model_to_dict(row) | {"pk": row.pk} for row in model.objects.all()]
+            for model in (Meeting, Panel, ConceptNoteSection, Person, Panellist, Segment)
+        }
+
+    load_demo()
+    first = snapshot()
+    load_demo()
+
+    assert snapshot() == first
+
+
+@pytest.mark.django_db
+def test_load_demo_command_refuses_a_demo_login_without_debug(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="refused when DEBUG is off"):
+        call_command("load_demo", "--demo-login")
+
+    assert not get_user_model().objects.exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_command_creates_a_staff_login_that_can_edit_panels(settings, capsys):
+    settings.DEBUG = True
+
+    call_command("load_demo", "--demo-login")
+
+    user = get_user_model().objects.get(username="secretariat")
+    password = capsys.readouterr().out.split("password: ")[1].split()[0]
+    assert user.is_staff and not user.is_superuser
+    assert user.check_password(password)
+    assert user.has_perms(["panels.change_panel", "panels.add_segment", "panels.change_meeting"])
