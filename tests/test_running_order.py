@@ -1,12 +1,15 @@
 """The running-order arithmetic (panels.running_order): plain values, table-driven."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from panels import running_order
+from panels.validators import iana_time_zones
 
 NEW_YORK = ZoneInfo("America/New_York")
 ZURICH = ZoneInfo("Europe/Zurich")
@@ -138,3 +141,36 @@ def test_slot_usage(planned, slot, overrun, unallocated, fits):
     usage = running_order.SlotUsage(planned=planned, slot=slot)
 
     assert (usage.overrun, usage.unallocated, usage.fits) == (overrun, unallocated, fits)
+
+
+# Properties: any positive durations, any start, any IANA zone (DST days included) -------------
+
+ZONES = sorted(iana_time_zones())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    durations=st.lists(st.integers(min_value=1, max_value=240), max_size=12),
+    start_utc=st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2060, 1, 1)),
+    zone_name=st.sampled_from(ZONES),
+)
+def test_schedule_properties_hold_in_every_zone(durations, start_utc, zone_name):
+    zone = ZoneInfo(zone_name)
+    start = start_utc.replace(tzinfo=UTC).astimezone(zone)
+
+    timed = running_order.schedule(start, segments(*durations))
+
+    assert [t.duration for t in timed] == durations
+    if timed:
+        assert timed[0].start == start
+        assert timed[-1].end.astimezone(UTC) == start.astimezone(UTC) + timedelta(
+            minutes=sum(durations)
+        )
+    for before, after in zip(timed, timed[1:], strict=False):
+        assert before.end == after.start
+    for t in timed:
+        assert t.start.tzinfo is zone and t.end.tzinfo is zone
+        expected_start = start.astimezone(UTC) + timedelta(minutes=t.offset)
+        assert t.start.astimezone(UTC) == expected_start
+        # The local label is what the zone's rules give for that instant.
+        assert t.start.replace(tzinfo=None) == expected_start.astimezone(zone).replace(tzinfo=None)
