@@ -309,6 +309,14 @@ class Panel(models.Model):
         """The slot's length in elapsed minutes (a DST change on the day is counted)."""
         return round(running_order.elapsed_minutes(self.starts_at, self.ends_at))
 
+    def programme_panellists(self):
+        """The panellists the public sees, in order of appearance (see ``is_on_programme``).
+
+        Filters the prefetched ``panellists`` (``PanelQuerySet.with_people``) in Python, so a
+        page listing many panels runs no query per panel.
+        """
+        return [place for place in self.panellists.all() if place.is_on_programme]
+
     def timed_segments(self):
         """The running order with clock times: a list of ``running_order.TimedSegment``.
 
@@ -523,6 +531,11 @@ class Panellist(models.Model):
     @property
     def is_moderator(self):
         return self.role == self.Role.MODERATOR
+
+    @property
+    def is_on_programme(self):
+        """Whether the public sees this panellist: not after declining or withdrawing."""
+        return self.status not in {AnswerStatus.DECLINED, AnswerStatus.WITHDRAWN}
 
 
 class SegmentKind(models.TextChoices):

@@ -8,7 +8,7 @@ clock, not the instant; that is why every step below goes through UTC.)
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 
 class NonexistentLocalTime(ValueError):
@@ -133,3 +133,81 @@ def slot_minutes(day, start_clock, end_clock, zone):
     start = local_datetime(day, start_clock, zone)
     end = local_datetime(day, end_clock, zone)
     return round(elapsed_minutes(start, end))
+
+
+MINUS_SIGN = "\N{MINUS SIGN}"
+
+
+@dataclass(frozen=True)
+class Offset:
+    """A zone's reading at one instant: ``abbreviation`` ("EST"; "" when the zone has only a
+    numeric name such as "+04", or is UTC itself) and ``utc`` ("UTC−05:00", with a true minus
+    sign)."""
+
+    abbreviation: str
+    utc: str
+
+
+@dataclass(frozen=True)
+class ZoneDay:
+    """A time zone on one local day.
+
+    ``key`` is the IANA name ("America/New_York"), ``city`` its last part in words ("New
+    York"). ``before`` is the offset at the day's start. When the clocks change that day,
+    ``after`` is the offset from then on, ``change_from`` the wall-clock time the clocks leave
+    and ``change_to`` the one they show next (02:00 and 03:00 when they go forward in Zurich);
+    otherwise those three are ``None``.
+    """
+
+    key: str
+    city: str
+    before: Offset
+    after: Offset | None = None
+    change_from: time | None = None
+    change_to: time | None = None
+
+
+def offset_at(moment):
+    """The ``Offset`` of an aware datetime in its own zone."""
+    abbreviation = moment.tzname() or ""
+    if abbreviation[:1] in {"+", "-"} or abbreviation == "UTC":
+        abbreviation = ""
+    minutes = round(moment.utcoffset().total_seconds() / 60)
+    sign = "+" if minutes >= 0 else MINUS_SIGN
+    hours, minutes = divmod(abs(minutes), 60)
+    return Offset(abbreviation=abbreviation, utc=f"UTC{sign}{hours:02d}:{minutes:02d}")
+
+
+def zone_day(zone, day):
+    """Describe ``zone`` (a ``ZoneInfo``) on ``day`` (a local ``date``) as a ``ZoneDay``.
+
+    Finds a clock change between the day's first and last minute by bisection over UTC
+    minutes. Assumes at most one change a day, which holds for every zone in use.
+    """
+    start = local_datetime(day, time(0), zone, strict=False).astimezone(UTC)
+    next_day = day + timedelta(days=1)
+    end = local_datetime(next_day, time(0), zone, strict=False).astimezone(UTC)
+    end -= timedelta(minutes=1)
+    city = zone.key.rsplit("/", 1)[-1].replace("_", " ")
+    before = offset_at(start.astimezone(zone))
+    last = end.astimezone(zone)
+    if start.astimezone(zone).utcoffset() == last.utcoffset():
+        return ZoneDay(key=zone.key, city=city, before=before)
+    # Invariant: the offset at ``low`` is the day's first, the one at ``high`` its last.
+    low, high = start, end
+    while high - low > timedelta(minutes=1):
+        middle = low + (high - low) / 2
+        middle = middle.replace(second=0, microsecond=0)
+        if middle.astimezone(zone).utcoffset() == last.utcoffset():
+            high = middle
+        else:
+            low = middle
+    old_offset = start.astimezone(zone).utcoffset()
+    return ZoneDay(
+        key=zone.key,
+        city=city,
+        before=before,
+        after=offset_at(last),
+        change_from=(high + old_offset).time(),
+        change_to=high.astimezone(zone).time(),
+    )

@@ -1,3 +1,5 @@
+"""Public pages, namespaced ``panels:`` (reverse them; templates never write a path)."""
+
 from django.urls import path
 
 from . import views

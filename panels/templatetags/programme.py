@@ -1,0 +1,93 @@
+"""Template tags and filters for the public programme pages: ``{% load programme %}``.
+
+- ``markdown``: a concept note body to safe HTML, through ``panels.text.render_markdown``.
+- ``long_date``: a date as "Thursday 16 February 2017", in the active language's order.
+- ``iso_minute``: an aware datetime as "2017-02-16T15:00-05:00", for ``<time datetime>``.
+- ``{% zone_label zone day %}``: which time zone a day's clock times are in, naming the IANA
+  zone and the abbreviation and UTC offset in force that day (both, when the clocks change).
+
+Clock times themselves are rendered with Django's ``{% timezone %}`` tag and ``|time:"H:i"``.
+"""
+
+from django import template
+from django.utils import formats
+from django.utils.html import format_html
+from django.utils.translation import gettext, pgettext
+
+from panels.running_order import zone_day
+from panels.text import render_markdown
+
+register = template.Library()
+
+
+def _offset_text(offset):
+    if offset.abbreviation:
+        return f"{offset.abbreviation}, {offset.utc}"
+    return offset.utc
+
+
+def _ltr(text):
+    return format_html('<bdi dir="ltr">{}</bdi>', text)
+
+
+def zone_label_html(zone_day_):
+    """A ``ZoneDay`` in words, as safe HTML: "New York time (America/New_York, EST, UTC−05:00)".
+
+    On a day when the clocks change: "Zurich time (Europe/Zurich, CET, UTC+01:00 until 02:00,
+    then CEST, UTC+02:00 from 03:00)". Technical parts are isolated in ``<bdi dir="ltr">`` so
+    that they keep their order in a right-to-left page.
+    """
+    if zone_day_.after is None:
+        details = _ltr(f"{zone_day_.key}, {_offset_text(zone_day_.before)}")
+    else:
+        details = format_html(
+            gettext("{zone}, {before} until {change_from}, then {after} from {change_to}"),
+            zone=_ltr(zone_day_.key),
+            before=_ltr(_offset_text(zone_day_.before)),
+            change_from=_ltr(zone_day_.change_from.strftime("%H:%M")),
+            after=_ltr(_offset_text(zone_day_.after)),
+            change_to=_ltr(zone_day_.change_to.strftime("%H:%M")),
+        )
+    return format_html(gettext("{city} time ({details})"), city=zone_day_.city, details=details)
+
+
+@register.simple_tag
+def zone_label(zone, day):
+    """``{% zone_label meeting.zone panel.date %}``: the zone of that day's times, as safe HTML.
+
+    ``zone`` is a ``ZoneInfo``, ``day`` a local ``date``. See ``zone_label_html``.
+    """
+    return zone_label_html(zone_day(zone, day))
+
+
+@register.filter
+def markdown(source):
+    """Render a concept note body (Markdown) to sanitised HTML; see ``render_markdown``."""
+    return render_markdown(source)
+
+
+@register.filter
+def long_date(value):
+    """A ``date`` as "Thursday 16 February 2017"; translators choose the pattern."""
+    if not value:
+        return ""
+    return formats.date_format(
+        value,
+        pgettext(
+            "long date with weekday; Django date format, "
+            "https://docs.djangoproject.com/en/5.2/ref/templates/builtins/#date",
+            "l j F Y",
+        ),
+    )
+
+
+@register.filter(expects_localtime=True)
+def iso_minute(value):
+    """An aware datetime as "2017-02-16T15:00-05:00", in the template's current time zone.
+
+    For the ``datetime`` attribute of ``<time>``; inside ``{% timezone %}`` the offset is that
+    zone's.
+    """
+    if not value:
+        return ""
+    return value.isoformat(timespec="minutes")

@@ -1,0 +1,268 @@
+"""The public pages in a real browser: accessibility (axe-core), keyboard use, small screens.
+
+Drives Debian's Chromium (``/usr/bin/chromium``) through Playwright; no browser is downloaded.
+Without Chromium the tests are skipped, except in CI (``CI`` set), where they fail.
+Run only these with ``pytest -m browser``; leave them out with ``-m "not browser"``.
+"""
+
+import os
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from playwright.sync_api import sync_playwright
+
+from panels.models import Panellist, Segment
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+NARROWEST = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium for this module's tests.
+
+    Playwright's sync API runs an event loop in this thread, which makes Django refuse
+    database calls from it (``SynchronousOnlyOperation``); the tests here make such calls only
+    to create their data, so the check is lifted for this module and restored after.
+    """
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing (Debian package 'chromium')"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; CI must run the browser tests")
+        pytest.skip(reason)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """Open a path of the live server: ``open_page(path, language="en", viewport=DESKTOP)``.
+
+    Each call gets a fresh browser context with the language cookie set; all are closed at the
+    end of the test.
+    """
+    contexts = []
+
+    def open_(path, language="en", viewport=DESKTOP):
+        context = browser.new_context(viewport=viewport)
+        contexts.append(context)
+        context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+        )
+        page = context.new_page()
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, f"{path}: HTTP {response.status}"
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def programme(make_meeting, make_panel, make_person, make_panellist, make_segment, make_section):
+    """A public meeting with one panel shaped like the seed: paths of its three pages."""
+    meeting = make_meeting(
+        title="15th Coordination Meeting on International Migration",
+        venue="United Nations Headquarters, New York",
+        start_date=date(2017, 2, 16),
+        end_date=date(2017, 2, 17),
+    )
+    panel = make_panel(
+        meeting,
+        title="The global compact on migration: Regional and human rights dimensions",
+        start_time=time(15, 0),
+        end_time=time(16, 30),
+    )
+    make_section(
+        panel,
+        heading="Background",
+        body=(
+            "The New York Declaration for Refugees and Migrants (A/71/1) affirms that both "
+            "refugees and migrants have the same universal human rights. See also the "
+            "[campaign](https://refugeesmigrants.un.org/together)."
+        ),
+    )
+    make_section(
+        panel,
+        heading="Organization",
+        body="1. Introductory remarks.\n2. Presentations (max. 10 minutes).\n3. Q and A.",
+    )
+    people = [
+        ("Ms.", "Marta Exemplar", Panellist.Role.MODERATOR),
+        ("Dr.", "أمينة المثال (Amina Al-Mithal)", Panellist.Role.PANELLIST),
+        ("Mr.", "Jean-Loïc Exemple", Panellist.Role.PANELLIST),
+        ("Ms.", "李示例 (Li Shili)", Panellist.Role.PANELLIST),
+        ("H.E. Mr.", "Kwame Sample-Mensah", Panellist.Role.PANELLIST),
+    ]
+    places = [
+        make_panellist(
+            panel,
+            person=make_person(
+                honorific=honorific,
+                name=name,
+                position="Director, Social Development Division (example)",
+                organisation="Example Regional Economic Commission",
+            ),
+            role=role,
+            presentation_title="" if role == Panellist.Role.MODERATOR else f"Talk by {name}",
+        )
+        for honorific, name, role in people
+    ]
+    moderator, *speakers = places
+    make_segment(
+        panel,
+        5,
+        kind=Segment.Kind.OPENING,
+        title="Introductory remarks and introduction of the panellists",
+        speaker=moderator,
+    )
+    for place in speakers:
+        make_segment(panel, 10, title=place.presentation_title, speaker=place)
+    make_segment(panel, 40, kind=Segment.Kind.DISCUSSION, speaker=moderator)
+    make_segment(panel, 5, kind=Segment.Kind.CONCLUDING, speaker=moderator)
+    return {
+        "home": "/",
+        "meeting": meeting.get_absolute_url(),
+        "panel": panel.get_absolute_url(),
+    }
+
+
+def axe_report(results):
+    """The violations, one block each: rule, impact, help and the offending elements."""
+    lines = [f"{results.violations_count} accessibility violation(s):"]
+    for violation in results.response["violations"]:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']}\n"
+            f"  {violation['helpUrl']}"
+        )
+        for node in violation["nodes"]:
+            lines.append(f"    at {', '.join(map(str, node['target']))}: {node['html'][:160]}")
+            lines.append(f"       {node.get('failureSummary', '').replace(chr(10), ' ')}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize("name", ["home", "meeting", "panel"])
+def test_page_has_no_wcag_violations(open_page, programme, name, language, viewport):
+    page = open_page(programme[name], language=language, viewport=viewport)
+
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": WCAG_TAGS},
+            "resultTypes": ["violations"],
+        },
+    )
+
+    assert page.evaluate("document.documentElement.dir") == ("rtl" if language == "ar" else "ltr")
+    assert results.violations_count == 0, axe_report(results)
+
+
+def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(open_page, programme):
+    page = open_page(programme["panel"])
+
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        """() => {
+            const element = document.activeElement;
+            const box = element.getBoundingClientRect();
+            const style = getComputedStyle(element);
+            return {
+                className: element.className,
+                visible: box.top >= 0 && box.bottom <= innerHeight && box.height >= 24,
+                outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+            };
+        }"""
+    )
+    page.keyboard.press("Enter")
+    after_enter = page.evaluate("document.activeElement.id")
+    page.keyboard.press("Tab")
+    next_inside_main = page.evaluate(
+        "document.getElementById('main').contains(document.activeElement)"
+    )
+
+    assert focused == {"className": "skip-link", "visible": True, "outline": True}
+    assert after_enter == "main"
+    assert page.url.endswith("#main")
+    assert next_inside_main is True
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_running_order_fits_a_360px_screen(open_page, programme, language):
+    page = open_page(programme["panel"], language=language, viewport=NARROWEST)
+
+    sizes = page.evaluate(
+        """() => {
+            const table = document.querySelector("table.running-order");
+            const box = table.getBoundingClientRect();
+            return {
+                pageScrolls: document.documentElement.scrollWidth > innerWidth,
+                tableOverflows: table.scrollWidth > table.clientWidth,
+                tableInside: box.left >= 0 && box.right <= innerWidth,
+            };
+        }"""
+    )
+
+    assert sizes == {"pageScrolls": False, "tableOverflows": False, "tableInside": True}
+
+
+def test_language_switcher_turns_the_page_right_to_left(open_page, programme):
+    page = open_page(programme["meeting"])
+
+    page.get_by_label("Language").select_option("ar")
+    page.get_by_role("button", name="Change language").click()
+    page.wait_for_load_state()
+
+    assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == [
+        "ar",
+        "rtl",
+    ]
+    assert page.url.endswith(programme["meeting"])
+
+
+def test_print_hides_navigation_and_writes_out_document_links(open_page, programme):
+    page = open_page(programme["panel"])
+
+    page.emulate_media(media="print")
+    printed = page.evaluate(
+        """() => ({
+            hidden: [".skip-link", ".site-nav", ".language-switcher", ".breadcrumbs"].map(
+                (selector) => getComputedStyle(document.querySelector(selector)).display
+            ),
+            after: getComputedStyle(
+                document.querySelector(".concept-note a[href^='https://undocs.org']"), "::after"
+            ).content,
+            rows: getComputedStyle(document.querySelector(".running-order tbody tr"))
+                .breakInside,
+        })"""
+    )
+
+    assert printed == {
+        "hidden": ["none"] * 4,
+        "after": '" (https://undocs.org/A/71/1)"',
+        "rows": "avoid",
+    }
