@@ -1,0 +1,983 @@
+"""The admin as the secretariat uses it: every page opens, valid data saves, bad data is
+explained beside its field, and list pages cost the same number of queries for 1 or 10 rows.
+
+POST data for change pages is read from the rendered page, as a browser would send it, so the
+inline formsets' management forms are always right.
+"""
+
+import re
+from datetime import UTC, date, datetime
+from html import unescape
+from html.parser import HTMLParser
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from panels import services
+from panels.models import ConceptNoteSection, Meeting, Panel, Panellist, Person, Segment
+from panels.validators import iana_time_zones
+
+ANSWERED_AT = datetime(2017, 1, 20, 14, 30, tzinfo=UTC)
+
+# ---------------------------------------------------------------------------------------------
+# Reading the rendered admin form
+
+
+class AdminFormParser(HTMLParser):
+    """Collect what a browser submits from an admin change form, and each select's options.
+
+    ``data`` maps field names to values (unchecked checkboxes and the inlines' ``__prefix__``
+    templates left out); ``options`` maps each select's name to its ``(value, label)`` pairs.
+    """
+
+    SKIPPED_INPUTS = {"submit", "button", "reset", "image", "file"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.data = {}
+        self.options = {}
+        self._in_form = False
+        self._select = None
+        self._option = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id", "").endswith("_form"):
+            self._in_form = True
+        if not self._in_form:
+            return
+        name = attrs.get("name", "")
+        if tag == "input" and name and attrs.get("type", "text") not in self.SKIPPED_INPUTS:
+            if attrs.get("type") in {"checkbox", "radio"}:
+                if "checked" in attrs:
+                    self._set(name, attrs.get("value") or "on")
+            else:
+                self._set(name, attrs.get("value") or "")
+        elif tag == "select":
+            self._select = {"name": name, "options": [], "selected": None}
+        elif tag == "option" and self._select is not None:
+            self._option = {
+                "value": attrs.get("value"),
+                "label": "",
+                "selected": "selected" in attrs,
+            }
+        elif tag == "textarea":
+            self._textarea = {"name": name, "text": ""}
+
+    def handle_data(self, data):
+        if self._option is not None:
+            self._option["label"] += data
+        elif self._textarea is not None:
+            self._textarea["text"] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "option" and self._option is not None:
+            option, self._option = self._option, None
+            value = option["label"] if option["value"] is None else option["value"]
+            self._select["options"].append((value, option["label"].strip()))
+            if option["selected"]:
+                self._select["selected"] = value
+        elif tag == "select" and self._select is not None:
+            select, self._select = self._select, None
+            self.options[select["name"]] = select["options"]
+            value = select["selected"]
+            if value is None and select["options"]:
+                value = select["options"][0][0]
+            if value is not None:
+                self._set(select["name"], value)
+        elif tag == "textarea" and self._textarea is not None:
+            textarea, self._textarea = self._textarea, None
+            # The HTML parser keeps the newline that browsers drop after <textarea>.
+            self._set(textarea["name"], textarea["text"].removeprefix("\n"))
+
+    def _set(self, name, value):
+        if "__prefix__" not in name:
+            self.data[name] = value
+
+
+def parse_form(response):
+    assert response.status_code == 200
+    parser = AdminFormParser()
+    parser.feed(response.content.decode())
+    return parser
+
+
+def form_data(response):
+    """The POST data a browser would send for the admin form on ``response``'s page."""
+    return parse_form(response).data
+
+
+def add_row(data, prefix, **fields):
+    """Add a new row to the inline formset ``prefix`` in POST ``data``; return its index."""
+    index = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
+    for name, value in fields.items():
+        data[f"{prefix}-{index}-{name}"] = value
+    return index
+
+
+def row_index(data, prefix, pk):
+    """The index of the row showing the object with primary key ``pk`` in ``prefix``."""
+    for name, value in data.items():
+        match = re.fullmatch(rf"{prefix}-(\d+)-id", name)
+        if match and value == str(pk):
+            return int(match.group(1))
+    raise AssertionError(f"no row for {pk} in {prefix}")
+
+
+def inline_formset(response, model):
+    """The bound formset of ``model``'s inline on a re-displayed admin form."""
+    (inline,) = (
+        inline
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model is model
+    )
+    return inline.formset
+
+
+def column(response, name):
+    """The texts of column ``name`` of a changelist or a tabular inline, row by row.
+
+    The template row that an inline copies for "Add another" is left out.
+    """
+    page = re.sub(r'<tr class="[^"]*empty-form.*?</tr>', "", response.content.decode(), flags=re.S)
+    cells = re.findall(rf'<t[dh] class="field-{name}[^"]*">(.*?)</t[dh]>', page, re.S)
+    return [unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in cells]
+
+
+def readonly_value(response, name):
+    """The text of read-only field ``name`` on a change page."""
+    match = re.search(
+        rf'field-{name}\b.*?<div class="readonly">(.*?)</div>', response.content.decode(), re.S
+    )
+    assert match, f"no read-only field {name}"
+    return unescape(re.sub(r"<[^>]+>", "", match.group(1))).strip()
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:panels_{model._meta.model_name}_{view}", args=args)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures
+
+
+@pytest.fixture
+def panel(make_panel):
+    """A 90-minute panel (15:00-16:30 in New York) with no one on it yet."""
+    return make_panel(title="Migration and the 2030 Agenda")
+
+
+@pytest.fixture
+def moderator(panel, make_person, make_panellist):
+    return make_panellist(
+        panel, person=make_person(name="Amina Example"), role=Panellist.Role.MODERATOR
+    )
+
+
+@pytest.fixture
+def speaker(panel, make_person, make_panellist):
+    return make_panellist(panel, person=make_person(name="Jorge Example"))
+
+
+@pytest.fixture
+def full_panel(panel, moderator, speaker, make_segment, make_section):
+    """The panel with a concept note, a moderator, a speaker and an 85-minute running order."""
+    make_section(panel, heading="Background", order=0)
+    make_section(panel, heading="Organization", order=1)
+    make_segment(panel, 5, kind=Segment.Kind.OPENING, speaker=moderator)
+    make_segment(panel, 20, speaker=speaker)
+    make_segment(panel, 60, kind=Segment.Kind.DISCUSSION)
+    return panel
+
+
+@pytest.fixture
+def frozen_answers(monkeypatch):
+    """Make ``services.record_answer`` stamp ``ANSWERED_AT`` as the time of each answer."""
+    monkeypatch.setattr(services, "timezone", SimpleNamespace(now=lambda: ANSWERED_AT))
+
+
+# ---------------------------------------------------------------------------------------------
+# Every page opens
+
+
+@pytest.mark.parametrize("model", [Meeting, Panel, Person, Panellist])
+@pytest.mark.parametrize("view", ["changelist", "add", "change"])
+def test_admin_page_opens(admin_client, full_panel, moderator, model, view):
+    objects = {Meeting: full_panel.meeting, Panel: full_panel, Person: moderator.person}
+    obj = objects.get(model, moderator)
+    args = [obj.pk] if view == "change" else []
+
+    response = admin_client.get(admin_url(model, view, *args))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q": "Migration"},
+        {"q": "Conference Room"},
+        {"date__year": "2017", "date__month": "2"},
+        {"is_published__exact": "1"},
+        {"o": "9"},
+    ],
+)
+def test_panel_changelist_search_filters_and_sorting_open(admin_client, full_panel, query):
+    response = admin_client.get(admin_url(Panel, "changelist"), query)
+
+    assert column(response, "title") == ["Migration and the 2030 Agenda"]
+
+
+def test_panellist_changelist_filtered_by_meeting_opens(admin_client, full_panel):
+    query = {"panel__meeting__id__exact": full_panel.meeting.pk, "q": "Amina"}
+
+    response = admin_client.get(admin_url(Panellist, "changelist"), query)
+
+    assert column(response, "person") == ["Amina Example"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Meetings
+
+
+def test_meeting_add_saves_valid_post(admin_client):
+    data = {
+        "title": "Fifteenth Coordination Meeting on International Migration",
+        "slug": "cm15-migration-2017",
+        "organiser": "UN DESA Population Division",
+        "venue": "United Nations Headquarters, New York",
+        "start_date": "2017-02-16",
+        "end_date": "2017-02-17",
+        "time_zone": "America/New_York",
+        "status": Meeting.Status.DRAFT,
+    }
+
+    response = admin_client.post(admin_url(Meeting, "add"), data)
+
+    assert response.status_code == 302
+    meeting = Meeting.objects.get()
+    assert (meeting.slug, meeting.time_zone, meeting.status) == (
+        "cm15-migration-2017",
+        "America/New_York",
+        Meeting.Status.DRAFT,
+    )
+
+
+def test_meeting_add_page_has_no_panels_inline(admin_client, db):
+    response = admin_client.get(admin_url(Meeting, "add"))
+
+    assert response.context["inline_admin_formsets"] == []
+
+
+def test_meeting_change_saves_rendered_form_with_panels(admin_client, full_panel):
+    meeting = full_panel.meeting
+    page = admin_client.get(admin_url(Meeting, "change", meeting.pk))
+    data = form_data(page)
+    data["venue"] = "Conference Room 2"
+    index = row_index(data, "panels", full_panel.pk)
+    data[f"panels-{index}-room"] = "Trusteeship Council Chamber"
+
+    response = admin_client.post(admin_url(Meeting, "change", meeting.pk), data)
+
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    full_panel.refresh_from_db()
+    assert (meeting.venue, full_panel.room) == (
+        "Conference Room 2",
+        "Trusteeship Council Chamber",
+    )
+
+
+def test_meeting_panels_inline_shows_running_order_total(admin_client, full_panel):
+    response = admin_client.get(admin_url(Meeting, "change", full_panel.meeting.pk))
+
+    assert column(response, "total") == ["85 of 90 minutes"]
+
+
+def test_meeting_time_zone_select_lists_sorted_iana_zones(admin_client, db):
+    response = admin_client.get(admin_url(Meeting, "add"))
+
+    values = [value for value, _label in parse_form(response).options["time_zone"]]
+    assert values == ["", *sorted(iana_time_zones())]
+
+
+def test_meeting_time_zone_not_iana_rejected_with_explanation(admin_client, make_meeting):
+    meeting = make_meeting()
+    data = form_data(admin_client.get(admin_url(Meeting, "change", meeting.pk)))
+    data["time_zone"] = "Europe/Geneva"
+
+    response = admin_client.post(admin_url(Meeting, "change", meeting.pk), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["time_zone"] == [
+        "“Europe/Geneva” is not an IANA time zone. Use the zone of the city whose clocks the "
+        "venue follows, for example Europe/Zurich for Geneva or America/New_York for New York."
+    ]
+    meeting.refresh_from_db()
+    assert meeting.time_zone == "America/New_York"
+
+
+def test_meeting_time_zone_stored_invalid_is_shown_selected(admin_client, make_meeting):
+    meeting = make_meeting()
+    Meeting.objects.filter(pk=meeting.pk).update(time_zone="Europe/Geneva")
+
+    response = admin_client.get(admin_url(Meeting, "change", meeting.pk))
+
+    assert form_data(response)["time_zone"] == "Europe/Geneva"
+
+
+# ---------------------------------------------------------------------------------------------
+# Panels: the list and the running order's total
+
+
+@pytest.mark.parametrize(
+    ("durations", "expected"),
+    [
+        ([], "0 of 90 minutes"),
+        ([5, 20, 60], "85 of 90 minutes"),
+        ([5, 20, 60, 10], "95 of 90 minutes: over by 5 minutes"),
+    ],
+)
+def test_panel_changelist_shows_running_order_total(
+    admin_client, panel, make_segment, durations, expected
+):
+    for minutes in durations:
+        make_segment(panel, minutes)
+
+    response = admin_client.get(admin_url(Panel, "changelist"))
+
+    assert column(response, "total") == [expected]
+
+
+def test_panel_changelist_shows_times_with_time_zone(admin_client, panel):
+    response = admin_client.get(admin_url(Panel, "changelist"))
+
+    assert (
+        column(response, "start_time"),
+        column(response, "end_time"),
+        column(response, "meeting__time_zone"),
+    ) == (["3 p.m."], ["4:30 p.m."], ["America/New_York"])
+
+
+def test_panel_change_page_shows_running_order_total_and_zone(admin_client, full_panel):
+    response = admin_client.get(admin_url(Panel, "change", full_panel.pk))
+
+    assert (readonly_value(response, "total"), readonly_value(response, "time_zone")) == (
+        "85 of 90 minutes",
+        "America/New_York",
+    )
+
+
+def test_panel_pages_open_when_meeting_zone_is_invalid(admin_client, full_panel):
+    Meeting.objects.filter(pk=full_panel.meeting_id).update(time_zone="Europe/Geneva")
+
+    changelist = admin_client.get(admin_url(Panel, "changelist"))
+    change = admin_client.get(admin_url(Panel, "change", full_panel.pk))
+
+    assert (column(changelist, "total"), readonly_value(change, "total")) == (["-"], "-")
+    assert column(change, "planned_time") == ["-", "-", "-"]
+
+
+def test_panel_change_page_shows_planned_times_of_segments(admin_client, full_panel):
+    response = admin_client.get(admin_url(Panel, "change", full_panel.pk))
+
+    assert column(response, "planned_time") == ["15:00–15:05", "15:05–15:25", "15:25–16:25"]
+
+
+@pytest.mark.parametrize("panels", [1, 10])
+def test_panel_changelist_queries_do_not_grow_with_panels(
+    admin_client,
+    make_meeting,
+    make_panel,
+    make_panellist,
+    make_segment,
+    panels,
+    django_assert_max_num_queries,
+):
+    meeting = make_meeting()
+    for number in range(panels):
+        panel = make_panel(meeting, title=f"Panel {number}")
+        make_segment(panel, 30, speaker=make_panellist(panel))
+
+    # Session, user, meeting filter, 2 counts, the page, the date hierarchy's 2.
+    with django_assert_max_num_queries(8):
+        response = admin_client.get(admin_url(Panel, "changelist"))
+
+    assert len(column(response, "total")) == panels
+
+
+@pytest.mark.parametrize("panels", [1, 10])
+def test_panellist_changelist_queries_do_not_grow_with_panellists(
+    admin_client,
+    make_meeting,
+    make_panel,
+    make_panellist,
+    panels,
+    django_assert_max_num_queries,
+):
+    meeting = make_meeting()
+    for number in range(panels):
+        make_panellist(make_panel(meeting, title=f"Panel {number}"))
+
+    # Session, user, meeting filter, 2 counts, the page.
+    with django_assert_max_num_queries(6):
+        response = admin_client.get(admin_url(Panellist, "changelist"))
+
+    assert len(column(response, "person")) == panels
+
+
+# ---------------------------------------------------------------------------------------------
+# Panels: saving the page with its three inlines
+
+
+def test_panel_add_saves_with_inlines(admin_client, make_meeting, make_person):
+    meeting = make_meeting()
+    person = make_person(name="Amina Example")
+    data = {
+        "meeting": meeting.pk,
+        "title": "Migration and the 2030 Agenda",
+        "date": "2017-02-16",
+        "start_time": "15:00",
+        "end_time": "16:30",
+        "room": "Conference Room 4",
+        "is_published": "on",
+    }
+    for prefix in ("sections", "panellists", "segments"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    add_row(data, "sections", heading="Background", body="Text.", order="0")
+    add_row(
+        data,
+        "panellists",
+        person=person.pk,
+        role=Panellist.Role.MODERATOR,
+        order="0",
+        answer=Panellist.Status.INVITED,
+    )
+    add_row(data, "segments", kind=Segment.Kind.OPENING, duration_minutes="5", order="0")
+
+    response = admin_client.post(admin_url(Panel, "add"), data)
+
+    assert response.status_code == 302
+    panel = Panel.objects.get()
+    assert (
+        list(panel.sections.values_list("heading", flat=True)),
+        list(panel.panellists.values_list("person__name", "role")),
+        list(panel.segments.values_list("kind", "duration_minutes")),
+    ) == (["Background"], [("Amina Example", "moderator")], [("opening", 5)])
+
+
+def test_panel_change_saves_rendered_form(admin_client, full_panel):
+    page = admin_client.get(admin_url(Panel, "change", full_panel.pk))
+    data = form_data(page)
+    data["title"] = "Migration and sustainable development"
+    add_row(data, "segments", kind=Segment.Kind.CONCLUDING, duration_minutes="5", order="3")
+
+    response = admin_client.post(admin_url(Panel, "change", full_panel.pk), data)
+
+    assert response.status_code == 302
+    full_panel.refresh_from_db()
+    assert full_panel.title == "Migration and sustainable development"
+    assert list(full_panel.segments.values_list("duration_minutes", flat=True)) == [5, 20, 60, 5]
+
+
+def test_panel_change_unchanged_post_changes_nothing(admin_client, full_panel):
+    data = form_data(admin_client.get(admin_url(Panel, "change", full_panel.pk)))
+
+    response = admin_client.post(admin_url(Panel, "change", full_panel.pk), data)
+
+    assert response.status_code == 302
+    assert (
+        full_panel.sections.count(),
+        full_panel.panellists.count(),
+        full_panel.segments.count(),
+    ) == (2, 2, 3)
+
+
+# ---------------------------------------------------------------------------------------------
+# Panels: the speaker select
+
+
+def test_segment_speaker_choices_are_this_panels_panellists(
+    admin_client, full_panel, moderator, speaker, make_panel, make_panellist
+):
+    make_panellist(make_panel(full_panel.meeting, title="Another panel"))
+
+    response = admin_client.get(admin_url(Panel, "change", full_panel.pk))
+
+    options = parse_form(response).options
+    expected = [
+        ("", "---------"),
+        (str(moderator.pk), "Amina Example (Moderator)"),
+        (str(speaker.pk), "Jorge Example (Panellist)"),
+    ]
+    assert (options["segments-0-speaker"], options["segments-2-speaker"]) == (expected, expected)
+
+
+def test_segment_speaker_choices_empty_on_add_page(admin_client, full_panel):
+    response = admin_client.get(admin_url(Panel, "add"))
+
+    formset = inline_formset(response, Segment)
+    assert list(formset.empty_form.fields["speaker"].choices) == [("", "---------")]
+
+
+def test_segment_speaker_from_another_panel_rejected(
+    admin_client, full_panel, make_panel, make_panellist
+):
+    stranger = make_panellist(make_panel(full_panel.meeting, title="Another panel"))
+    data = form_data(admin_client.get(admin_url(Panel, "change", full_panel.pk)))
+    data["segments-2-speaker"] = str(stranger.pk)
+
+    response = admin_client.post(admin_url(Panel, "change", full_panel.pk), data)
+
+    assert response.status_code == 200
+    errors = inline_formset(response, Segment).forms[2].errors
+    assert errors == {"speaker": ["The speaker must be a panellist of this panel."]}
+    assert full_panel.segments.filter(speaker=stranger).exists() is False
+
+
+@pytest.mark.parametrize("minutes", ["0", "1441"])
+def test_segment_duration_out_of_range_shown_beside_field(admin_client, full_panel, minutes):
+    data = form_data(admin_client.get(admin_url(Panel, "change", full_panel.pk)))
+    data["segments-1-duration_minutes"] = minutes
+
+    response = admin_client.post(admin_url(Panel, "change", full_panel.pk), data)
+
+    assert response.status_code == 200
+    errors = inline_formset(response, Segment).forms[1].errors
+    assert errors == {
+        "duration_minutes": ["A segment lasts at least one minute and at most a day."]
+    }
+    assert list(full_panel.segments.values_list("duration_minutes", flat=True)) == [5, 20, 60]
+
+
+def test_panellist_removed_while_editing_their_segment_leaves_it_without_speaker(
+    admin_client, full_panel, speaker
+):
+    data = form_data(admin_client.get(admin_url(Panel, "change", full_panel.pk)))
+    data[f"panellists-{row_index(data, 'panellists', speaker.pk)}-DELETE"] = "on"
+    data["segments-1-title"] = "Keynote"
+
+    response = admin_client.post(admin_url(Panel, "change", full_panel.pk), data)
+
+    assert response.status_code == 302
+    segment = full_panel.segments.get(order=1)
+    assert (segment.title, segment.speaker) == ("Keynote", None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Panels: one moderator, one place per person
+
+
+def moderator_error(*names):
+    return (
+        f"A panel has only one moderator, but {' and '.join(names)} are each marked as "
+        "moderator. Keep one and change the others’ roles."
+    )
+
+
+def test_panellists_two_new_moderators_rejected(admin_client, panel, make_person):
+    first, second = make_person(name="Amina Example"), make_person(name="Jorge Example")
+    data = form_data(admin_client.get(admin_url(Panel, "change", panel.pk)))
+    for person in (first, second):
+        add_row(
+            data, "panellists", person=person.pk, role="moderator", order="0", answer="invited"
+        )
+
+    response = admin_client.post(admin_url(Panel, "change", panel.pk), data)
+
+    assert response.status_code == 200
+    formset = inline_formset(response, Panellist)
+    assert formset.non_form_errors() == [moderator_error("Amina Example", "Jorge Example")]
+    assert [form.errors.get("role") for form in formset.forms] == [
+        ["Only one panellist can be the moderator."],
+        ["Only one panellist can be the moderator."],
+    ]
+    assert escape(moderator_error("Amina Example", "Jorge Example")) in response.content.decode()
+    assert Panellist.objects.count() == 0
+
+
+def test_panel_add_two_moderators_rejected(admin_client, make_meeting, make_person):
+    meeting = make_meeting()
+    first, second = make_person(name="Amina Example"), make_person(name="Jorge Example")
+    data = {
+        "meeting": meeting.pk,
+        "title": "New panel",
+        "date": "2017-02-16",
+        "start_time": "10:00",
+        "end_time": "11:00",
+    }
+    for prefix in ("sections", "panellists", "segments"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    for person in (first, second):
+        add_row(
+            data, "panellists", person=person.pk, role="moderator", order="0", answer="invited"
+        )
+
+    response = admin_client.post(admin_url(Panel, "add"), data)
+
+    assert response.status_code == 200
+    formset = inline_formset(response, Panellist)
+    assert formset.non_form_errors() == [moderator_error("Amina Example", "Jorge Example")]
+    assert (Panel.objects.count(), Panellist.objects.count()) == (0, 0)
+
+
+def test_panellists_new_moderator_beside_existing_one_rejected(
+    admin_client, panel, moderator, make_person
+):
+    newcomer = make_person(name="Jorge Example")
+    data = form_data(admin_client.get(admin_url(Panel, "change", panel.pk)))
+    add_row(data, "panellists", person=newcomer.pk, role="moderator", order="1", answer="invited")
+
+    response = admin_client.post(admin_url(Panel, "change", panel.pk), data)
+
+    assert response.status_code == 200
+    formset = inline_formset(response, Panellist)
+    assert formset.non_form_errors() == [moderator_error("Amina Example", "Jorge Example")]
+    assert list(panel.panellists.values_list("person__name", flat=True)) == ["Amina Example"]
+
+
+@pytest.mark.parametrize("moderator_order", [0, 1], ids=["demoted-first", "promoted-first"])
+def test_panellists_moderator_swap_saves(admin_client, panel, moderator, speaker, moderator_order):
+    Panellist.objects.filter(pk=moderator.pk).update(order=moderator_order)
+    Panellist.objects.filter(pk=speaker.pk).update(order=1 - moderator_order)
+    data = form_data(admin_client.get(admin_url(Panel, "change", panel.pk)))
+    data[f"panellists-{row_index(data, 'panellists', moderator.pk)}-role"] = "panellist"
+    data[f"panellists-{row_index(data, 'panellists', speaker.pk)}-role"] = "moderator"
+
+    response = admin_client.post(admin_url(Panel, "change", panel.pk), data)
+
+    assert response.status_code == 302
+    roles = dict(panel.panellists.values_list("person__name", "role"))
+    assert roles == {"Amina Example": "panellist", "Jorge Example": "moderator"}
+
+
+def test_panellists_moderator_replaced_by_deleting_old_row_saves(
+    admin_client, panel, moderator, speaker
+):
+    Panellist.objects.filter(pk=speaker.pk).update(order=0)
+    Panellist.objects.filter(pk=moderator.pk).update(order=1)
+    data = form_data(admin_client.get(admin_url(Panel, "change", panel.pk)))
+    data[f"panellists-{row_index(data, 'panellists', moderator.pk)}-DELETE"] = "on"
+    data[f"panellists-{row_index(data, 'panellists', speaker.pk)}-role"] = "moderator"
+
+    response = admin_client.post(admin_url(Panel, "change", panel.pk), data)
+
+    assert response.status_code == 302
+    assert list(panel.panellists.values_list("person__name", "role")) == [
+        ("Jorge Example", "moderator")
+    ]
+
+
+def test_panellists_same_person_twice_rejected(admin_client, panel, speaker):
+    data = form_data(admin_client.get(admin_url(Panel, "change", panel.pk)))
+    add_row(
+        data, "panellists", person=speaker.person.pk, role="panellist", order="1", answer="invited"
+    )
+
+    response = admin_client.post(admin_url(Panel, "change", panel.pk), data)
+
+    assert response.status_code == 200
+    formset = inline_formset(response, Panellist)
+    assert formset.non_form_errors() == [
+        "The same person is listed more than once. A person can have only one place on a "
+        "panel: remove the extra row."
+    ]
+    assert formset.forms[1].non_field_errors() == ["This person is already listed above."]
+    assert panel.panellists.count() == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Panellists: answers go through services.record_answer
+
+
+def test_panellist_inline_status_change_stamps_responded_at(
+    admin_client, panel, speaker, frozen_answers
+):
+    data = form_data(admin_client.get(admin_url(Panel, "change", panel.pk)))
+    data[f"panellists-{row_index(data, 'panellists', speaker.pk)}-answer"] = "confirmed"
+
+    response = admin_client.post(admin_url(Panel, "change", panel.pk), data)
+
+    assert response.status_code == 302
+    speaker.refresh_from_db()
+    assert (speaker.status, speaker.responded_at) == (Panellist.Status.CONFIRMED, ANSWERED_AT)
+
+
+def test_panellist_inline_new_row_with_answer_stamps_responded_at(
+    admin_client, panel, make_person, frozen_answers
+):
+    person = make_person(name="Amina Example")
+    data = form_data(admin_client.get(admin_url(Panel, "change", panel.pk)))
+    add_row(data, "panellists", person=person.pk, role="panellist", order="0", answer="declined")
+
+    response = admin_client.post(admin_url(Panel, "change", panel.pk), data)
+
+    assert response.status_code == 302
+    panellist = panel.panellists.get()
+    assert (panellist.status, panellist.responded_at) == (
+        Panellist.Status.DECLINED,
+        ANSWERED_AT,
+    )
+
+
+def test_panellist_change_status_stamps_responded_at(admin_client, speaker, frozen_answers):
+    data = form_data(admin_client.get(admin_url(Panellist, "change", speaker.pk)))
+    data["answer"] = "withdrawn"
+
+    response = admin_client.post(admin_url(Panellist, "change", speaker.pk), data)
+
+    assert response.status_code == 302
+    speaker.refresh_from_db()
+    assert (speaker.status, speaker.responded_at) == (Panellist.Status.WITHDRAWN, ANSWERED_AT)
+
+
+def test_panellist_change_back_to_invited_clears_responded_at(admin_client, speaker):
+    services.record_answer(speaker, Panellist.Status.CONFIRMED, at=ANSWERED_AT)
+    data = form_data(admin_client.get(admin_url(Panellist, "change", speaker.pk)))
+    data["answer"] = "invited"
+
+    response = admin_client.post(admin_url(Panellist, "change", speaker.pk), data)
+
+    assert response.status_code == 302
+    speaker.refresh_from_db()
+    assert (speaker.status, speaker.responded_at) == (Panellist.Status.INVITED, None)
+
+
+def test_panellist_change_other_field_keeps_answer(admin_client, speaker):
+    services.record_answer(speaker, Panellist.Status.CONFIRMED, at=ANSWERED_AT)
+    data = form_data(admin_client.get(admin_url(Panellist, "change", speaker.pk)))
+    data["presentation_title"] = "Remittances and development"
+
+    response = admin_client.post(admin_url(Panellist, "change", speaker.pk), data)
+
+    assert response.status_code == 302
+    speaker.refresh_from_db()
+    assert (speaker.presentation_title, speaker.status, speaker.responded_at) == (
+        "Remittances and development",
+        Panellist.Status.CONFIRMED,
+        ANSWERED_AT,
+    )
+
+
+def test_panellist_changelist_shows_answer_time_with_zone(admin_client, speaker):
+    services.record_answer(speaker, Panellist.Status.CONFIRMED, at=ANSWERED_AT)
+
+    response = admin_client.get(admin_url(Panellist, "changelist"))
+
+    assert column(response, "answered_at") == ["Jan. 20, 2017, 2:30 p.m. (UTC)"]
+
+
+def test_panellist_add_saves_valid_post(admin_client, panel, make_person, frozen_answers):
+    person = make_person(name="Amina Example")
+    data = {
+        "panel": panel.pk,
+        "person": person.pk,
+        "role": Panellist.Role.CHAIR,
+        "order": "0",
+        "presentation_title": "",
+        "answer": Panellist.Status.CONFIRMED,
+    }
+
+    response = admin_client.post(admin_url(Panellist, "add"), data)
+
+    assert response.status_code == 302
+    panellist = Panellist.objects.get()
+    assert (panellist.role, panellist.status, panellist.responded_at) == (
+        Panellist.Role.CHAIR,
+        Panellist.Status.CONFIRMED,
+        ANSWERED_AT,
+    )
+
+
+def test_panellist_speaking_in_running_order_cannot_move_panel(
+    admin_client, full_panel, speaker, make_panel
+):
+    other = make_panel(full_panel.meeting, title="Labour migration")
+    data = form_data(admin_client.get(admin_url(Panellist, "change", speaker.pk)))
+    data["panel"] = str(other.pk)
+
+    response = admin_client.post(admin_url(Panellist, "change", speaker.pk), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "panel": [
+            "This panellist speaks in the running order of “Migration and the 2030 Agenda”. "
+            "Choose another speaker there before moving them to another panel."
+        ]
+    }
+    speaker.refresh_from_db()
+    assert speaker.panel == full_panel
+
+
+def test_panellist_add_second_moderator_shown_beside_role(
+    admin_client, panel, moderator, make_person
+):
+    data = {
+        "panel": panel.pk,
+        "person": make_person(name="Jorge Example").pk,
+        "role": Panellist.Role.MODERATOR,
+        "order": "1",
+        "answer": Panellist.Status.INVITED,
+    }
+
+    response = admin_client.post(admin_url(Panellist, "add"), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "role": ["This panel already has a moderator. Change that person's role first."]
+    }
+
+
+def test_panellist_action_mark_confirmed_records_answers(
+    admin_client, panel, moderator, speaker, frozen_answers
+):
+    services.record_answer(moderator, Panellist.Status.CONFIRMED, at=ANSWERED_AT)
+    data = {"action": "mark_confirmed", "_selected_action": [moderator.pk, speaker.pk]}
+
+    response = admin_client.post(admin_url(Panellist, "changelist"), data, follow=True)
+
+    speaker.refresh_from_db()
+    assert (speaker.status, speaker.responded_at) == (Panellist.Status.CONFIRMED, ANSWERED_AT)
+    assert [str(message) for message in response.context["messages"]] == [
+        "1 panellist marked as “Confirmed”.",
+        "1 panellist already had the status “Confirmed”.",
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# People
+
+
+def test_person_add_saves_valid_post(admin_client, db):
+    data = {
+        "honorific": "H.E. Ms.",
+        "name": "Amina Example",
+        "position": "Permanent Representative",
+        "organisation": "Example Mission",
+        "email": "amina@example.org",
+        "bio": "",
+        "panel_places-TOTAL_FORMS": "0",
+        "panel_places-INITIAL_FORMS": "0",
+    }
+
+    response = admin_client.post(admin_url(Person, "add"), data)
+
+    assert response.status_code == 302
+    assert Person.objects.get().display_name == "H.E. Ms. Amina Example"
+
+
+def test_person_change_saves_rendered_form(admin_client, full_panel, moderator):
+    data = form_data(admin_client.get(admin_url(Person, "change", moderator.person.pk)))
+    data["organisation"] = "UN DESA"
+
+    response = admin_client.post(admin_url(Person, "change", moderator.person.pk), data)
+
+    assert response.status_code == 302
+    moderator.person.refresh_from_db()
+    assert moderator.person.organisation == "UN DESA"
+
+
+def test_person_page_lists_their_panels(
+    admin_client, panel, moderator, make_panel, make_panellist
+):
+    later = make_panel(panel.meeting, title="Labour migration", date=panel.meeting.end_date)
+    make_panellist(later, person=moderator.person, role=Panellist.Role.PANELLIST)
+
+    response = admin_client.get(admin_url(Person, "change", moderator.person.pk))
+
+    links = re.findall(
+        r'<td class="field-panel_link">.*?<a href="([^"]+)">(.*?)</a>',
+        response.content.decode(),
+        re.S,
+    )
+    assert links == [
+        (admin_url(Panel, "change", panel.pk), "Migration and the 2030 Agenda"),
+        (admin_url(Panel, "change", later.pk), "Labour migration"),
+    ]
+    assert column(response, "role") == ["Moderator", "Panellist"]
+
+
+def test_person_page_panels_cannot_be_added_there(admin_client, moderator):
+    response = admin_client.get(admin_url(Person, "change", moderator.person.pk))
+
+    (inline,) = response.context["inline_admin_formsets"]
+    assert (inline.has_add_permission, inline.formset.can_delete) == (False, False)
+
+
+def test_concept_note_sections_listed_in_order(admin_client, panel, make_section):
+    make_section(panel, heading="Organization", order=2)
+    make_section(panel, heading="Background", order=1)
+
+    response = admin_client.get(admin_url(Panel, "change", panel.pk))
+
+    formset = inline_formset(response, ConceptNoteSection)
+    assert [form.instance.heading for form in formset.forms] == ["Background", "Organization"]
+
+
+def test_panel_start_time_in_skipped_hour_shown_beside_field(admin_client, make_meeting):
+    meeting = make_meeting(start_date=date(2017, 3, 12), end_date=date(2017, 3, 12))
+    data = {
+        "meeting": meeting.pk,
+        "title": "Early panel",
+        "date": "2017-03-12",
+        "start_time": "02:30",
+        "end_time": "04:00",
+        "room": "",
+    }
+    for prefix in ("sections", "panellists", "segments"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+
+    response = admin_client.post(admin_url(Panel, "add"), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "start_time": [
+            "02:30 does not exist on that day in America/New_York: the clocks go forward. "
+            "Choose a time outside the skipped hour."
+        ]
+    }
+    assert Panel.objects.exists() is False
+
+
+# ---------------------------------------------------------------------------------------------
+# Deleting and finding
+
+
+def test_person_on_a_panel_delete_page_explains_protection(admin_client, moderator):
+    response = admin_client.post(admin_url(Person, "delete", moderator.person.pk), {"post": "yes"})
+
+    assert response.status_code == 200
+    assert response.context["protected"] == [
+        f'Panellist: <a href="{admin_url(Panellist, "change", moderator.pk)}">'
+        "Amina Example (Moderator)</a>"
+    ]
+    assert Person.objects.filter(pk=moderator.person.pk).exists() is True
+
+
+def test_panel_delete_selected_action_deletes_with_running_order(admin_client, full_panel):
+    data = {"action": "delete_selected", "_selected_action": [full_panel.pk], "post": "yes"}
+
+    response = admin_client.post(admin_url(Panel, "changelist"), data)
+
+    assert response.status_code == 302
+    assert (Panel.objects.count(), Segment.objects.count(), Panellist.objects.count()) == (0, 0, 0)
+
+
+def test_person_autocomplete_on_panel_page_finds_by_organisation(admin_client, panel, make_person):
+    person = make_person(name="Amina Example", organisation="Example Mission")
+    query = {
+        "app_label": "panels",
+        "model_name": "panellist",
+        "field_name": "person",
+        "term": "Mission",
+    }
+
+    response = admin_client.get(reverse("admin:autocomplete"), query)
+
+    assert response.json()["results"] == [{"id": str(person.pk), "text": "Amina Example"}]
