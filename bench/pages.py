@@ -1,0 +1,123 @@
+"""Benchmark of the public pages: time, SQL queries and memory per request.
+
+Run it from the project folder (after ``bin/test`` or ``bin/run`` made ``.venv``):
+
+    DEBUG=1 .venv/bin/python bench/pages.py [--panels 40] [--people 6] [--segments 8] [--runs 20]
+
+It builds a meeting with the given numbers of panels, panellists per panel and segments per
+panel in a throw-away SQLite database in memory, then requests the meeting's programme and one
+panel's page ``--runs`` times each and prints, per page: the median and worst time in
+milliseconds, the number of SQL queries, and the peak Python memory of one request in KiB.
+Numbers are for comparing two versions on the same machine, not absolute targets.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time as clock
+import tracemalloc
+from datetime import date, time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meeting.settings")
+os.environ.setdefault("DEBUG", "1")
+os.environ["DATABASE_URL"] = "sqlite://:memory:"
+
+
+def build(panels, people, segments):
+    """Create one public meeting with ``panels`` panels; return (meeting, a panel)."""
+    from panels.models import Meeting, Panel, Panellist, Person, Segment
+
+    meeting = Meeting.objects.create(
+        title="Benchmark meeting",
+        slug="benchmark",
+        start_date=date(2026, 2, 16),
+        end_date=date(2026, 2, 20),
+        time_zone="America/New_York",
+        status=Meeting.Status.PUBLIC,
+    )
+    for index in range(panels):
+        panel = Panel.objects.create(
+            meeting=meeting,
+            title=f"Panel {index}",
+            date=date(2026, 2, 16 + index % 5),
+            start_time=time(9 + index % 8, 0),
+            end_time=time(9 + index % 8, 50),
+            is_published=True,
+        )
+        places = [
+            Panellist.objects.create(
+                panel=panel,
+                person=Person.objects.create(name=f"Person {index}-{n}"),
+                role=Panellist.Role.MODERATOR if n == 0 else Panellist.Role.PANELLIST,
+                order=n,
+            )
+            for n in range(people)
+        ]
+        Segment.objects.bulk_create(
+            Segment(panel=panel, duration_minutes=5, order=n, speaker=places[n % len(places)])
+            for n in range(segments)
+        )
+    return meeting, panel
+
+
+def measure(client, url, runs):
+    """Request ``url`` ``runs`` times; return (median ms, worst ms, queries, peak KiB)."""
+    from django.db import connection
+
+    timings = []
+    for _ in range(runs):
+        started = clock.perf_counter()
+        response = client.get(url)
+        timings.append((clock.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    queries = []
+    # Django clears its query log when a request starts, so count at the cursor instead.
+    with connection.execute_wrapper(
+        lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)
+    ):
+        client.get(url)
+    tracemalloc.start()
+    client.get(url)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return statistics.median(timings), max(timings), len(queries), peak / 1024
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--panels", type=int, default=40)
+    parser.add_argument("--people", type=int, default=6)
+    parser.add_argument("--segments", type=int, default=8)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    meeting, panel = build(args.panels, args.people, args.segments)
+    client = Client()
+    print(
+        f"{args.panels} panels x {args.people} panellists x {args.segments} segments, "
+        f"{args.runs} runs"
+    )
+    print(f"{'page':<12} {'median ms':>10} {'worst ms':>10} {'queries':>8} {'peak KiB':>9}")
+    for name, url in [
+        ("home", "/"),
+        ("programme", meeting.get_absolute_url()),
+        ("panel", panel.get_absolute_url()),
+    ]:
+        median, worst, queries, peak = measure(client, url, args.runs)
+        print(f"{name:<12} {median:>10.1f} {worst:>10.1f} {queries:>8} {peak:>9.0f}")
+
+
+if __name__ == "__main__":
+    main()
