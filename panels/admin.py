@@ -18,6 +18,10 @@ from . import services
 from .forms import MeetingAdminForm, PanellistForm, PanellistFormSet, SegmentForm, SegmentFormSet
 from .models import ConceptNoteSection, Meeting, Panel, Panellist, Person, Segment
 
+admin.site.site_header = _("Panel sessions: secretariat")
+admin.site.site_title = _("Panel sessions")
+admin.site.index_title = _("Meetings, panels and people")
+
 # Times of day as the programme writes them ("15:00"), without seconds.
 HOURS_AND_MINUTES = {models.TimeField: {"widget": AdminTimeWidget(format="%H:%M")}}
 

@@ -89,4 +89,5 @@ def seed_panel(db):
     """The seed's panel, loaded by the demo-data loader (``panels.demo.load_demo``)."""
     from panels.demo import load_demo
 
-    return load_demo().panel
+    demo, _ = load_demo()
+    return demo.panel

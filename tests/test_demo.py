@@ -52,9 +52,10 @@ def test_parse_seed_explains_what_is_missing(text, problem):
 
 @pytest.mark.django_db
 def test_load_demo_builds_the_seed_panel():
-    demo = load_demo()
+    demo, created = load_demo()
 
     panel = demo.panel
+    assert created
     assert demo.meeting.time_zone == "America/New_York"
     assert demo.meeting.venue == "United Nations Headquarters, New York"
     assert (panel.starts_at.isoformat(), panel.ends_at.isoformat()) == (
@@ -63,12 +64,17 @@ def test_load_demo_builds_the_seed_panel():
     )
     roles = list(panel.panellists.values_list("role", flat=True))
     assert roles == ["moderator", "panellist", "panellist", "panellist", "panellist"]
-    assert "[A/71/1](#)" in panel.sections.get(heading="Background").body
+    background = panel.sections.get(heading="Background").body
+    assert background.startswith(
+        "The New York Declaration for Refugees and Migrants (A/71/1) affirms"
+    )
+    assert "[campaign](https://refugeesmigrants.un.org/together)" in background
+    assert "(#)" not in background
 
 
 @pytest.mark.django_db
 def test_load_demo_running_order_follows_the_seed_organization():
-    panel = load_demo().panel
+    panel = load_demo()[0].panel
 
     timed = panel.timed_segments()
 
@@ -110,8 +116,34 @@ def test_load_demo_twice_changes_nothing():
 
     load_demo()
     first = snapshot()
+    _, created = load_demo()
+
+    assert not created
+    assert snapshot() == first
+
+
+@pytest.mark.django_db
+def test_load_demo_again_keeps_the_secretariats_edits():
+    demo, _ = load_demo()
+    Segment.objects.filter(panel=demo.panel, kind="discussion").update(duration_minutes=35)
+
     load_demo()
 
+    assert Segment.objects.get(kind="discussion").duration_minutes == 35
+
+
+@pytest.mark.django_db
+def test_load_demo_reset_restores_the_seed():
+    def snapshot():
+        return [model_to_dict(row) | {"pk": row.pk} for row in Segment.objects.all()]
+
+    demo, _ = load_demo()
+    first = snapshot()
+    Segment.objects.filter(panel=demo.panel, kind="discussion").update(duration_minutes=35)
+
+    _, written = load_demo(reset=True)
+
+    assert written
     assert snapshot() == first
 
 

@@ -21,6 +21,7 @@ from panels.models import (
     Person,
     Segment,
 )
+from panels.text import UN_SYMBOL
 
 SEED_PATH = Path(__file__).with_name("concept-note.txt")
 
@@ -31,8 +32,9 @@ MEETING_ORGANISER = (
     "United Nations, Department of Economic and Social Affairs, Population Division"
 )
 
-# The seed's links point nowhere ("#"). UN document symbols are linked by the Markdown renderer;
-# the other three get the public addresses of what they name.
+# The seed's links point nowhere ("#"). A link on a UN document symbol becomes the bare symbol,
+# which the Markdown renderer links to the document; the other three get the public addresses
+# of what they name.
 PLACEHOLDER_LINKS = {
     "campaign": "https://refugeesmigrants.un.org/together",
     "Global Alliance of National Human Rights Institutions": "https://ganhri.org/",
@@ -172,20 +174,29 @@ def parse_seed(text):
 
 
 def _fill_placeholder_links(markdown_text):
+    markdown_text = re.sub(
+        r"\[(?P<symbol>[^\]]+)\]\(#\)",
+        lambda link: link["symbol"] if UN_SYMBOL.fullmatch(link["symbol"]) else link[0],
+        markdown_text,
+    )
     for label, url in PLACEHOLDER_LINKS.items():
         markdown_text = markdown_text.replace(f"[{label}](#)", f"[{label}]({url})")
     return markdown_text
 
 
 @transaction.atomic
-def load_demo(seed_path=SEED_PATH):
-    """Create or update the seed's meeting and panel; running it again changes nothing.
+def load_demo(seed_path=SEED_PATH, *, reset=False):
+    """Create the seed's meeting and panel; running it again changes nothing.
 
-    Rows are found by natural keys (the meeting's slug, the panel's title, section headings,
-    people's example email addresses, segment order), so a second run updates them in place
-    with the same values. Returns ``DemoData(meeting, panel)``.
+    When the demo meeting exists already, it is left as the secretariat last edited it, unless
+    ``reset`` is true: then every demo row is set back to the seed's values. Rows are found by
+    natural keys (the meeting's slug, the panel's title, section headings, people's example
+    email addresses, segment order). Returns ``(DemoData(meeting, panel), created)``.
     """
     note = parse_seed(Path(seed_path).read_text(encoding="utf-8"))
+    existing = Panel.objects.filter(meeting__slug=MEETING_SLUG, title=note.panel_title).first()
+    if existing and not reset:
+        return DemoData(meeting=existing.meeting, panel=existing), False
     meeting, _ = Meeting.objects.update_or_create(
         slug=MEETING_SLUG,
         defaults={
@@ -264,4 +275,4 @@ def load_demo(seed_path=SEED_PATH):
                 "speaker": speaker,
             },
         )
-    return DemoData(meeting=meeting, panel=panel)
+    return DemoData(meeting=meeting, panel=panel), True

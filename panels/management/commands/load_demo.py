@@ -20,6 +20,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Set the demo meeting and panel back to the seed's values.",
+        )
+        parser.add_argument(
             "--demo-login",
             action="store_true",
             help=(
@@ -28,13 +33,16 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, demo_login=False, **options):
+    def handle(self, *args, demo_login=False, reset=False, **options):
         if demo_login and not settings.DEBUG:
             raise CommandError(
                 "The demo login is for a local demo only and is refused when DEBUG is off."
             )
-        demo = load_demo()
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {demo.meeting} — {demo.panel}"))
+        demo, written = load_demo(reset=reset)
+        state = "loaded from the seed" if written else "already there, left as last edited"
+        self.stdout.write(self.style.SUCCESS(f"Demo data {state}: {demo.meeting} — {demo.panel}"))
+        if not written:
+            self.stdout.write("  (manage.py load_demo --reset sets it back to the seed's values)")
         self.stdout.write(f"  Panel page: http://127.0.0.1:8000{demo.panel.get_absolute_url()}")
         if demo_login:
             password = secrets.token_urlsafe(12)
