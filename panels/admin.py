@@ -5,9 +5,10 @@ Rules that span rows (one moderator, each person once) are checked by the formse
 ``panels.forms``; confirmation statuses are recorded through ``panels.services``.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminTimeWidget
-from django.db import models
+from django.db import IntegrityError, models
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -49,6 +50,33 @@ class AnsweredAtMixin:
         return f"{formats.date_format(moment, 'DATETIME_FORMAT')} ({moment.tzname()})"
 
 
+class RefuseClashingSaveMixin:
+    """Turn a save that the database refuses into a message, with nothing saved.
+
+    The formsets check the rules between rows, but rows are saved one at a time, and another
+    editor may have saved a clashing row meanwhile (two moderators, or one person twice). The
+    admin saves a page in one transaction, so when the database refuses a row, the whole save
+    is rolled back and the officer is sent back to the page with a message instead of an
+    error page.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            self.message_user(
+                request,
+                _(
+                    "Nothing was saved: the changes clash with each other or with a change "
+                    "someone else has just saved (a panel has one moderator, and each person "
+                    "has one place on it). The page now shows what is saved; make the change "
+                    "again, one row at a time if you are swapping people between rows."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+
+
 class PanelInline(admin.TabularInline):
     """A meeting's panels with their day and times, each linking to its own page."""
 
@@ -70,7 +98,7 @@ class PanelInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(RefuseClashingSaveMixin, admin.ModelAdmin):
     """Meetings, with their panels listed on each meeting's page."""
 
     form = MeetingAdminForm
@@ -163,7 +191,7 @@ class SegmentInline(admin.TabularInline):
 
 
 @admin.register(Panel)
-class PanelAdmin(admin.ModelAdmin):
+class PanelAdmin(RefuseClashingSaveMixin, admin.ModelAdmin):
     """Panels, each edited with its concept note, panellists and running order."""
 
     list_display = [
@@ -263,7 +291,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Panellist)
-class PanellistAdmin(AnsweredAtMixin, admin.ModelAdmin):
+class PanellistAdmin(RefuseClashingSaveMixin, AnsweredAtMixin, admin.ModelAdmin):
     """Every panellist of every panel, to follow up invitations across meetings."""
 
     form = PanellistForm

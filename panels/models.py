@@ -7,7 +7,7 @@ of a zone's rules after the programme is published keeps the announced local tim
 RFC 5545 ``TZID`` does. Audit timestamps (``responded_at``) are stored aware, in UTC.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -22,9 +22,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import running_order
-from .validators import validate_time_zone
+from .validators import validate_single_line, validate_time_zone
 
 MAX_SEGMENT_MINUTES = 24 * 60
+# Dates the app computes clock times for: far enough either way for any programme, and clear
+# of the ends of Python's calendar, where converting between zones overflows.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+DATE_RANGE_VALIDATORS = [
+    MinValueValidator(EARLIEST_DATE, message=_("Choose a date from the year 1900 on.")),
+    MaxValueValidator(LATEST_DATE, message=_("Choose a date before the year 2200.")),
+]
 
 
 def anywhere_on_earth_today():
@@ -85,17 +93,29 @@ class Meeting(models.Model):
 
     Status = MeetingStatus
 
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
     slug = models.SlugField(
         _("short name in web addresses"),
         max_length=100,
         unique=True,
         help_text=_("Letters, digits and hyphens, e.g. “cm15-migration-2017”."),
     )
-    organiser = models.CharField(_("organiser"), max_length=300, blank=True)
-    venue = models.CharField(_("venue"), max_length=300, blank=True)
-    start_date = models.DateField(_("first day"), help_text=_("In the meeting's local time."))
-    end_date = models.DateField(_("last day"), help_text=_("In the meeting's local time."))
+    organiser = models.CharField(
+        _("organiser"), max_length=300, blank=True, validators=[validate_single_line]
+    )
+    venue = models.CharField(
+        _("venue"), max_length=300, blank=True, validators=[validate_single_line]
+    )
+    start_date = models.DateField(
+        _("first day"),
+        validators=DATE_RANGE_VALIDATORS,
+        help_text=_("In the meeting's local time."),
+    )
+    end_date = models.DateField(
+        _("last day"),
+        validators=DATE_RANGE_VALIDATORS,
+        help_text=_("In the meeting's local time."),
+    )
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
@@ -128,6 +148,11 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=MeetingStatus.values),
                 name="meeting_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__gte=EARLIEST_DATE, end_date__lte=LATEST_DATE),
+                name="meeting_dates_in_range",
+                violation_error_message=_("Meeting days fall between 1900 and 2199."),
             ),
         ]
 
@@ -209,15 +234,19 @@ class Panel(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="panels", verbose_name=_("meeting")
     )
-    title = models.CharField(_("title"), max_length=500)
-    date = models.DateField(_("date"), help_text=_("In the meeting's local time."))
+    title = models.CharField(_("title"), max_length=500, validators=[validate_single_line])
+    date = models.DateField(
+        _("date"), validators=DATE_RANGE_VALIDATORS, help_text=_("In the meeting's local time.")
+    )
     start_time = models.TimeField(
         _("start time"), help_text=_("In the meeting's local time, e.g. 15:00.")
     )
     end_time = models.TimeField(
         _("end time"), help_text=_("In the meeting's local time, e.g. 16:30.")
     )
-    room = models.CharField(_("room"), max_length=200, blank=True)
+    room = models.CharField(
+        _("room"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     is_published = models.BooleanField(
         _("published"),
         default=False,
@@ -235,6 +264,11 @@ class Panel(models.Model):
                 condition=Q(end_time__gt=models.F("start_time")),
                 name="panel_ends_after_start",
                 violation_error_message=_("The panel must end after it starts, on the same day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(date__gte=EARLIEST_DATE, date__lte=LATEST_DATE),
+                name="panel_date_in_range",
+                violation_error_message=_("A panel's day falls between 1900 and 2199."),
             ),
         ]
 
@@ -255,6 +289,9 @@ class Panel(models.Model):
         """
         errors = {}
         meeting = self.meeting if self.meeting_id else None
+        if self.date and not EARLIEST_DATE <= self.date <= LATEST_DATE:
+            # The date's own validators explain this; clock times cannot be computed for it.
+            meeting = None
         if (
             meeting
             and self.date
@@ -358,7 +395,7 @@ class ConceptNoteSection(models.Model):
     panel = models.ForeignKey(
         Panel, on_delete=models.CASCADE, related_name="sections", verbose_name=_("panel")
     )
-    heading = models.CharField(_("heading"), max_length=300)
+    heading = models.CharField(_("heading"), max_length=300, validators=[validate_single_line])
     body = models.TextField(
         _("text"),
         help_text=_(
@@ -401,10 +438,17 @@ class Person(models.Model):
         _("honorific"), max_length=10, choices=Honorific, blank=True, default=""
     )
     name = models.CharField(
-        _("name"), max_length=200, help_text=_("As the person writes it, in any script.")
+        _("name"),
+        max_length=200,
+        validators=[validate_single_line],
+        help_text=_("As the person writes it, in any script."),
     )
-    position = models.CharField(_("position"), max_length=300, blank=True)
-    organisation = models.CharField(_("organisation"), max_length=300, blank=True)
+    position = models.CharField(
+        _("position"), max_length=300, blank=True, validators=[validate_single_line]
+    )
+    organisation = models.CharField(
+        _("organisation"), max_length=300, blank=True, validators=[validate_single_line]
+    )
     email = models.EmailField(
         _("email address"), blank=True, help_text=_("For the secretariat only; never shown.")
     )
@@ -473,7 +517,9 @@ class Panellist(models.Model):
     order = models.PositiveSmallIntegerField(
         _("order of appearance"), default=0, help_text=_("Lower numbers appear first.")
     )
-    presentation_title = models.CharField(_("presentation title"), max_length=500, blank=True)
+    presentation_title = models.CharField(
+        _("presentation title"), max_length=500, blank=True, validators=[validate_single_line]
+    )
     status = models.CharField(
         _("confirmation status"), max_length=20, choices=Status, default=Status.INVITED
     )
@@ -564,7 +610,11 @@ class Segment(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.PRESENTATION)
     title = models.CharField(
-        _("title"), max_length=300, blank=True, help_text=_("Leave blank to use the kind.")
+        _("title"),
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("Leave blank to use the kind."),
     )
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration"),

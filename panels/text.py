@@ -17,14 +17,27 @@ from markdown.treeprocessors import Treeprocessor
 UNDOCS_URL = "https://undocs.org/{symbol}"
 
 # UN document symbols: a principal organ or series prefix, then slash-separated components
-# (ST/AI/2017/1, A/71/1, A/71/L.58, A/RES/71/1, S/RES/2334 (2016), E/CN.6/2017/1, A/HRC/35/25).
-# Source: the UN Documentation Research Guide, "Document symbols" (research.un.org).
+# (ST/AI/2017/1, A/71/1, A/71/L.58, A/RES/71/1, A/C.3/71/L.2/Rev.1, S/2017/1/Corr.1,
+# E/CN.6/2017/1). Source: the UN Documentation Research Guide, "Document symbols"
+# (research.un.org). Every component starts with "/", so matching is linear in the text's
+# length; a symbol also has a digit somewhere (``find_symbols``), so "A/B" is not one.
 UN_SYMBOL = re.compile(
-    r"(?<![\w/])(?=\S*?\d)"
+    r"(?<![\w/])"
     r"(?:A|S|E|ST|DP|UNEP|TD|CRC|CEDAW|CERD|CCPR|CAT|CRPD|CMW|HRI|ECE|ECA|ECLAC|ESCAP|ESCWA)"
-    r"(?:/(?:[A-Z]{1,6}(?:\.\d+)?|\d+(?:\.\d+)?|[A-Z]{1,4}\.\d+(?:/Add\.\d+|/Rev\.\d+)?))+"
+    r"(?:/(?:[A-Za-z]{1,6}|\d+)(?:\.\d+)*)+"
     r"(?![\w/])"
 )
+
+
+def is_un_symbol(text):
+    """Whether ``text`` is exactly one UN document symbol (e.g. "A/71/L.58/Rev.1")."""
+    return UN_SYMBOL.fullmatch(text) is not None and any(ch.isdigit() for ch in text)
+
+
+def find_symbols(text):
+    """The UN document symbols in ``text``, as a list of ``re.Match``."""
+    return [match for match in UN_SYMBOL.finditer(text) if is_un_symbol(match.group(0))]
+
 
 ALLOWED_TAGS = {
     "a",
@@ -68,9 +81,7 @@ class _UNSymbolLinker(Treeprocessor):
         for child in list(parent):
             if child.tag == "a":
                 text = "".join(child.itertext()).strip()
-                if child.get("href", "").strip() in _PLACEHOLDER_HREFS and UN_SYMBOL.fullmatch(
-                    text
-                ):
+                if child.get("href", "").strip() in _PLACEHOLDER_HREFS and is_un_symbol(text):
                     child.set("href", undocs_url(text))
             elif child.tag not in self.SKIP:
                 self._link_children(child)
@@ -101,7 +112,7 @@ class _UNSymbolLinker(Treeprocessor):
     @staticmethod
     def _split(text):
         """Split ``text`` into leading text and ``<a>`` elements (each with its tail)."""
-        matches = list(UN_SYMBOL.finditer(text))
+        matches = find_symbols(text)
         if not matches:
             return None
         links = []
@@ -122,16 +133,34 @@ class UNSymbolExtension(Extension):
         md.treeprocessors.register(_UNSymbolLinker(md), "un_symbols", 5)
 
 
+class PlainTextHTMLExtension(Extension):
+    """Treat raw HTML in the source as text, so that "<name of country>" stays visible.
+
+    Python-Markdown passes raw HTML through by default; without its two raw-HTML processors the
+    angle brackets are escaped like any other text. Autolinks (``<https://…>``) still work.
+    """
+
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API name
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+
+
 def render_markdown(source):
     """Render the secretariat's Markdown ``source`` (str) to safe HTML (a ``SafeString``).
 
-    Raw HTML in the source is escaped by the sanitiser's allow-list; links keep only http(s) and
-    mailto addresses and get ``rel="noopener noreferrer"``; headings start at ``<h3>`` so that a
+    Raw HTML in the source is shown as text; the sanitiser's allow-list then removes anything
+    else unsafe. Links keep only http(s) and mailto addresses and get
+    ``rel="noopener noreferrer"``; headings start at ``<h3>`` so that a
     concept note section never outranks the page's own headings.
     """
     html = markdown.markdown(
         source or "",
-        extensions=[UNSymbolExtension(), "sane_lists", TocExtension(baselevel=3)],
+        extensions=[
+            PlainTextHTMLExtension(),
+            UNSymbolExtension(),
+            "sane_lists",
+            TocExtension(baselevel=3),
+        ],
         output_format="html",
     )
     return mark_safe(  # noqa: S308 - sanitised by nh3 just above

@@ -1,16 +1,54 @@
 """Validators for the panels app."""
 
+import re
 from functools import lru_cache
 from zoneinfo import available_timezones
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+# The areas of geographic IANA zones ("Area/Location"). Left out: Etc/* zones (whose signs are
+# inverted: Etc/GMT+12 is UTC−12), legacy aliases such as US/Eastern or EST5EDT, "Factory",
+# and "localtime" (the server's own setting). Source: the tz database's "Theory" file.
+VENUE_AREAS = frozenset(
+    {"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe"}
+    | {"Indian", "Pacific"}
+)
+
 
 @lru_cache(maxsize=1)
 def iana_time_zones():
-    """The IANA time zone names known to this Python (tzdata), as a frozenset of str."""
-    return frozenset(available_timezones())
+    """The IANA zones a venue can be in, as a frozenset of names such as "Europe/Zurich".
+
+    Geographic "Area/Location" names known to this Python (tzdata), plus "UTC".
+    """
+    return frozenset(
+        name
+        for name in available_timezones()
+        if name == "UTC" or name.partition("/")[0] in VENUE_AREAS
+    )
+
+
+# C0 and C1 control characters (line breaks and tabs included) and the Unicode bidirectional
+# embedding, override and isolate controls, which can reverse the text shown after them.
+# Source: Unicode Standard Annex #9, "Explicit Directional Formatting Characters".
+_INVISIBLE_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def validate_single_line(value):
+    """Refuse control characters, line breaks and bidirectional controls in a one-line text.
+
+    Raises ``ValidationError`` (code ``control_character``). Letters of every script, and the
+    marks that scripts need (e.g. U+200C ZERO WIDTH NON-JOINER in Persian), are accepted.
+    """
+    if _INVISIBLE_CONTROLS.search(value or ""):
+        raise ValidationError(
+            _(
+                "This text contains a line break or an invisible control character; "
+                "please retype it on one line."
+            ),
+            code="control_character",
+        )
 
 
 def validate_time_zone(value):

@@ -981,3 +981,41 @@ def test_person_autocomplete_on_panel_page_finds_by_organisation(admin_client, p
     response = admin_client.get(reverse("admin:autocomplete"), query)
 
     assert response.json()["results"] == [{"id": str(person.pk), "text": "Amina Example"}]
+
+
+def test_panellists_person_swap_between_rows_is_refused_with_a_message_not_an_error(
+    admin_client, panel, moderator, speaker
+):
+    data = form_data(admin_client.get(admin_url(Panel, "change", panel.pk)))
+    data[f"panellists-{row_index(data, 'panellists', moderator.pk)}-person"] = str(
+        speaker.person_id
+    )
+    data[f"panellists-{row_index(data, 'panellists', speaker.pk)}-person"] = str(
+        moderator.person_id
+    )
+    data["title"] = "A title typed in the same save"
+
+    response = admin_client.post(admin_url(Panel, "change", panel.pk), data, follow=True)
+
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]][0].startswith("Nothing was saved:")
+    panel.refresh_from_db()
+    assert panel.title == "Migration and the 2030 Agenda"
+    assert dict(panel.panellists.values_list("pk", "person__name")) == {
+        moderator.pk: "Amina Example",
+        speaker.pk: "Jorge Example",
+    }
+
+
+def test_panellists_moderator_added_by_someone_else_meanwhile_is_refused_with_a_message(
+    admin_client, panel, speaker, make_panellist, make_person
+):
+    data = form_data(admin_client.get(admin_url(Panel, "change", panel.pk)))
+    make_panellist(panel, person=make_person(name="Added Meanwhile"), role="moderator")
+    data[f"panellists-{row_index(data, 'panellists', speaker.pk)}-role"] = "moderator"
+
+    response = admin_client.post(admin_url(Panel, "change", panel.pk), data, follow=True)
+
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]][0].startswith("Nothing was saved:")
+    assert panel.panellists.get(pk=speaker.pk).role == "panellist"

@@ -334,3 +334,77 @@ def test_panel_with_a_date_in_the_meeting_is_valid(make_panel):
     panel.full_clean()
 
     assert Panel.objects.get() == panel
+
+
+# Limits found by attacking the admin -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("zone", ["localtime", "Factory", "EST5EDT", "Etc/GMT+12", "US/Eastern"])
+def test_meeting_time_zone_that_is_no_venue_zone_is_rejected(make_meeting, zone):
+    meeting = make_meeting()
+    meeting.time_zone = zone
+
+    with pytest.raises(ValidationError) as error:
+        meeting.full_clean()
+
+    assert list(messages(error.value)) == ["time_zone"]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kathmandu", "America/Argentina/Buenos_Aires"])
+def test_meeting_time_zone_geographic_or_utc_is_accepted(make_meeting, zone):
+    make_meeting(time_zone=zone).full_clean()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Line one\nline two",
+        "Tab\there",
+        "Escape\x1b[31m",
+        "Reversed \u202eelttit",
+        "Isolate \u2066x",
+    ],
+)
+def test_titles_and_names_with_control_characters_are_rejected(make_panel, make_person, text):
+    panel, person = make_panel(), make_person()
+    panel.title, person.name = text, text
+
+    for instance, field in ((panel, "title"), (person, "name")):
+        with pytest.raises(ValidationError) as error:
+            instance.full_clean()
+        assert messages(error.value) == {
+            field: [
+                "This text contains a line break or an invisible control character; "
+                "please retype it on one line."
+            ]
+        }
+
+
+def test_names_with_joiners_that_scripts_need_are_accepted(make_person):
+    person = make_person(name="Mehr\u200cdad Example", honorific="Dr.")
+
+    person.full_clean()
+
+    assert person.name == "Mehr\u200cdad Example"
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        (date(9999, 12, 31), "Choose a date before the year 2200."),
+        (date(1, 1, 1), "Choose a date from the year 1900 on."),
+    ],
+)
+def test_panel_date_at_the_ends_of_the_calendar_is_explained(make_panel, day, message):
+    panel = make_panel()
+    panel.date = day
+
+    with pytest.raises(ValidationError) as error:
+        panel.full_clean()
+
+    assert messages(error.value)["date"] == [message]
+
+
+def test_meeting_dates_out_of_range_are_refused_by_the_database(make_meeting):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_meeting(start_date=date(9999, 12, 30), end_date=date(9999, 12, 31))

@@ -1,8 +1,30 @@
 """Markdown rendering (panels.text): sanitised, with UN document symbols linked."""
 
+from html.parser import HTMLParser
+
 import pytest
 
-from panels.text import UN_SYMBOL, render_markdown
+from panels.text import find_symbols, render_markdown
+
+
+def unsafe_parts(html):
+    """Elements and attributes in ``html`` that could run script: tags, handlers, URLs."""
+    found = []
+
+    class Finder(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in {"script", "iframe", "object", "embed", "svg", "img", "style"}:
+                found.append(tag)
+            for name, value in attrs:
+                if name.startswith("on") or name == "style":
+                    found.append(name)
+                if name in {"href", "src"} and not (value or "").startswith(
+                    ("https:", "http:", "mailto:")
+                ):
+                    found.append(f"{name}={value}")
+
+    Finder().feed(html)
+    return found
 
 
 @pytest.mark.parametrize(
@@ -19,7 +41,7 @@ def test_un_symbol_is_linked_to_undocs(symbol):
 
 @pytest.mark.parametrize("text", ["A/B testing", "S/M sizes", "and/or", "AA/71/1", "A/71/1x"])
 def test_un_symbol_lookalikes_are_not_linked(text):
-    assert UN_SYMBOL.search(text) is None
+    assert find_symbols(text) == []
 
 
 def test_placeholder_link_on_a_symbol_gets_the_document_address():
@@ -57,19 +79,38 @@ def test_headings_start_below_the_page_headings():
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        ("<script>alert(1)</script>", ""),
-        ('<img src="x" onerror="alert(1)">', "<p></p>"),
+        ("<script>alert(1)</script>", "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"),
+        ('<img src="x" onerror="alert(1)">', '<p>&lt;img src="x" onerror="alert(1)"&gt;</p>'),
+        ("![x](javascript:alert(1))", "<p></p>"),
         ("[click](javascript:alert(1))", '<p><a rel="noopener noreferrer">click</a></p>'),
         (
             '<a href="https://example.org" onclick="alert(1)">x</a>',
-            '<p><a href="https://example.org" rel="noopener noreferrer">x</a></p>',
+            '<p>&lt;a href="https://example.org" onclick="alert(1)"&gt;x&lt;/a&gt;</p>',
         ),
-        ('<p style="color:red">x</p>', "<p>x</p>"),
-        ("<iframe src='https://example.org'></iframe>", ""),
+        ("[x](https://example.org 'a\" onclick=\"alert(1)')", None),
     ],
 )
 def test_dangerous_markup_never_survives(source, expected):
-    assert render_markdown(source) == expected
+    html = render_markdown(source)
+
+    if expected is not None:
+        assert html == expected
+    assert unsafe_parts(html) == []
+
+
+def test_angle_brackets_in_text_stay_visible():
+    html = render_markdown("Replace <name of country> here; a <b> c.")
+
+    assert html == "<p>Replace &lt;name of country&gt; here; a &lt;b&gt; c.</p>"
+
+
+def test_autolinks_still_work():
+    html = render_markdown("<https://example.org/report>")
+
+    assert html == (
+        '<p><a href="https://example.org/report" rel="noopener noreferrer">'
+        "https://example.org/report</a></p>"
+    )
 
 
 def test_empty_text_renders_nothing():

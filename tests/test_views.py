@@ -528,9 +528,9 @@ def test_panel_detail_on_dst_change_day_labels_local_times(
     page = parse(client.get(panel.get_absolute_url()))
 
     assert [row[:2] for row in running_order_rows(page)] == [
-        ["01:30–01:50", "20"],
-        ["01:50–03:10", "20"],
-        ["03:10–04:00", "50"],
+        ["01:30 CET–01:50 CET", "20"],
+        ["01:50 CET–03:10 CEST", "20"],
+        ["03:10 CEST–04:00 CEST", "50"],
     ]
     times = page.find("tbody").find_all("time")
     assert [t.attrs["datetime"] for t in times] == [
@@ -546,6 +546,25 @@ def test_panel_detail_on_dst_change_day_labels_local_times(
         "then CEST, UTC+02:00 from 03:00)."
     )
     assert page.find("tfoot").text == "Total 90 minutes"
+
+
+def test_panel_detail_when_clocks_go_back_tells_repeated_times_apart(
+    client, make_meeting, make_panel, make_segment
+):
+    meeting = make_meeting(start_date=date(2026, 11, 1), end_date=date(2026, 11, 1))
+    # New York, 1 November 2026: 02:00 EDT becomes 01:00 EST; 00:30 to 03:00 is 210 minutes.
+    panel = make_panel(meeting, start_time=time(0, 30), end_time=time(3, 0))
+    for minutes in (30, 30, 30, 30):
+        make_segment(panel, minutes)
+
+    page = parse(client.get(panel.get_absolute_url()))
+
+    assert [row[0] for row in running_order_rows(page)] == [
+        "00:30 EDT–01:00 EDT",
+        "01:00 EDT–01:30 EDT",
+        "01:30 EDT–01:00 EST",
+        "01:00 EST–01:30 EST",
+    ]
 
 
 def test_panel_detail_across_noon_uses_24_hour_clock(client, make_panel, make_segment):
@@ -766,7 +785,8 @@ def test_panel_detail_sanitises_concept_note_markdown(client, full_panel):
     page = parse(client.get(full_panel["panel"].get_absolute_url()))
 
     assert_no_active_content(page)
-    assert "alert(1)" not in page.find("section", "concept-note").text
+    # Raw HTML is shown as inert text, as the secretariat typed it.
+    assert "<script>alert(1)</script>" in page.find("section", "concept-note").text
 
 
 # Query counts: the same for one and for many panels, people and segments

@@ -21,7 +21,7 @@ from panels.models import (
     Person,
     Segment,
 )
-from panels.text import UN_SYMBOL
+from panels.text import is_un_symbol
 
 SEED_PATH = Path(__file__).with_name("concept-note.txt")
 
@@ -176,7 +176,7 @@ def parse_seed(text):
 def _fill_placeholder_links(markdown_text):
     markdown_text = re.sub(
         r"\[(?P<symbol>[^\]]+)\]\(#\)",
-        lambda link: link["symbol"] if UN_SYMBOL.fullmatch(link["symbol"]) else link[0],
+        lambda link: link["symbol"] if is_un_symbol(link["symbol"]) else link[0],
         markdown_text,
     )
     for label, url in PLACEHOLDER_LINKS.items():

@@ -60,6 +60,25 @@ def zone_label(zone, day):
     return zone_label_html(zone_day(zone, day))
 
 
+@register.simple_tag
+def clock_changes(zone, day):
+    """``{% clock_changes meeting.zone panel.date as changes %}``: whether the clocks change
+    that day, so that times such as 01:30 may occur twice and need their abbreviation."""
+    return zone_day(zone, day).after is not None
+
+
+@register.filter(expects_localtime=True)
+def zone_abbreviation(value):
+    """The abbreviation of the zone's offset at an aware datetime ("EDT", "EST", "+0545").
+
+    Unlike Django's ``T`` format, it is given for a time that occurs twice (clocks going
+    back): that is when readers need it most. The datetime's fold tells the two apart.
+    """
+    if not value:
+        return ""
+    return value.tzname() or ""
+
+
 @register.filter
 def markdown(source):
     """Render a concept note body (Markdown) to sanitised HTML; see ``render_markdown``."""
