@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "concurrency",
     "crispy_forms",
     "crispy_bootstrap5",
     "panels",

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from concurrency.fields import AutoIncVersionField
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -33,6 +34,8 @@ DATE_RANGE_VALIDATORS = [
     MinValueValidator(EARLIEST_DATE, message=_("Choose a date from the year 1900 on.")),
     MaxValueValidator(LATEST_DATE, message=_("Choose a date before the year 2200.")),
 ]
+# The seed concept note: "Panellists will each make a presentation (max. 10 minutes)."
+DEFAULT_PRESENTATION_LIMIT = 10
 
 
 def anywhere_on_earth_today():
@@ -250,8 +253,19 @@ class Panel(models.Model):
     is_published = models.BooleanField(
         _("published"),
         default=False,
-        help_text=_("Published panels of a public meeting are shown to everyone."),
+        help_text=_(
+            "Published panels of a public meeting are shown to everyone. A panel whose running "
+            "order overruns its slot cannot be published."
+        ),
     )
+    presentation_limit_minutes = models.PositiveSmallIntegerField(
+        _("longest presentation"),
+        default=DEFAULT_PRESENTATION_LIMIT,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SEGMENT_MINUTES)],
+        help_text=_("Minutes. Presentations longer than this are flagged."),
+    )
+    # Optimistic locking (django-concurrency): a save from a stale copy of the panel is refused.
+    version = AutoIncVersionField(_("version"), help_text=_("Changes on every save."))
 
     objects = PanelQuerySet.as_manager()
 
@@ -269,6 +283,11 @@ class Panel(models.Model):
                 condition=Q(date__gte=EARLIEST_DATE, date__lte=LATEST_DATE),
                 name="panel_date_in_range",
                 violation_error_message=_("A panel's day falls between 1900 and 2199."),
+            ),
+            models.CheckConstraint(
+                condition=Q(presentation_limit_minutes__gte=1),
+                name="panel_presentation_limit_positive",
+                violation_error_message=_("The longest presentation is at least one minute."),
             ),
         ]
 
@@ -324,8 +343,33 @@ class Panel(models.Model):
                         "%(time)s happens twice on that day in %(zone)s: the clocks go back. "
                         "Choose a time outside the repeated hour."
                     ) % {"time": clock.strftime("%H:%M"), "zone": meeting.time_zone}
+        if self.is_published and self.pk and "end_time" not in errors and meeting:
+            refusal = self.publishing_refusal(
+                self.segments.aggregate(total=Sum("duration_minutes"))["total"] or 0
+            )
+            if refusal:
+                errors["is_published"] = refusal
         if errors:
             raise ValidationError(errors)
+
+    def publishing_refusal(self, planned_minutes):
+        """Why this panel cannot be published with a running order of ``planned_minutes``
+        (whole minutes), or ``None`` when it can.
+
+        The rule (issue 3): a running order that overruns the slot is not published.
+        """
+        usage = running_order.SlotUsage(planned=planned_minutes, slot=self.slot_minutes)
+        if usage.fits:
+            return None
+        return ngettext(
+            "This panel cannot be published: its running order (%(planned)d minutes) overruns "
+            "its %(slot)d-minute slot by %(over)d minute. Shorten the running order or lengthen "
+            "the slot first.",
+            "This panel cannot be published: its running order (%(planned)d minutes) overruns "
+            "its %(slot)d-minute slot by %(over)d minutes. Shorten the running order or lengthen "
+            "the slot first.",
+            usage.overrun,
+        ) % {"planned": usage.planned, "slot": usage.slot, "over": usage.overrun}
 
     @property
     def zone(self):

@@ -211,3 +211,55 @@ def zone_day(zone, day):
         change_from=(high + old_offset).time(),
         change_to=high.astimezone(zone).time(),
     )
+
+
+class PlanDoesNotFit(ValueError):
+    """The standard running order cannot fit the slot (too many speakers for its minutes)."""
+
+
+@dataclass(frozen=True)
+class PlannedSegment:
+    """One item of a generated plan: ``kind`` ("opening", "presentation", "discussion",
+    "concluding"), ``minutes`` (whole minutes) and ``speaker`` (index into the presenters, or
+    ``None`` for the moderator's items)."""
+
+    kind: str
+    minutes: int
+    speaker: int | None = None
+
+
+def standard_plan(slot, presenters, limit, *, opening=5, closing=5, min_discussion=10):
+    """The seed's standard running order for a slot, in whole minutes.
+
+    Source: the seed concept note's "Organization": the moderator's introductory remarks, a
+    presentation by each panellist of at most ``limit`` minutes, questions and answers, the
+    moderator's concluding remarks. ``slot`` is the slot's length and ``presenters`` the number
+    of presentations. Presentations get ``limit`` minutes, or less, equally, when the slot
+    would otherwise leave under ``min_discussion`` minutes for discussion; discussion takes the
+    rest, so the plan fills the slot exactly. Returns a list of ``PlannedSegment``.
+
+    Raises ``PlanDoesNotFit`` when the remarks and a minimum discussion leave under one minute
+    per presentation.
+    """
+    fixed = opening + closing + min_discussion
+    each = min(limit, (slot - fixed) // presenters) if presenters else 0
+    if slot < fixed or (presenters and each < 1):
+        raise PlanDoesNotFit(
+            f"{slot} minutes cannot hold {presenters} presentations with {fixed} minutes of "
+            "remarks and discussion"
+        )
+    discussion = slot - opening - closing - each * presenters
+    return [
+        PlannedSegment("opening", opening),
+        *(PlannedSegment("presentation", each, index) for index in range(presenters)),
+        PlannedSegment("discussion", discussion),
+        PlannedSegment("concluding", closing),
+    ]
+
+
+def overlaps(first_start, first_end, second_start, second_end):
+    """Whether two time slots share any instant; touching end to start is not an overlap.
+
+    Takes aware datetimes (any zones); slots are half-open intervals [start, end).
+    """
+    return first_start < second_end and second_start < first_end

@@ -1,4 +1,4 @@
-"""State-changing operations on panellists (the confirmation workflow).
+"""State-changing operations: the confirmation workflow and generating a running order.
 
 Views and the admin call these instead of assigning a status by hand, so that every change
 stamps ``responded_at`` the same way and saves only the fields it changes.
@@ -7,7 +7,8 @@ stamps ``responded_at`` the same way and saves only the fields it changes.
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Panellist
+from . import running_order
+from .models import Panel, Panellist, Segment
 
 
 @transaction.atomic
@@ -33,3 +34,53 @@ def record_answer(panellist, status, *, at=None):
 
 
 record_answer.alters_data = True
+
+
+class RunningOrderExists(Exception):
+    """The panel has a running order already; generating one would overwrite it."""
+
+
+# Roles that run the panel rather than present in it.
+NOT_PRESENTING = {Panellist.Role.MODERATOR, Panellist.Role.CHAIR, Panellist.Role.RAPPORTEUR}
+
+
+@transaction.atomic
+def generate_running_order(panel):
+    """Build the standard running order of ``panel`` from its people; returns the segments.
+
+    Follows the seed's "Organization" (``running_order.standard_plan``): the moderator's
+    introductory remarks, one presentation per panellist in order of appearance at the panel's
+    presentation limit, questions and answers with the rest of the slot, the moderator's
+    concluding remarks. Panellists who declined or withdrew are left out; the moderator (or
+    else the chair) speaks the remarks. Titles are left blank so that each segment shows its
+    kind in the reader's language; presentations take the presentation title.
+
+    Raises ``RunningOrderExists`` when the panel has segments (nothing is overwritten) and
+    ``running_order.PlanDoesNotFit`` when the people cannot fit the slot.
+    """
+    panel = Panel.objects.select_for_update().select_related("meeting").get(pk=panel.pk)
+    if panel.segments.exists():
+        raise RunningOrderExists(panel.pk)
+    people = [place for place in panel.panellists.order_by("order", "pk") if place.is_on_programme]
+    host = next(
+        (place for place in people if place.role == Panellist.Role.MODERATOR),
+        next((place for place in people if place.role == Panellist.Role.CHAIR), None),
+    )
+    presenters = [place for place in people if place.role not in NOT_PRESENTING]
+    plan = running_order.standard_plan(
+        panel.slot_minutes, len(presenters), panel.presentation_limit_minutes
+    )
+    return Segment.objects.bulk_create(
+        Segment(
+            panel=panel,
+            kind=item.kind,
+            title=presenters[item.speaker].presentation_title if item.speaker is not None else "",
+            duration_minutes=item.minutes,
+            speaker=presenters[item.speaker] if item.speaker is not None else host,
+            order=position,
+        )
+        for position, item in enumerate(plan)
+    )
+
+
+generate_running_order.alters_data = True

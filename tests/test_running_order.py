@@ -174,3 +174,66 @@ def test_schedule_properties_hold_in_every_zone(durations, start_utc, zone_name)
         assert t.start.astimezone(UTC) == expected_start
         # The local label is what the zone's rules give for that instant.
         assert t.start.replace(tzinfo=None) == expected_start.astimezone(zone).replace(tzinfo=None)
+
+
+# The standard plan (the seed's "Organization") and overlaps --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slot", "presenters", "limit", "expected"),
+    [
+        (
+            90,
+            4,
+            10,
+            [("opening", 5), *[("presentation", 10)] * 4, ("discussion", 40), ("concluding", 5)],
+        ),
+        (
+            60,
+            6,
+            10,
+            [("opening", 5), *[("presentation", 6)] * 6, ("discussion", 14), ("concluding", 5)],
+        ),
+        (90, 0, 10, [("opening", 5), ("discussion", 80), ("concluding", 5)]),
+        (
+            120,
+            2,
+            15,
+            [("opening", 5), *[("presentation", 15)] * 2, ("discussion", 80), ("concluding", 5)],
+        ),
+    ],
+)
+def test_standard_plan_fills_the_slot(slot, presenters, limit, expected):
+    plan = running_order.standard_plan(slot, presenters, limit)
+
+    assert [(item.kind, item.minutes) for item in plan] == expected
+    assert sum(item.minutes for item in plan) == slot
+    assert [item.speaker for item in plan if item.kind == "presentation"] == list(
+        range(presenters)
+    )
+
+
+@pytest.mark.parametrize(("slot", "presenters"), [(20, 3), (19, 0), (30, 11)])
+def test_standard_plan_that_cannot_fit_says_so(slot, presenters):
+    with pytest.raises(running_order.PlanDoesNotFit):
+        running_order.standard_plan(slot, presenters, 10)
+
+
+def at(hour, minute, zone=NEW_YORK):
+    return datetime(2017, 2, 16, hour, minute, tzinfo=zone)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        ((at(15, 0), at(16, 30)), (at(16, 0), at(17, 0)), True),
+        ((at(15, 0), at(16, 30)), (at(16, 30), at(17, 0)), False),
+        ((at(15, 0), at(16, 30)), (at(13, 0), at(15, 0)), False),
+        ((at(15, 0), at(16, 30)), (at(15, 30), at(16, 0)), True),
+        # The same instant written in another zone: 21:00 in Zurich is 15:00 in New York.
+        ((at(15, 0), at(16, 30)), (at(21, 15, ZURICH), at(22, 0, ZURICH)), True),
+    ],
+)
+def test_overlaps_touching_is_not_overlapping(first, second, expected):
+    assert running_order.overlaps(*first, *second) is expected
+    assert running_order.overlaps(*second, *first) is expected
