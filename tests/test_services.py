@@ -118,3 +118,14 @@ def test_lengthening_the_slot_lets_an_overrunning_panel_be_published(make_panel,
     panel.is_published, panel.end_time = True, time(16, 35)
 
     panel.full_clean()
+
+
+def test_seed_panel_running_order_generated_again_is_the_seeds(seed_panel):
+    before = [(t.item.kind, t.duration, t.item.speaker_id) for t in seed_panel.timed_segments()]
+    seed_panel.segments.all().delete()
+
+    services.generate_running_order(seed_panel)
+
+    timed = seed_panel.timed_segments()
+    assert [(t.item.kind, t.duration, t.item.speaker_id) for t in timed] == before
+    assert (f"{timed[0].start:%H:%M}", f"{timed[-1].end:%H:%M}") == ("15:00", "16:30")

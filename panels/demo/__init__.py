@@ -3,7 +3,7 @@
 The file is a copy of ``shared/seed/concept-note.txt``, a real concept note of the 15th
 Coordination Meeting on International Migration. The meeting, the panel, its date and time and
 its concept note come from it; the people are invented and marked as examples; the running order
-follows the note's "Organization" section.
+is generated from them as the note's "Organization" section says.
 """
 
 import re
@@ -19,8 +19,8 @@ from panels.models import (
     Panel,
     Panellist,
     Person,
-    Segment,
 )
+from panels.services import generate_running_order
 from panels.text import is_un_symbol
 
 SEED_PATH = Path(__file__).with_name("concept-note.txt")
@@ -93,10 +93,6 @@ PEOPLE = [
         "What regional consultative processes can contribute",
     ),
 ]
-
-OPENING_MINUTES = 5
-PRESENTATION_MINUTES = 10  # "Panellists will each make a presentation (max. 10 minutes)."
-CONCLUDING_MINUTES = 5
 
 
 @dataclass(frozen=True)
@@ -191,7 +187,8 @@ def load_demo(seed_path=SEED_PATH, *, reset=False):
     When the demo meeting exists already, it is left as the secretariat last edited it, unless
     ``reset`` is true: then every demo row is set back to the seed's values. Rows are found by
     natural keys (the meeting's slug, the panel's title, section headings, people's example
-    email addresses, segment order). Returns ``(DemoData(meeting, panel), created)``.
+    email addresses); the running order is generated anew from the people. Returns
+    ``(DemoData(meeting, panel), written)``.
     """
     note = parse_seed(Path(seed_path).read_text(encoding="utf-8"))
     existing = Panel.objects.filter(meeting__slug=MEETING_SLUG, title=note.panel_title).first()
@@ -218,6 +215,7 @@ def load_demo(seed_path=SEED_PATH, *, reset=False):
             "start_time": note.start,
             "end_time": note.end,
             "is_published": True,
+            "presentation_limit_minutes": 10,  # "max. 10 minutes"
         },
     )
     for order, (heading, body) in enumerate(note.sections):
@@ -227,7 +225,6 @@ def load_demo(seed_path=SEED_PATH, *, reset=False):
             defaults={"body": _fill_placeholder_links(body), "order": order},
         )
 
-    places = []
     for order, (honorific, name, position, organisation, email, role, title) in enumerate(PEOPLE):
         person, _ = Person.objects.update_or_create(
             email=email,
@@ -239,40 +236,13 @@ def load_demo(seed_path=SEED_PATH, *, reset=False):
                 "bio": EXAMPLE_BIO,
             },
         )
-        place, _ = Panellist.objects.update_or_create(
+        Panellist.objects.update_or_create(
             panel=panel,
             person=person,
             defaults={"role": role, "order": order, "presentation_title": title},
         )
-        places.append(place)
 
-    moderator, panellists = places[0], places[1:]
-    discussion = panel.slot_minutes - (
-        OPENING_MINUTES + PRESENTATION_MINUTES * len(panellists) + CONCLUDING_MINUTES
-    )
-    running_order = [
-        (
-            Segment.Kind.OPENING,
-            "Introductory remarks and introduction of the panellists",
-            OPENING_MINUTES,
-            moderator,
-        ),
-        *[
-            (Segment.Kind.PRESENTATION, place.presentation_title, PRESENTATION_MINUTES, place)
-            for place in panellists
-        ],
-        (Segment.Kind.DISCUSSION, "Questions and answers", discussion, moderator),
-        (Segment.Kind.CONCLUDING, "Concluding remarks", CONCLUDING_MINUTES, moderator),
-    ]
-    for order, (kind, title, minutes, speaker) in enumerate(running_order):
-        Segment.objects.update_or_create(
-            panel=panel,
-            order=order,
-            defaults={
-                "kind": kind,
-                "title": title,
-                "duration_minutes": minutes,
-                "speaker": speaker,
-            },
-        )
+    # The running order follows the seed's "Organization" (services.generate_running_order).
+    panel.segments.all().delete()
+    generate_running_order(panel)
     return DemoData(meeting=meeting, panel=panel), True
