@@ -263,3 +263,32 @@ def overlaps(first_start, first_end, second_start, second_end):
     Takes aware datetimes (any zones); slots are half-open intervals [start, end).
     """
     return first_start < second_end and second_start < first_end
+
+
+# The moderator's cue: the speaker is told when this many minutes of their segment are left
+# (issue 3: "2 minutes left at 15:18"). The run sheet prints it; the timekeeper turns amber.
+CUE_MINUTES = 2
+
+
+def cue_time(segment, minutes=CUE_MINUTES):
+    """When to tell the speaker that ``minutes`` (whole minutes) of ``segment`` are left.
+
+    ``segment`` is a ``TimedSegment``. Returns an aware datetime in the segment's zone,
+    ``minutes`` of real time before its end, or ``None`` when the segment lasts ``minutes`` or
+    less, so that the cue would fall at or before its start.
+    """
+    if segment.duration <= minutes:
+        return None
+    return add_minutes(segment.end, -minutes)
+
+
+def hours_and_minutes(minutes):
+    """Whole minutes as hours and minutes, "H:MM": 15 → "0:15", 90 → "1:30", 1500 → "25:00".
+
+    For a running total, not a clock time: it does not wrap at 24 hours. Raises ``ValueError``
+    for a negative number.
+    """
+    if minutes < 0:
+        raise ValueError(f"negative minutes: {minutes}")
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}"

@@ -1,4 +1,5 @@
-"""Public pages, namespaced ``panels:`` (reverse them; templates never write a path)."""
+"""Public pages and the secretariat's panel tools, namespaced ``panels:`` (reverse them;
+templates never write a path)."""
 
 from django.urls import path
 
@@ -13,5 +14,15 @@ urlpatterns = [
         "meetings/<slug:meeting_slug>/panels/<int:pk>/",
         views.PanelDetailView.as_view(),
         name="panel-detail",
+    ),
+    path(
+        "meetings/<slug:meeting_slug>/panels/<int:pk>/run-sheet/",
+        views.PanelRunSheetView.as_view(),
+        name="panel-runsheet",
+    ),
+    path(
+        "meetings/<slug:meeting_slug>/panels/<int:pk>/timekeeper/",
+        views.PanelTimekeeperView.as_view(),
+        name="panel-timekeeper",
     ),
 ]

@@ -6,12 +6,14 @@ Run only these with ``pytest -m browser``; leave them out with ``-m "not browser
 """
 
 import os
+from contextlib import contextmanager
 from datetime import date, time
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from django.test import Client
 from playwright.sync_api import sync_playwright
 
 from panels.models import Panellist, Segment
@@ -33,13 +35,14 @@ DESKTOP = {"width": 1280, "height": 900}
 NARROWEST = {"width": 360, "height": 740}
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """A headless Chromium for this module's tests.
+@contextmanager
+def headless_chromium():
+    """Launch a headless Chromium; for a module-scoped ``browser`` fixture.
 
-    Playwright's sync API runs an event loop in this thread, which makes Django refuse
-    database calls from it (``SynchronousOnlyOperation``); the tests here make such calls only
-    to create their data, so the check is lifted for this module and restored after.
+    Skips the test when ``/usr/bin/chromium`` is missing, or fails it in CI. Playwright's sync
+    API runs an event loop in this thread, which makes Django refuse database calls from it
+    (``SynchronousOnlyOperation``); the tests make such calls only to create their data, so the
+    check is lifted while the browser runs and restored after.
     """
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing (Debian package 'chromium')"
@@ -54,6 +57,24 @@ def browser():
             )
             yield chromium
             chromium.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium for this module's tests (``headless_chromium``)."""
+    with headless_chromium() as chromium:
+        yield chromium
+
+
+def sign_in(context, live_server, user):
+    """Give a Playwright browser ``context`` a signed-in session of ``user`` on the live
+    server, without going through the sign-in form."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
 
 
 @pytest.fixture
@@ -150,6 +171,17 @@ def programme(make_meeting, make_panel, make_person, make_panellist, make_segmen
     }
 
 
+def run_axe(page):
+    """Run axe-core on the page as it stands, for WCAG 2.2 A and AA; returns its results."""
+    return Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": WCAG_TAGS},
+            "resultTypes": ["violations"],
+        },
+    )
+
+
 def axe_report(results):
     """The violations, one block each: rule, impact, help and the offending elements."""
     lines = [f"{results.violations_count} accessibility violation(s):"]
@@ -170,13 +202,7 @@ def axe_report(results):
 def test_page_has_no_wcag_violations(open_page, programme, name, language, viewport):
     page = open_page(programme[name], language=language, viewport=viewport)
 
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {"type": "tag", "values": WCAG_TAGS},
-            "resultTypes": ["violations"],
-        },
-    )
+    results = run_axe(page)
 
     assert page.evaluate("document.documentElement.dir") == ("rtl" if language == "ar" else "ltr")
     assert results.violations_count == 0, axe_report(results)
@@ -228,6 +254,18 @@ def test_running_order_fits_a_360px_screen(open_page, programme, language):
     )
 
     assert sizes == {"pageScrolls": False, "tableOverflows": False, "tableInside": True}
+
+
+def test_running_order_keeps_each_time_range_on_one_line_on_wide_screens(open_page, seed_panel):
+    # The seed's long titles squeeze the time column.
+    page = open_page(seed_panel.get_absolute_url(), viewport=DESKTOP)
+
+    lines = page.evaluate(
+        """() => [...document.querySelectorAll(".running-order tbody .time-range")]
+            .map((range) => new Set([...range.getClientRects()].map((box) => box.top)).size)"""
+    )
+
+    assert lines == [1] * 7
 
 
 def test_language_switcher_turns_the_page_right_to_left(open_page, programme):

@@ -5,6 +5,9 @@
 - ``iso_minute``: an aware datetime as "2017-02-16T15:00-05:00", for ``<time datetime>``.
 - ``{% zone_label zone day %}``: which time zone a day's clock times are in, naming the IANA
   zone and the abbreviation and UTC offset in force that day (both, when the clocks change).
+- ``clock``: an aware datetime as "15:03" (or "01:30 EST"), for a time inside a sentence.
+- ``cue_at`` and ``cumulative``: a running-order segment's cue time and running total, for the
+  moderator's run sheet.
 
 Clock times themselves are rendered with Django's ``{% timezone %}`` tag and ``|time:"H:i"``.
 """
@@ -14,7 +17,7 @@ from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext
 
-from panels.running_order import zone_day
+from panels.running_order import cue_time, hours_and_minutes, zone_day
 from panels.text import render_markdown
 
 register = template.Library()
@@ -110,3 +113,33 @@ def iso_minute(value):
     if not value:
         return ""
     return value.isoformat(timespec="minutes")
+
+
+@register.filter(expects_localtime=True)
+def clock(value, with_zone=False):
+    """An aware datetime as "15:03", in the template's current time zone.
+
+    With ``with_zone`` true (on a day when the clocks change), the zone's abbreviation follows:
+    "01:30 EST". For a time inside a sentence; ``panels/includes/time_range.html`` writes
+    ranges.
+    """
+    if not value:
+        return ""
+    text = formats.time_format(value, "H:i")
+    if with_zone:
+        text = f"{text} {zone_abbreviation(value)}".rstrip()
+    return text
+
+
+@register.filter
+def cue_at(segment):
+    """The cue time of a ``running_order.TimedSegment`` (see ``running_order.cue_time``):
+    an aware datetime, or ``None`` for a segment too short for a cue."""
+    return cue_time(segment)
+
+
+@register.filter
+def cumulative(segment):
+    """The running total at the end of a ``running_order.TimedSegment``: the time from the
+    panel's start, as "H:MM" ("0:15", "1:30")."""
+    return hours_and_minutes(segment.offset + segment.duration)
