@@ -1,22 +1,36 @@
 """Forms and inline formsets for the admin, the secretariat's editing tool.
 
 Inline formsets validate each row against the database on its own, so rules that span rows
-(one moderator per panel, one place per person) are checked here across the submitted rows
-before anything is saved. A database error must never reach the officer as a server error.
+(one moderator per panel, one place per person, publishing only a running order that fits)
+are checked here across the submitted rows before anything is saved. A database error must
+never reach the officer as a server error.
+
+No lost edits: a panel's forms carry the version of the panel they were loaded from
+(django-concurrency's signed, hidden ``version`` field) and when they were loaded
+(``loaded_at``). A save from a page that someone else has saved since is refused before
+anything is written, with what changed meanwhile.
 """
 
+from datetime import date, datetime, time
 from functools import cached_property
 
 from django import forms
+from django.contrib.admin.models import ADDITION, DELETION, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.forms.formsets import DELETION_FIELD_NAME
-from django.utils.text import get_text_list
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.text import capfirst, get_text_list
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import running_order, services
-from .models import Meeting, Panellist, Segment
+from .models import EARLIEST_DATE, LATEST_DATE, Meeting, Panel, Panellist, Segment
 from .validators import iana_time_zones
 
 
@@ -62,6 +76,257 @@ class MeetingAdminForm(forms.ModelForm):
             ]
 
 
+def slot_is_known(panel):
+    """Whether ``panel``'s slot length can be computed: a meeting with a valid time zone, a day
+    in the supported range and an end after the start. (``Panel.clean`` explains the rest.)"""
+    return bool(
+        panel.meeting_id
+        and panel.date is not None
+        and panel.start_time is not None
+        and panel.end_time is not None
+        and EARLIEST_DATE <= panel.date <= LATEST_DATE
+        and panel.end_time > panel.start_time
+        and panel.meeting.has_valid_time_zone()
+    )
+
+
+def when_and_zone(moment):
+    """An aware datetime in the server's zone, with the zone named: "Feb. 16, 2017, 3:02 p.m.
+    (UTC)"."""
+    moment = timezone.localtime(moment)
+    return f"{formats.date_format(moment, 'DATETIME_FORMAT')} ({moment.tzname()})"
+
+
+def changes_since(panel, since):
+    """What the admin's history records for ``panel`` and its panellists after ``since``.
+
+    ``since`` is an aware datetime (or ``None``: nothing is listed). Returns sentences, oldest
+    first, each naming when, who and what: "Nov. 30, 2026, 10:15 a.m. (UTC), amina: Changed
+    title." Entries of the panel's page list its panellists' and segments' changes too.
+    """
+    if since is None:
+        return []
+    types = ContentType.objects.get_for_models(Panel, Panellist)
+    places = [str(pk) for pk in panel.panellists.values_list("pk", flat=True)]
+    entries = (
+        LogEntry.objects.filter(
+            Q(content_type=types[Panel], object_id=str(panel.pk))
+            | Q(content_type=types[Panellist], object_id__in=places),
+            action_time__gt=since,
+        )
+        .select_related("user")
+        .order_by("action_time", "pk")
+    )
+    sentences = []
+    for entry in entries:
+        if entry.action_flag == DELETION:
+            what = gettext("Deleted.")
+        elif entry.action_flag == ADDITION and not entry.change_message:
+            what = gettext("Added.")
+        else:
+            what = entry.get_change_message()
+        if entry.content_type_id == types[Panellist].pk:
+            what = gettext("Panellist %(panellist)s: %(change)s") % {
+                "panellist": entry.object_repr,
+                "change": what,
+            }
+        sentences.append(
+            gettext("%(when)s, %(who)s: %(change)s")
+            % {
+                "when": when_and_zone(entry.action_time),
+                "who": entry.user.get_full_name() or entry.user.get_username(),
+                "change": what,
+            }
+        )
+    return sentences
+
+
+def display_value(value):
+    """A field's value as the secretariat reads it, quoted: "“15:00”", "“Feb. 16, 2017”",
+    "“yes”", or "(blank)"."""
+    if value is None or value == "":
+        return gettext("(blank)")
+    if isinstance(value, bool):
+        value = gettext("yes") if value else gettext("no")
+    elif isinstance(value, time):
+        value = value.strftime("%H:%M")
+    elif isinstance(value, date):
+        value = formats.date_format(value)
+    return gettext("“%(value)s”") % {"value": value}
+
+
+class LoadedAtField(forms.CharField):
+    """When the page was loaded, as a hidden ISO 8601 timestamp (the server's clock).
+
+    Cleans to an aware ``datetime``, or ``None`` when it is missing or unreadable. It is not
+    part of the panel, so it never counts as a change; it only dates what others saved since.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("page loaded at"))
+        super().__init__(required=False, initial=self.now, **kwargs)
+
+    @staticmethod
+    def now():
+        return timezone.now().isoformat()
+
+    def to_python(self, value):
+        try:
+            moment = datetime.fromisoformat(super().to_python(value))
+        except ValueError:
+            return None
+        return moment if timezone.is_aware(moment) else None
+
+    def has_changed(self, initial, data):
+        return False
+
+
+class StaleSaveRefusalMixin:
+    """Refuse to save a panel from a page that someone else has saved since it was loaded.
+
+    For a ``ModelForm`` of ``Panel`` with its ``version`` (django-concurrency's signed hidden
+    field) and a ``loaded_at`` (``LoadedAtField``). ``clean`` locks the panel's row until the
+    end of the transaction (the admin saves a page in one), so that two saves of one panel are
+    checked one after the other; the version check of ``Panel.save`` (``RecordModifiedError``)
+    stays as the last guard. The refusal lists what was saved meanwhile and how the saved
+    panel differs from the page.
+    """
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None or "version" not in cleaned_data:
+            return cleaned_data
+        with transaction.atomic():
+            current = Panel.objects.select_for_update().filter(pk=self.instance.pk).first()
+        if current is not None and current.version != cleaned_data["version"]:
+            raise ValidationError(self.stale_save_messages(current), code="stale")
+        return cleaned_data
+
+    def stale_save_messages(self, current):
+        """The refusal in sentences: what happened, what changed since, how to go on."""
+        loaded_at = self.cleaned_data.get("loaded_at")
+        intro = _(
+            "Someone else has saved this panel since you opened this page, so nothing on this "
+            "page was saved. Open the panel again to see what is saved now, then make your "
+            "changes again."
+        )
+        messages = [intro]
+        changes = changes_since(current, loaded_at)
+        if changes:
+            messages.append(
+                _("Saved since you opened this page at %(time)s:")
+                % {"time": when_and_zone(loaded_at)}
+            )
+            messages.extend(changes)
+        differences = self.differences_from(current)
+        if differences:
+            messages.append(_("How the saved panel differs from this page:"))
+            messages.extend(differences)
+        messages.append(format_html('<a href="{}">{}</a>', self.reload_url(), _("Open it again")))
+        return messages
+
+    def reload_url(self):
+        """The page to open again: the panel's admin page."""
+        return reverse("admin:panels_panel_change", args=[self.instance.pk])
+
+    def differences_from(self, current):
+        """The panel's own fields whose saved value differs from this page's, in sentences."""
+        differences = []
+        compared = {field.name for field in Panel._meta.concrete_fields} - {"id", "version"}
+        for name, field in self.fields.items():
+            if name not in compared or name not in self.cleaned_data:
+                continue
+            saved, on_page = getattr(current, name), self.cleaned_data[name]
+            if saved != on_page:
+                differences.append(
+                    _("%(field)s: saved %(saved)s, on this page %(on_page)s.")
+                    % {
+                        "field": field.label,
+                        "saved": display_value(saved),
+                        "on_page": display_value(on_page),
+                    }
+                )
+        return differences
+
+
+class PanelAdminForm(StaleSaveRefusalMixin, forms.ModelForm):
+    """A panel on its admin page, refused when stale (``StaleSaveRefusalMixin``).
+
+    ``running_order_in_page`` is set by the admin when the page has the running-order inline:
+    ``SegmentFormSet`` then checks publishing against the submitted durations.
+    """
+
+    loaded_at = LoadedAtField()
+
+    running_order_in_page = False
+
+    class Meta:
+        model = Panel
+        fields = [
+            "meeting",
+            "title",
+            "date",
+            "start_time",
+            "end_time",
+            "room",
+            "presentation_limit_minutes",
+            "is_published",
+            "version",
+        ]
+
+    def add_error(self, field, error):
+        """Add ``error``, leaving the publishing rule to the running order when it is here.
+
+        ``Panel.clean`` refuses publishing against the saved segments. On the panel's page the
+        running order may change in the same save, so ``SegmentFormSet.clean`` checks the
+        submitted one instead: fixing an overrun and publishing is then one save.
+        """
+        if self.running_order_in_page and field is None and hasattr(error, "error_dict"):
+            errors = {
+                name: [
+                    item
+                    for item in items
+                    if not (name == "is_published" and item.code == "overruns_slot")
+                ]
+                for name, items in error.error_dict.items()
+            }
+            errors = {name: items for name, items in errors.items() if items}
+            if not errors:
+                return
+            error = ValidationError(errors)
+        super().add_error(field, error)
+
+
+class PanelInlineForm(StaleSaveRefusalMixin, forms.ModelForm):
+    """A panel as a row of its meeting's page, refused when stale (``StaleSaveRefusalMixin``)."""
+
+    loaded_at = LoadedAtField()
+
+    class Meta:
+        model = Panel
+        fields = ["title", "date", "start_time", "end_time", "room", "is_published", "version"]
+
+    def reload_url(self):
+        """The page to open again: the meeting's admin page."""
+        return reverse("admin:panels_meeting_change", args=[self.instance.meeting_id])
+
+
+class KeptFormsMixin:
+    """For a formset: the rows that will exist after saving."""
+
+    def kept_forms(self):
+        """The valid, filled-in rows that are not marked for deletion."""
+        return [
+            form
+            for form in self.forms
+            if hasattr(form, "cleaned_data")
+            and form.cleaned_data
+            and not form.cleaned_data.get(DELETION_FIELD_NAME)
+        ]
+
+
 class PanellistForm(forms.ModelForm):
     """A panellist, whose confirmation status is recorded through ``services.record_answer``.
 
@@ -72,7 +337,7 @@ class PanellistForm(forms.ModelForm):
     """
 
     answer = forms.ChoiceField(
-        label=Panellist._meta.get_field("status").verbose_name,
+        label=capfirst(Panellist._meta.get_field("status").verbose_name),
         choices=Panellist.Status.choices,
     )
 
@@ -111,7 +376,7 @@ class PanellistForm(forms.ModelForm):
     save_answer.alters_data = True
 
 
-class PanellistFormSet(forms.BaseInlineFormSet):
+class PanellistFormSet(KeptFormsMixin, forms.BaseInlineFormSet):
     """A panel's panellists, checked as a whole: one moderator, each person once.
 
     Every panellist of the panel is a row of the formset, so the rows that are kept describe
@@ -128,16 +393,6 @@ class PanellistFormSet(forms.BaseInlineFormSet):
 
     def get_form_error(self):
         return _("This person is already listed above.")
-
-    def kept_forms(self):
-        """The valid, filled-in rows that are not marked for deletion."""
-        return [
-            form
-            for form in self.forms
-            if hasattr(form, "cleaned_data")
-            and form.cleaned_data
-            and not form.cleaned_data.get(DELETION_FIELD_NAME)
-        ]
 
     def clean(self):
         """Check the rules that span rows; the database would refuse them only on saving."""
@@ -206,7 +461,11 @@ class PanellistFormSet(forms.BaseInlineFormSet):
 
 
 class SegmentForm(forms.ModelForm):
-    """One segment of the running order, with its errors in the secretariat's words."""
+    """One segment of the running order, with its errors in the secretariat's words.
+
+    A new row whose only change is its position (the page numbers rows as they are added and
+    moved) is still an empty row, and is left out of the save.
+    """
 
     class Meta:
         model = Segment
@@ -218,13 +477,22 @@ class SegmentForm(forms.ModelForm):
             },
         }
 
+    def has_changed(self):
+        if self.instance.pk is None:
+            return bool(set(self.changed_data) - {"order"})
+        return super().has_changed()
 
-class SegmentFormSet(forms.BaseInlineFormSet):
+
+class SegmentFormSet(KeptFormsMixin, forms.BaseInlineFormSet):
     """A panel's running order.
 
     The speaker select lists only this panel's saved panellists (none before the panel is
     saved); its options are read once for all the rows. Each saved segment is given its
     planned clock times as ``timed`` (a ``running_order.TimedSegment``) for display.
+
+    A published panel's submitted running order must fit its submitted slot (issue 3: an
+    overrun is not published). Rows are ordered by ``order``, then by primary key; after saving
+    they are numbered 0, 1, 2… again, so that moving a row never clashes with another.
     """
 
     @cached_property
@@ -262,18 +530,59 @@ class SegmentFormSet(forms.BaseInlineFormSet):
             )
         form.instance.timed = self.timing.get(form.instance.pk)
 
+    def clean(self):
+        """Refuse to publish, or keep published, a panel whose submitted running order overruns
+        its submitted slot, with ``Panel.publishing_refusal``'s reason.
+
+        ``self.instance`` holds the panel form's submitted values (the admin builds the panel
+        from the form before validating the inlines); deleted rows do not count.
+        """
+        super().clean()
+        panel = self.instance
+        if not panel.is_published or not slot_is_known(panel):
+            return
+        planned = sum(form.cleaned_data.get("duration_minutes") or 0 for form in self.kept_forms())
+        refusal = panel.publishing_refusal(planned)
+        if refusal:
+            raise ValidationError(refusal, code="overruns_slot")
+
     @transaction.atomic
     def save(self, commit=True):
-        """Save the rows; a speaker removed from the panel in the same save is left blank.
+        """Save the rows, then number the running order 0, 1, 2… again.
 
-        The panellists are saved first: deleting one blanks its segments in the database
-        (``on_delete=SET_NULL``), and an edited row must not bring the deleted speaker back.
+        A speaker removed from the panel in the same save is left blank: the panellists are
+        saved first, deleting one blanks its segments in the database (``on_delete=SET_NULL``),
+        and an edited row must not bring the deleted speaker back.
         """
         if commit:
             remaining = set(self.speakers.values_list("pk", flat=True))
             for form in self.forms:
                 if form.instance.speaker_id and form.instance.speaker_id not in remaining:
                     form.instance.speaker = None
-        return super().save(commit=commit)
+        saved = super().save(commit=commit)
+        if commit:
+            renumber_segments(self.instance)
+        return saved
 
     save.alters_data = True
+
+
+def renumber_segments(panel):
+    """Number ``panel``'s segments 0, 1, 2… in running order (by ``order``, then primary key).
+
+    Ties and gaps left by an edit are resolved the way every page already reads them, so
+    nothing moves. Returns the number of segments renumbered.
+    """
+    segments = list(
+        Segment.objects.filter(panel=panel).order_by("order", "pk").only("pk", "order")
+    )
+    moved = []
+    for position, segment in enumerate(segments):
+        if segment.order != position:
+            segment.order = position
+            moved.append(segment)
+    Segment.objects.bulk_update(moved, ["order"])
+    return len(moved)
+
+
+renumber_segments.alters_data = True

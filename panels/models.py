@@ -348,7 +348,7 @@ class Panel(models.Model):
                 self.segments.aggregate(total=Sum("duration_minutes"))["total"] or 0
             )
             if refusal:
-                errors["is_published"] = refusal
+                errors["is_published"] = ValidationError(refusal, code="overruns_slot")
         if errors:
             raise ValidationError(errors)
 

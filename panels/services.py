@@ -5,10 +5,25 @@ stamps ``responded_at`` the same way and saves only the fields it changes.
 """
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from . import running_order
 from .models import Panel, Panellist, Segment
+
+
+def bump_panel_versions(panel_ids):
+    """Increase the version of the panels ``panel_ids`` after a change to their rows.
+
+    An open copy of such a panel's admin page is then refused on saving instead of
+    overwriting the change (django-concurrency compares versions; ``update`` bypasses
+    ``save``). Call it before locking the changed rows, in the order the panel page locks:
+    panel first.
+    """
+    Panel.objects.filter(pk__in=panel_ids).update(version=F("version") + 1)
+
+
+bump_panel_versions.alters_data = True
 
 
 @transaction.atomic
@@ -22,6 +37,12 @@ def record_answer(panellist, status, *, at=None):
     """
     if status not in Panellist.Status.values:
         raise ValueError(f"unknown status {status!r}")
+    if Panellist.objects.filter(pk=panellist.pk, status=status).exists():
+        panellist.refresh_from_db(fields=["status", "responded_at"])
+        return False
+    # Lock in the order the panel's admin page does, panel first, so that two answers and a
+    # page save never wait on each other crosswise.
+    bump_panel_versions([panellist.panel_id])
     locked = Panellist.objects.select_for_update().get(pk=panellist.pk)
     if locked.status == status:
         panellist.status, panellist.responded_at = locked.status, locked.responded_at
@@ -70,7 +91,7 @@ def generate_running_order(panel):
     plan = running_order.standard_plan(
         panel.slot_minutes, len(presenters), panel.presentation_limit_minutes
     )
-    return Segment.objects.bulk_create(
+    created = Segment.objects.bulk_create(
         Segment(
             panel=panel,
             kind=item.kind,
@@ -81,6 +102,8 @@ def generate_running_order(panel):
         )
         for position, item in enumerate(plan)
     )
+    bump_panel_versions([panel.pk])
+    return created
 
 
 generate_running_order.alters_data = True

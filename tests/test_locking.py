@@ -1,0 +1,413 @@
+"""No lost edits (issue 3, item 6): a save from a stale copy of a panel's page is refused.
+
+Two editors open the same panel; the first saves; the second is refused with what changed
+since they opened the page, and the database holds exactly the first edit. A fresh copy then
+saves. The panel's own fields, its panellists and its running order are all covered, as are
+changes made elsewhere in the admin (a panellist's own page, actions, the meeting's page).
+"""
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.db import connection
+from django.test import Client
+
+from panels import forms
+from panels.admin import PanelAdmin
+from panels.models import Panel, Panellist, Segment
+from tests.test_admin import admin_url, form_data, inline_formset, row_index
+
+LOADED_AT = "2026-11-30T10:00:00+00:00"
+SAVED_AT = datetime(2026, 11, 30, 10, 5, tzinfo=UTC)
+
+INTRO = (
+    "Someone else has saved this panel since you opened this page, so nothing on this page "
+    "was saved. Open the panel again to see what is saved now, then make your changes again."
+)
+SINCE = "Saved since you opened this page at Nov. 30, 2026, 10 a.m. (UTC):"
+DIFFERENCES = "How the saved panel differs from this page:"
+
+
+def open_again(panel):
+    return f'<a href="{admin_url(Panel, "change", panel.pk)}">Open it again</a>'
+
+
+@pytest.fixture
+def panel(make_panel, make_person, make_panellist, make_segment):
+    """A published 90-minute panel with a moderator, a speaker and an 85-minute running order."""
+    panel = make_panel(title="Migration and the 2030 Agenda")
+    moderator = make_panellist(
+        panel, person=make_person(name="Amina Example"), role=Panellist.Role.MODERATOR
+    )
+    speaker = make_panellist(panel, person=make_person(name="Jorge Example"))
+    make_segment(panel, 5, kind=Segment.Kind.OPENING, speaker=moderator)
+    make_segment(panel, 20, speaker=speaker)
+    make_segment(panel, 60, kind=Segment.Kind.DISCUSSION)
+    return panel
+
+
+@pytest.fixture
+def speaker(panel):
+    return panel.panellists.get(person__name="Jorge Example")
+
+
+@pytest.fixture
+def first_editor(django_user_model):
+    """A second member of the secretariat, signed in on a browser of their own."""
+    user = django_user_model.objects.create_superuser(
+        "fatima", "fatima@example.org", "x", first_name="Fatima", last_name="Example"
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def stale_copy(client, panel):
+    """The panel's page as ``client`` opened it at ``LOADED_AT``, as POST data."""
+    data = form_data(client.get(admin_url(Panel, "change", panel.pk)))
+    data["loaded_at"] = LOADED_AT
+    return data
+
+
+def save(client, panel, data):
+    response = client.post(admin_url(Panel, "change", panel.pk), data)
+    # Date the history of what was just saved, so that messages can be compared whole.
+    LogEntry.objects.update(action_time=SAVED_AT)
+    return response
+
+
+def refusal(response):
+    """The reasons the panel's form gives for refusing the save."""
+    assert response.status_code == 200
+    return list(response.context["adminform"].form.non_field_errors())
+
+
+def test_second_stale_copy_refused_with_what_changed(admin_client, first_editor, panel):
+    first, second = stale_copy(first_editor, panel), stale_copy(admin_client, panel)
+    first["title"] = "Migration and sustainable development"
+    second["room"] = "Trusteeship Council Chamber"
+
+    saved = save(first_editor, panel, first)
+    refused = save(admin_client, panel, second)
+
+    assert saved.status_code == 302
+    assert refusal(refused) == [
+        INTRO,
+        SINCE,
+        "Nov. 30, 2026, 10:05 a.m. (UTC), Fatima Example: Changed Title.",
+        DIFFERENCES,
+        "Title: saved “Migration and sustainable development”, on this page “Migration and "
+        "the 2030 Agenda”.",
+        "Room: saved “Conference Room 4”, on this page “Trusteeship Council Chamber”.",
+        open_again(panel),
+    ]
+    panel.refresh_from_db()
+    assert (panel.title, panel.room) == (
+        "Migration and sustainable development",
+        "Conference Room 4",
+    )
+
+
+def test_fresh_copy_after_a_refusal_saves(admin_client, first_editor, panel):
+    first, second = stale_copy(first_editor, panel), stale_copy(admin_client, panel)
+    first["title"] = "Migration and sustainable development"
+    save(first_editor, panel, first)
+    save(admin_client, panel, second)
+
+    fresh = stale_copy(admin_client, panel)
+    fresh["room"] = "Trusteeship Council Chamber"
+    response = save(admin_client, panel, fresh)
+
+    assert response.status_code == 302
+    panel.refresh_from_db()
+    assert (panel.title, panel.room) == (
+        "Migration and sustainable development",
+        "Trusteeship Council Chamber",
+    )
+
+
+def test_stale_panellists_refused_after_a_running_order_edit(
+    admin_client, first_editor, panel, speaker
+):
+    first, second = stale_copy(first_editor, panel), stale_copy(admin_client, panel)
+    first["segments-1-duration_minutes"] = "25"
+    index = row_index(second, "panellists", speaker.pk)
+    second[f"panellists-{index}-presentation_title"] = "Remittances"
+
+    save(first_editor, panel, first)
+    refused = save(admin_client, panel, second)
+
+    assert refusal(refused) == [
+        INTRO,
+        SINCE,
+        "Nov. 30, 2026, 10:05 a.m. (UTC), Fatima Example: Changed Duration for segment "
+        "“Presentation”.",
+        open_again(panel),
+    ]
+    speaker.refresh_from_db()
+    assert speaker.presentation_title == ""
+    assert list(panel.segments.values_list("duration_minutes", flat=True)) == [5, 25, 60]
+
+
+def test_stale_running_order_refused_after_a_panellist_edit(
+    admin_client, first_editor, panel, speaker
+):
+    first, second = stale_copy(first_editor, panel), stale_copy(admin_client, panel)
+    index = row_index(first, "panellists", speaker.pk)
+    first[f"panellists-{index}-presentation_title"] = "Remittances"
+    second["segments-2-DELETE"] = "on"
+
+    save(first_editor, panel, first)
+    refused = save(admin_client, panel, second)
+
+    assert refusal(refused) == [
+        INTRO,
+        SINCE,
+        "Nov. 30, 2026, 10:05 a.m. (UTC), Fatima Example: Changed Presentation title for "
+        "panellist “Jorge Example (Panellist)”.",
+        open_again(panel),
+    ]
+    assert panel.segments.count() == 3
+    speaker.refresh_from_db()
+    assert speaker.presentation_title == "Remittances"
+
+
+def test_stale_copy_refused_after_the_running_order_was_generated(
+    admin_client, first_editor, panel
+):
+    panel.segments.all().delete()
+    stale = stale_copy(admin_client, panel)
+    stale["segments-TOTAL_FORMS"] = "1"
+    stale |= {"segments-0-kind": "other", "segments-0-duration_minutes": "5"}
+    stale["segments-0-order"] = "0"
+
+    first_editor.post(
+        admin_url(Panel, "changelist"),
+        {"action": "generate_running_order", "_selected_action": [panel.pk]},
+    )
+    LogEntry.objects.update(action_time=SAVED_AT)
+    refused = save(admin_client, panel, stale)
+
+    assert refusal(refused) == [
+        INTRO,
+        SINCE,
+        "Nov. 30, 2026, 10:05 a.m. (UTC), Fatima Example: Added segment “Opening remarks”. "
+        "Added segment “Presentation”. Added segment “Discussion / Q&A”. Added segment "
+        "“Concluding remarks”.",
+        open_again(panel),
+    ]
+    assert list(panel.segments.values_list("kind", flat=True)) == [
+        "opening",
+        "presentation",
+        "discussion",
+        "concluding",
+    ]
+
+
+def test_stale_copy_refused_after_a_panellist_was_changed_on_their_own_page(
+    admin_client, first_editor, panel, speaker
+):
+    stale = stale_copy(admin_client, panel)
+    stale[f"panellists-{row_index(stale, 'panellists', speaker.pk)}-answer"] = "declined"
+    own_page = form_data(first_editor.get(admin_url(Panellist, "change", speaker.pk)))
+    own_page["answer"] = "confirmed"
+
+    first_editor.post(admin_url(Panellist, "change", speaker.pk), own_page)
+    LogEntry.objects.update(action_time=SAVED_AT)
+    refused = save(admin_client, panel, stale)
+
+    assert refusal(refused) == [
+        INTRO,
+        SINCE,
+        "Nov. 30, 2026, 10:05 a.m. (UTC), Fatima Example: Panellist Jorge Example "
+        "(Panellist): Changed Confirmation status.",
+        open_again(panel),
+    ]
+    speaker.refresh_from_db()
+    assert speaker.status == Panellist.Status.CONFIRMED
+
+
+def test_stale_copy_refused_after_the_panel_was_published_by_the_action(
+    admin_client, first_editor, panel
+):
+    Panel.objects.filter(pk=panel.pk).update(is_published=False)
+    stale = stale_copy(admin_client, panel)
+    stale["title"] = "Migration and sustainable development"
+
+    first_editor.post(
+        admin_url(Panel, "changelist"), {"action": "publish", "_selected_action": [panel.pk]}
+    )
+    LogEntry.objects.update(action_time=SAVED_AT)
+    refused = save(admin_client, panel, stale)
+
+    assert refusal(refused) == [
+        INTRO,
+        SINCE,
+        "Nov. 30, 2026, 10:05 a.m. (UTC), Fatima Example: Changed Published.",
+        DIFFERENCES,
+        "Title: saved “Migration and the 2030 Agenda”, on this page “Migration and "
+        "sustainable development”.",
+        "Published: saved “yes”, on this page “no”.",
+        open_again(panel),
+    ]
+    panel.refresh_from_db()
+    assert (panel.title, panel.is_published) == ("Migration and the 2030 Agenda", True)
+
+
+def test_stale_meeting_page_refused_for_a_panel_changed_since(admin_client, first_editor, panel):
+    meeting_url = admin_url(panel.meeting, "change", panel.meeting.pk)
+    stale_meeting = form_data(admin_client.get(meeting_url))
+    stale_meeting["venue"] = "Conference Room 2"
+    first = stale_copy(first_editor, panel)
+    first["title"] = "Migration and sustainable development"
+
+    save(first_editor, panel, first)
+    refused = admin_client.post(meeting_url, stale_meeting)
+
+    assert refused.status_code == 200
+    (row,) = inline_formset(refused, Panel).forms
+    errors = list(row.non_field_errors())
+    assert errors[0] == INTRO
+    assert errors[-3:] == [
+        DIFFERENCES,
+        "Title: saved “Migration and sustainable development”, on this page “Migration and "
+        "the 2030 Agenda”.",
+        f'<a href="{meeting_url}">Open it again</a>',
+    ]
+    panel.refresh_from_db()
+    panel.meeting.refresh_from_db()
+    assert (panel.title, panel.meeting.venue) == (
+        "Migration and sustainable development",
+        "Test venue",
+    )
+
+
+def test_version_changed_between_checking_and_saving_is_refused_with_nothing_saved(
+    admin_client, panel, monkeypatch
+):
+    # As if another save committed between this page's check and its own save.
+    monkeypatch.setattr(forms.StaleSaveRefusalMixin, "clean", forms.forms.ModelForm.clean)
+    data = stale_copy(admin_client, panel)
+    data["title"] = "Migration and sustainable development"
+    data["segments-1-duration_minutes"] = "25"
+    Panel.objects.filter(pk=panel.pk).update(version=panel.version + 1)
+
+    response = admin_client.post(admin_url(Panel, "change", panel.pk), data, follow=True)
+
+    assert [str(message) for message in response.context["messages"]] == [
+        "Nothing was saved: someone else saved this panel while you were saving it. The page "
+        "now shows what is saved; make your changes again."
+    ]
+    panel.refresh_from_db()
+    assert panel.title == "Migration and the 2030 Agenda"
+    assert list(panel.segments.values_list("duration_minutes", flat=True)) == [5, 20, 60]
+
+
+def test_page_without_its_version_is_refused(admin_client, panel):
+    data = stale_copy(admin_client, panel)
+    data["version"] = ""
+    data["title"] = "Migration and sustainable development"
+
+    response = save(admin_client, panel, data)
+
+    assert refusal(response)[0] == INTRO
+    panel.refresh_from_db()
+    assert panel.title == "Migration and the 2030 Agenda"
+
+
+def test_tampered_version_is_a_bad_request(admin_client, panel):
+    data = stale_copy(admin_client, panel)
+    data["version"] = "7"
+
+    response = admin_client.post(admin_url(Panel, "change", panel.pk), data)
+
+    assert response.status_code == 400
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks need PostgreSQL (SQLite locks it all)"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_of_one_copy_at_the_same_moment_save_one(
+    admin_client, first_editor, panel, monkeypatch
+):
+    first, second = stale_copy(first_editor, panel), stale_copy(admin_client, panel)
+    first["title"] = "Migration and sustainable development"
+    second["room"] = "Trusteeship Council Chamber"
+    checked, go_on = threading.Event(), threading.Event()
+    save_model = PanelAdmin.save_model
+
+    def save_model_once_the_other_save_waits(self, request, obj, form, change):
+        if threading.current_thread().name == "first":
+            checked.set()
+            go_on.wait(timeout=10)
+        save_model(self, request, obj, form, change)
+
+    monkeypatch.setattr(PanelAdmin, "save_model", save_model_once_the_other_save_waits)
+    responses = {}
+
+    def post(name, client, data):
+        try:
+            responses[name] = client.post(admin_url(Panel, "change", panel.pk), data)
+        finally:
+            connection.close()
+
+    threads = {
+        "first": threading.Thread(target=post, name="first", args=("first", first_editor, first)),
+        "second": threading.Thread(
+            target=post, name="second", args=("second", admin_client, second)
+        ),
+    }
+    threads["first"].start()
+    assert checked.wait(timeout=10)
+    threads["second"].start()
+    # The second save now waits for the first one's lock on the panel.
+    threads["second"].join(timeout=1)
+    assert threads["second"].is_alive()
+    go_on.set()
+    for thread in threads.values():
+        thread.join(timeout=10)
+
+    assert responses["first"].status_code == 302
+    assert refusal(responses["second"])[0] == INTRO
+    panel.refresh_from_db()
+    assert (panel.title, panel.room) == (
+        "Migration and sustainable development",
+        "Conference Room 4",
+    )
+
+
+def test_blank_value_named_in_the_differences(admin_client, first_editor, panel):
+    first, second = stale_copy(first_editor, panel), stale_copy(admin_client, panel)
+    first["room"] = ""
+
+    save(first_editor, panel, first)
+    refused = save(admin_client, panel, second)
+
+    assert refusal(refused)[-2:] == [
+        "Room: saved (blank), on this page “Conference Room 4”.",
+        open_again(panel),
+    ]
+
+
+def test_stale_copy_refused_after_an_answer_recorded_by_the_panellists_action(
+    admin_client, first_editor, panel, speaker
+):
+    stale = stale_copy(admin_client, panel)
+    stale["title"] = "Migration and sustainable development"
+
+    first_editor.post(
+        admin_url(Panellist, "changelist"),
+        {"action": "mark_declined", "_selected_action": [speaker.pk]},
+    )
+    refused = save(admin_client, panel, stale)
+
+    assert refusal(refused)[0] == INTRO
+    panel.refresh_from_db()
+    speaker.refresh_from_db()
+    assert (panel.title, speaker.status) == (
+        "Migration and the 2030 Agenda",
+        Panellist.Status.DECLINED,
+    )
