@@ -61,31 +61,6 @@ def quoted_list(items):
     return get_text_list([quoted(item) for item in items], _("and"))
 
 
-def findings_by_panel(panels):
-    """The findings of every check for each of ``panels`` (``checks.panel_findings``).
-
-    ``panels`` have their meeting and prefetched people and running order
-    (``PanelQuerySet.with_people`` and ``with_running_order``). Double bookings are checked
-    against every panel of their meetings, read in two queries for the lot. Returns
-    ``{panel.pk: [Finding, ...]}``; a panel whose meeting's time zone is not valid maps to
-    ``None``, as its times cannot be checked.
-    """
-    panels = list(panels)
-    meeting_ids = {panel.meeting_id for panel in panels if panel.meeting.has_valid_time_zone()}
-    by_meeting = {}
-    others = Panel.objects.filter(meeting_id__in=meeting_ids).select_related("meeting")
-    for other in others.with_people():
-        by_meeting.setdefault(other.meeting_id, []).append(other)
-    return {
-        panel.pk: (
-            checks.panel_findings(panel, by_meeting[panel.meeting_id])
-            if panel.meeting_id in meeting_ids
-            else None
-        )
-        for panel in panels
-    }
-
-
 def severity_label(finding):
     return _("Error") if finding.severity == checks.ERROR else _("Warning")
 
@@ -326,7 +301,7 @@ class ProblemsFilter(admin.SimpleListFilter):
             return None
         matching = [
             pk
-            for pk, findings in findings_by_panel(queryset).items()
+            for pk, findings in checks.findings_by_panel(queryset).items()
             if findings is not None and test(findings)
         ]
         return queryset.filter(pk__in=matching)
@@ -341,7 +316,9 @@ class ProblemsFilter(admin.SimpleListFilter):
             self.request, exclude_parameters=self.expected_parameters()
         )
         found = [
-            findings for findings in findings_by_panel(panels).values() if findings is not None
+            findings
+            for findings in checks.findings_by_panel(panels).values()
+            if findings is not None
         ]
         return {
             f"{index}__c": sum(self.TESTS[value](findings) for findings in found)
@@ -419,7 +396,7 @@ class PanelAdmin(RefuseClashingSaveMixin, admin.ModelAdmin):
     def get_changelist_instance(self, request):
         """The list, with each panel's findings read for the whole page at once."""
         changelist = super().get_changelist_instance(request)
-        found = findings_by_panel(changelist.result_list)
+        found = checks.findings_by_panel(changelist.result_list)
         for panel in changelist.result_list:
             panel.findings = found[panel.pk]
         return changelist
@@ -462,7 +439,7 @@ class PanelAdmin(RefuseClashingSaveMixin, admin.ModelAdmin):
     def checks(self, panel):
         """The checks in a word ("OK") or counted ("1 error, 2 warnings"), findings below."""
         if not hasattr(panel, "findings"):
-            panel.findings = findings_by_panel([panel])[panel.pk]
+            panel.findings = checks.findings_by_panel([panel])[panel.pk]
         if panel.findings is None:
             return _("Not checked: the meeting's time zone is not valid.")
         if not panel.findings:
@@ -487,7 +464,7 @@ class PanelAdmin(RefuseClashingSaveMixin, admin.ModelAdmin):
             .with_running_order()
             .get(pk=panel.pk)
         )
-        found = findings_by_panel([saved])[saved.pk]
+        found = checks.findings_by_panel([saved])[saved.pk]
         if found is None:
             return _("Not checked: the meeting's time zone is not valid.")
         if not found:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import running_order
+from .models import Panel
 
 ERROR = "error"
 WARNING = "warning"
@@ -174,3 +175,28 @@ def panel_findings(panel, meeting_panels=None):
         *double_bookings(meeting_panels).get(panel.pk, []),
     ]
     return sorted(findings, key=lambda finding: finding.severity != ERROR)
+
+
+def findings_by_panel(panels):
+    """The findings of every check for each of ``panels`` (``checks.panel_findings``).
+
+    ``panels`` have their meeting and prefetched people and running order
+    (``PanelQuerySet.with_people`` and ``with_running_order``). Double bookings are checked
+    against every panel of their meetings, read in two queries for the lot. Returns
+    ``{panel.pk: [Finding, ...]}``; a panel whose meeting's time zone is not valid maps to
+    ``None``, as its times cannot be checked.
+    """
+    panels = list(panels)
+    meeting_ids = {panel.meeting_id for panel in panels if panel.meeting.has_valid_time_zone()}
+    by_meeting = {}
+    others = Panel.objects.filter(meeting_id__in=meeting_ids).select_related("meeting")
+    for other in others.with_people():
+        by_meeting.setdefault(other.meeting_id, []).append(other)
+    return {
+        panel.pk: (
+            panel_findings(panel, by_meeting[panel.meeting_id])
+            if panel.meeting_id in meeting_ids
+            else None
+        )
+        for panel in panels
+    }

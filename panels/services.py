@@ -107,3 +107,24 @@ def generate_running_order(panel):
 
 
 generate_running_order.alters_data = True
+
+
+def renumber_segments(panel):
+    """Number ``panel``'s segments 0, 1, 2… in running order (by ``order``, then primary key).
+
+    Ties and gaps left by an edit are resolved the way every page already reads them, so
+    nothing moves. Returns the number of segments renumbered.
+    """
+    segments = list(
+        Segment.objects.filter(panel=panel).order_by("order", "pk").only("pk", "order")
+    )
+    moved = []
+    for position, segment in enumerate(segments):
+        if segment.order != position:
+            segment.order = position
+            moved.append(segment)
+    Segment.objects.bulk_update(moved, ["order"])
+    return len(moved)
+
+
+renumber_segments.alters_data = True
