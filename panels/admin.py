@@ -16,7 +16,7 @@ from concurrency.exceptions import RecordModifiedError
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminTimeWidget
 from django.contrib.auth import get_permission_codename
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, OperationalError, models, transaction
 from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -33,11 +33,20 @@ from .forms import (
     PanelInlineForm,
     PanellistForm,
     PanellistFormSet,
+    PanellistPageForm,
     SegmentForm,
     SegmentFormSet,
     when_and_zone,
 )
-from .models import ConceptNoteSection, Meeting, Panel, Panellist, Person, Segment
+from .models import (
+    MAX_SEGMENT_MINUTES,
+    ConceptNoteSection,
+    Meeting,
+    Panel,
+    Panellist,
+    Person,
+    Segment,
+)
 
 admin.site.site_header = _("Panel sessions: secretariat")
 admin.site.site_title = _("Panel sessions")
@@ -149,6 +158,35 @@ class RefuseClashingSaveMixin:
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.get_full_path())
+        except OperationalError as error:
+            if not is_contention(error):
+                raise
+            self.message_user(request, CONTENTION_MESSAGE, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except OperationalError as error:
+            if not is_contention(error):
+                raise
+            self.message_user(request, CONTENTION_MESSAGE, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+CONTENTION_MESSAGE = _(
+    "Nothing was saved: other changes to the same panels were being saved at the same moment. "
+    "The page now shows what is saved; please do it again."
+)
+
+
+def is_contention(error):
+    """Whether a database ``OperationalError`` comes from saves that collided: a PostgreSQL
+    deadlock or serialisation failure (SQLSTATE 40P01, 40001), or SQLite's lock timeout."""
+    cause = error.__cause__
+    return getattr(cause, "pgcode", None) in {"40P01", "40001"} or "database is locked" in str(
+        error
+    )
 
 
 class PanelInline(admin.TabularInline):
@@ -511,6 +549,18 @@ class PanelAdmin(RefuseClashingSaveMixin, admin.ModelAdmin):
             except services.RunningOrderExists:
                 existing.append(panel)
             except running_order.PlanDoesNotFit:
+                if panel.slot_minutes > MAX_SEGMENT_MINUTES:
+                    self.message_user(
+                        request,
+                        _(
+                            "Not generated for %(panel)s: its slot of %(slot)d minutes would "
+                            "need a discussion longer than a day. Build the running order by "
+                            "hand."
+                        )
+                        % {"panel": quoted(panel), "slot": panel.slot_minutes},
+                        messages.ERROR,
+                    )
+                    continue
                 presenters = [
                     place
                     for place in panel.panellists.all()
@@ -829,13 +879,23 @@ class PersonAdmin(admin.ModelAdmin):
 class PanellistAdmin(RefuseClashingSaveMixin, AnsweredAtMixin, admin.ModelAdmin):
     """Every panellist of every panel, to follow up invitations across meetings."""
 
-    form = PanellistForm
+    form = PanellistPageForm
     list_display = ["person", "panel", "role", "status", "answered_at"]
     list_filter = ["panel__meeting", "role", "status"]
     list_select_related = ["person", "panel"]
     search_fields = ["person__name", "person__organisation", "panel__title"]
     autocomplete_fields = ["panel", "person"]
-    fields = ["panel", "person", "role", "order", "presentation_title", "answer", "answered_at"]
+    fields = [
+        "panel",
+        "person",
+        "role",
+        "order",
+        "presentation_title",
+        "answer",
+        "answered_at",
+        "panel_version",
+        "loaded_at",
+    ]
     readonly_fields = ["answered_at"]
     actions = ["mark_confirmed", "mark_declined", "mark_withdrawn", "mark_invited"]
 
@@ -859,8 +919,21 @@ class PanellistAdmin(RefuseClashingSaveMixin, AnsweredAtMixin, admin.ModelAdmin)
 
     def record_answers(self, request, queryset, status):
         """Record ``status`` for each selected panellist and say how many changed."""
+        field = str(Panellist._meta.get_field("status").verbose_name).capitalize()
         with transaction.atomic():
-            changed = sum(services.record_answer(panellist, status) for panellist in queryset)
+            # Lock the panels in one order (by key), as every other save does, so that two
+            # officers marking answers on the same panels wait for each other, not deadlock.
+            list(
+                Panel.objects.select_for_update()
+                .filter(pk__in=queryset.values("panel_id"))
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            changed = 0
+            for panellist in queryset:
+                if services.record_answer(panellist, status):
+                    changed += 1
+                    self.log_change(request, panellist, [{"changed": {"fields": [field]}}])
         unchanged = len(queryset) - changed
         label = Panellist.Status(status).label
         if changed:

@@ -22,8 +22,9 @@ WARNING = "warning"
 @dataclass(frozen=True)
 class Finding:
     """One problem: ``severity`` (``ERROR`` or ``WARNING``), a stable ``code`` for filters and
-    tests ("overrun", "unallocated", "presentation_too_long", "speaker_not_on_panel",
-    "speaker_not_available", "double_booked") and a translated ``message``."""
+    tests ("overrun", "unallocated", "no_running_order", "presentation_too_long",
+    "speaker_not_on_panel", "speaker_not_available", "double_booked") and a translated
+    ``message``."""
 
     severity: str
     code: str
@@ -46,7 +47,9 @@ def slot_findings(panel):
                 % {"minutes": usage.overrun},
             )
         ]
-    if usage.unallocated and usage.planned:
+    if not usage.planned:
+        return [Finding(WARNING, "no_running_order", _("The panel has no running order yet."))]
+    if usage.unallocated:
         return [
             Finding(
                 WARNING,
@@ -67,10 +70,12 @@ def segment_findings(panel):
     panellist of the panel or has declined or withdrawn (warnings)."""
     findings = []
     limit = panel.presentation_limit_minutes
-    for position, segment in enumerate(panel.segments.all(), start=1):
-        label = _("Segment %(position)d, “%(title)s”") % {
-            "position": position,
+    for timed in panel.timed_segments():
+        segment = timed.item
+        label = _("“%(title)s” (%(start)s–%(end)s)") % {
             "title": segment.display_title,
+            "start": timed.start.strftime("%H:%M"),
+            "end": timed.end.strftime("%H:%M"),
         }
         if segment.kind == segment.Kind.PRESENTATION and segment.duration_minutes > limit:
             findings.append(

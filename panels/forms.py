@@ -11,7 +11,7 @@ No lost edits: a panel's forms carry the version of the panel they were loaded f
 anything is written, with what changed meanwhile.
 """
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from functools import cached_property
 
 from django import forms
@@ -175,7 +175,9 @@ class LoadedAtField(forms.CharField):
     def to_python(self, value):
         try:
             moment = datetime.fromisoformat(super().to_python(value))
-        except ValueError:
+            # Out-of-range values (year 1 or 9999 with an offset) cannot be compared in UTC.
+            moment.astimezone(UTC)
+        except (ValueError, OverflowError):
             return None
         return moment if timezone.is_aware(moment) else None
 
@@ -208,9 +210,9 @@ class StaleSaveRefusalMixin:
         """The refusal in sentences: what happened, what changed since, how to go on."""
         loaded_at = self.cleaned_data.get("loaded_at")
         intro = _(
-            "Someone else has saved this panel since you opened this page, so nothing on this "
-            "page was saved. Open the panel again to see what is saved now, then make your "
-            "changes again."
+            "This panel was saved again after you opened this page (by someone else, or by you "
+            "in another tab), so nothing on this page was saved. Open the panel again to see "
+            "what is saved now, then make your changes again."
         )
         messages = [intro]
         changes = changes_since(current, loaded_at)
@@ -374,6 +376,49 @@ class PanellistForm(forms.ModelForm):
         return services.record_answer(self.instance, self.cleaned_data["answer"])
 
     save_answer.alters_data = True
+
+
+class PanellistPageForm(PanellistForm):
+    """A panellist on their own admin page, refused when their panel changed since loading.
+
+    Every save of a panel's rows raises the panel's version (``services.bump_panel_versions``),
+    so comparing the version the page was loaded with tells whether this page is stale; the
+    panel's row is locked until the end of the save, as on the panel's own page.
+    """
+
+    panel_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_at = LoadedAtField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial.setdefault("panel_version", self.instance.panel.version)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        with transaction.atomic():
+            current = Panel.objects.select_for_update().filter(pk=self.instance.panel_id).first()
+        if current is not None and current.version != cleaned_data.get("panel_version"):
+            messages = [
+                _(
+                    "The panel “%(panel)s” was saved again after you opened this page (by "
+                    "someone else, or by you in another tab), so nothing on this page was "
+                    "saved. Open this panellist again to see what is saved now, then make your "
+                    "changes again."
+                )
+                % {"panel": current}
+            ]
+            changes = changes_since(current, cleaned_data.get("loaded_at"))
+            if changes:
+                messages.append(
+                    _("Saved since you opened this page at %(time)s:")
+                    % {"time": when_and_zone(cleaned_data["loaded_at"])}
+                )
+                messages.extend(changes)
+            raise ValidationError(messages, code="stale")
+        return cleaned_data
 
 
 class PanellistFormSet(KeptFormsMixin, forms.BaseInlineFormSet):

@@ -364,10 +364,10 @@ class Panel(models.Model):
         return ngettext(
             "This panel cannot be published: its running order (%(planned)d minutes) overruns "
             "its %(slot)d-minute slot by %(over)d minute. Shorten the running order or lengthen "
-            "the slot first.",
+            "the slot first, or untick “published” to save it as a draft.",
             "This panel cannot be published: its running order (%(planned)d minutes) overruns "
             "its %(slot)d-minute slot by %(over)d minutes. Shorten the running order or lengthen "
-            "the slot first.",
+            "the slot first, or untick “published” to save it as a draft.",
             usage.overrun,
         ) % {"planned": usage.planned, "slot": usage.slot, "over": usage.overrun}
 

@@ -228,7 +228,9 @@ class PlannedSegment:
     speaker: int | None = None
 
 
-def standard_plan(slot, presenters, limit, *, opening=5, closing=5, min_discussion=10):
+def standard_plan(
+    slot, presenters, limit, *, opening=5, closing=5, min_discussion=10, longest=24 * 60
+):
     """The seed's standard running order for a slot, in whole minutes.
 
     Source: the seed concept note's "Organization": the moderator's introductory remarks, a
@@ -239,7 +241,8 @@ def standard_plan(slot, presenters, limit, *, opening=5, closing=5, min_discussi
     rest, so the plan fills the slot exactly. Returns a list of ``PlannedSegment``.
 
     Raises ``PlanDoesNotFit`` when the remarks and a minimum discussion leave under one minute
-    per presentation.
+    per presentation, or when the discussion would last longer than ``longest`` minutes (a
+    segment's upper bound; a slot of over a day on a day when clocks go back).
     """
     fixed = opening + closing + min_discussion
     each = min(limit, (slot - fixed) // presenters) if presenters else 0
@@ -249,6 +252,8 @@ def standard_plan(slot, presenters, limit, *, opening=5, closing=5, min_discussi
             "remarks and discussion"
         )
     discussion = slot - opening - closing - each * presenters
+    if discussion > longest:
+        raise PlanDoesNotFit(f"a discussion of {discussion} minutes is longer than {longest}")
     return [
         PlannedSegment("opening", opening),
         *(PlannedSegment("presentation", each, index) for index in range(presenters)),

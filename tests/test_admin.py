@@ -468,7 +468,7 @@ def test_panel_changelist_queries_do_not_grow_with_panels(
                 "2 warnings",
                 [
                     "Warning: 60 minutes of the slot are not allocated.",
-                    "Warning: Segment 1, “Presentation” lasts 30 minutes, longer than the 10 "
+                    "Warning: “Presentation” (15:00–15:30) lasts 30 minutes, longer than the 10 "
                     "minutes a presentation may last.",
                 ],
             )
@@ -1454,7 +1454,7 @@ CHECKS = [
         presentation_too_long,
         "1 warning",
         [
-            "Warning: Segment 1, “Remittances” lasts 15 minutes, longer than the 10 minutes a "
+            "Warning: “Remittances” (15:00–15:15) lasts 15 minutes, longer than the 10 minutes a "
             "presentation may last."
         ],
     ),
@@ -1462,7 +1462,7 @@ CHECKS = [
         speaker_declined,
         "1 warning",
         [
-            "Warning: Segment 1, “Discussion / Q&A” is given to Jorge Example, whose status is "
+            "Warning: “Discussion / Q&A” (15:00–16:30) is given to Jorge Example, whose status is "
             "“Declined”."
         ],
     ),
@@ -1470,7 +1470,7 @@ CHECKS = [
         speaker_of_another_panel,
         "1 warning",
         [
-            "Warning: Segment 1, “Discussion / Q&A” is given to Jorge Example, who is not a "
+            "Warning: “Discussion / Q&A” (15:00–16:30) is given to Jorge Example, who is not a "
             "panellist of this panel."
         ],
     ),
@@ -1522,7 +1522,7 @@ def test_panel_checks_list_errors_first_and_count_both(admin_client, panel, make
             "1 error, 1 warning",
             [
                 "Error: The running order overruns the slot by 5 minutes.",
-                "Warning: Segment 1, “Remittances” lasts 15 minutes, longer than the 10 "
+                "Warning: “Remittances” (15:00–15:15) lasts 15 minutes, longer than the 10 "
                 "minutes a presentation may last.",
             ],
         )
@@ -1606,7 +1606,7 @@ def refusal(planned, slot):
     return (
         f"This panel cannot be published: its running order ({planned} minutes) overruns its "
         f"{slot}-minute slot by {planned - slot} minutes. Shorten the running order or "
-        "lengthen the slot first."
+        "lengthen the slot first, or untick “published” to save it as a draft."
     )
 
 
@@ -1826,7 +1826,7 @@ def test_seed_presentation_stretched_is_flagged_and_an_overrun_is_refused(
 
     title = seed_panel.segments.get(order=1).display_title
     assert findings_field(stretched) == [
-        f"Warning: Segment 2, “{title}” lasts 15 minutes, longer than the 10 minutes a "
+        f"Warning: “{title}” (15:05–15:20) lasts 15 minutes, longer than the 10 minutes a "
         "presentation may last."
     ]
     assert overrun.context["adminform"].form.errors == {"is_published": [refusal(95, 90)]}
@@ -1866,3 +1866,29 @@ def test_running_order_moved_with_the_keyboard_and_saved(
         ("16:00–16:05", "Opening remarks", "Amina Example"),
         ("16:05–16:25", "Presentation", "Jorge Example"),
     ]
+
+
+def test_panel_action_generate_on_a_slot_longer_than_a_day_explains(
+    admin_client, make_meeting, make_panel
+):
+    meeting = make_meeting(start_date=date(2026, 10, 31), end_date=date(2026, 11, 2))
+    # New York, 1 November 2026: clocks go back, so 00:00-23:59 lasts 1,499 minutes.
+    panel = make_panel(
+        meeting,
+        date=date(2026, 11, 1),
+        start_time=time(0),
+        end_time=time(23, 59),
+        title="Long day",
+    )
+
+    response = admin_client.post(
+        admin_url(Panel, "changelist"),
+        {"action": "generate_running_order", "_selected_action": [panel.pk]},
+        follow=True,
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Not generated for “Long day”: its slot of 1499 minutes would need a discussion longer "
+        "than a day. Build the running order by hand."
+    ]
+    assert not panel.segments.exists()

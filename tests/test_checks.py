@@ -46,7 +46,7 @@ def test_presentation_over_the_limit_is_a_warning(make_panel, make_segment):
         (
             WARNING,
             "presentation_too_long",
-            "Segment 1, “Regional dimensions” lasts 15 minutes, longer than the 10 minutes a "
+            "“Regional dimensions” (15:00–15:15) lasts 15 minutes, longer than the 10 minutes a "
             "presentation may last.",
         )
     ]
@@ -70,7 +70,7 @@ def test_speaker_who_declined_is_a_warning(make_panel, make_panellist, make_pers
         (
             WARNING,
             "speaker_not_available",
-            "Segment 1, “Talk” is given to Li Shili, whose status is “Declined”.",
+            "“Talk” (15:00–16:30) is given to Li Shili, whose status is “Declined”.",
         )
     ]
 
@@ -87,7 +87,7 @@ def test_speaker_of_another_panel_is_a_warning(
         (
             WARNING,
             "speaker_not_on_panel",
-            "Segment 1, “Talk” is given to Kwame Sample, who is not a panellist of this panel.",
+            "“Talk” (15:00–16:30) is given to Kwame Sample, who is not a panellist of this panel.",
         )
     ]
 
@@ -159,3 +159,11 @@ def test_findings_list_errors_first(make_panel, make_segment):
     make_segment(panel, 95, title="Long talk")
 
     assert [code for _, code, _ in findings(panel)] == ["overrun", "presentation_too_long"]
+
+
+def test_panel_without_a_running_order_is_a_warning(make_panel):
+    panel = make_panel()
+
+    assert findings(panel) == [
+        (WARNING, "no_running_order", "The panel has no running order yet.")
+    ]

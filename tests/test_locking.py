@@ -23,8 +23,9 @@ LOADED_AT = "2026-11-30T10:00:00+00:00"
 SAVED_AT = datetime(2026, 11, 30, 10, 5, tzinfo=UTC)
 
 INTRO = (
-    "Someone else has saved this panel since you opened this page, so nothing on this page "
-    "was saved. Open the panel again to see what is saved now, then make your changes again."
+    "This panel was saved again after you opened this page (by someone else, or by you in "
+    "another tab), so nothing on this page was saved. Open the panel again to see what is "
+    "saved now, then make your changes again."
 )
 SINCE = "Saved since you opened this page at Nov. 30, 2026, 10 a.m. (UTC):"
 DIFFERENCES = "How the saved panel differs from this page:"
@@ -324,6 +325,7 @@ def test_tampered_version_is_a_bad_request(admin_client, panel):
     response = admin_client.post(admin_url(Panel, "change", panel.pk), data)
 
     assert response.status_code == 400
+    assert "nothing was saved" in response.content.decode()
 
 
 @pytest.mark.skipif(
@@ -411,3 +413,67 @@ def test_stale_copy_refused_after_an_answer_recorded_by_the_panellists_action(
         "Migration and the 2030 Agenda",
         Panellist.Status.DECLINED,
     )
+
+
+def test_stale_panellist_page_refused_after_the_panel_page_changed_them(
+    admin_client, first_editor, panel, speaker
+):
+    page_url = admin_url(Panellist, "change", speaker.pk)
+    stale = form_data(admin_client.get(page_url))
+    stale["loaded_at"] = LOADED_AT
+    first = stale_copy(first_editor, panel)
+    first[f"panellists-{row_index(first, 'panellists', speaker.pk)}-presentation_title"] = "New"
+    save(first_editor, panel, first)
+    stale["order"] = "7"
+
+    response = admin_client.post(page_url, stale)
+
+    assert response.status_code == 200
+    errors = list(response.context["adminform"].form.non_field_errors())
+    assert errors[0].startswith("The panel “Migration and the 2030 Agenda” was saved again")
+    assert errors[1:] == [
+        SINCE,
+        "Nov. 30, 2026, 10:05 a.m. (UTC), Fatima Example: Changed Presentation title for "
+        "panellist “Jorge Example (Panellist)”.",
+    ]
+    speaker.refresh_from_db()
+    assert (speaker.presentation_title, speaker.order) == ("New", 1)
+
+
+def test_fresh_panellist_page_saves(admin_client, speaker):
+    page_url = admin_url(Panellist, "change", speaker.pk)
+    data = form_data(admin_client.get(page_url))
+    data["order"] = "7"
+
+    response = admin_client.post(page_url, data)
+
+    assert response.status_code == 302
+    speaker.refresh_from_db()
+    assert speaker.order == 7
+
+
+def test_answer_action_is_recorded_in_the_history(admin_client, speaker):
+    admin_client.post(
+        admin_url(Panellist, "changelist"),
+        {"action": "mark_declined", "_selected_action": [speaker.pk]},
+    )
+
+    entry = LogEntry.objects.get(object_id=str(speaker.pk))
+    assert entry.get_change_message() == "Changed Confirmation status."
+
+
+@pytest.mark.parametrize(
+    "loaded_at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "garbage", ""]
+)
+def test_stale_copy_with_an_unreadable_loaded_at_is_still_refused_cleanly(
+    admin_client, first_editor, panel, loaded_at
+):
+    first, second = stale_copy(first_editor, panel), stale_copy(admin_client, panel)
+    first["title"] = "Changed first"
+    second["loaded_at"] = loaded_at
+    save(first_editor, panel, first)
+
+    refused = save(admin_client, panel, second)
+
+    assert refusal(refused)[0] == INTRO
+    assert Panel.objects.get(pk=panel.pk).title == "Changed first"

@@ -274,9 +274,9 @@ def test_runsheet_lists_the_checks_in_plain_words(
     assert findings.find("h2").text == "Checks"
     assert [li.text for li in findings.find_all("li")] == [
         "Must be fixed: The running order overruns the slot by 10 minutes.",
-        "Check: Segment 1, “Long talk” lasts 15 minutes, longer than the 10 minutes a "
+        "Check: “Long talk” (15:00–15:15) lasts 15 minutes, longer than the 10 minutes a "
         "presentation may last.",
-        "Check: Segment 2, “Discussion / Q&A” is given to Gone Speaker, whose status is "
+        "Check: “Discussion / Q&A” (15:15–15:40) is given to Gone Speaker, whose status is "
         "“Declined”.",
     ]
     # A speaker who declined is not printed as speaking.

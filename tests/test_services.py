@@ -99,7 +99,8 @@ def test_publishing_an_overrunning_panel_is_refused(make_panel, make_segment):
     assert error.value.message_dict == {
         "is_published": [
             "This panel cannot be published: its running order (95 minutes) overruns its "
-            "90-minute slot by 5 minutes. Shorten the running order or lengthen the slot first."
+            "90-minute slot by 5 minutes. Shorten the running order or lengthen the slot first, "
+            "or untick “published” to save it as a draft."
         ]
     }
 

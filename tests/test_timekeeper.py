@@ -394,10 +394,10 @@ def test_timekeeper_counts_down_through_the_seed(open_timekeeper, seed_panel):
     assert (warning["state"], warning["clock"], warning["alert"], warning["background"]) == (
         "warning",
         "1:59",
-        "2 minutes left",
+        "Under 2 minutes left: time to wrap up",
         AMBER,
     )
-    assert announced_warning == "2 minutes left"
+    assert announced_warning == "Under 2 minutes left: time to wrap up"
     assert over == {
         "state": "over",
         "position": "Segment 1 of 7",
@@ -629,3 +629,37 @@ def test_timekeeper_has_no_wcag_violations_in_any_state(open_timekeeper, languag
     assert page.locator("[data-tk=clock]").get_attribute("dir") == "ltr"
     for state, result in results.items():
         assert result.violations_count == 0, f"{state}: {axe_report(result)}"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "record",
+    [
+        '{"version":1,"starts":[],"ended":123}',
+        '{"version":1,"starts":[1e300],"ended":null}',
+        '{"version":1,"starts":[1e15],"ended":null}',
+        '{"version":1,"starts":[START_MS,START_MS_MINUS],"ended":null}',
+        "not json",
+    ],
+    ids=["ended-without-start", "huge", "far-future", "out-of-order", "garbage"],
+)
+def test_timekeeper_ignores_an_implausible_saved_record(open_timekeeper, seed_panel, record):
+    start_ms = int(SEED_START.timestamp() * 1000)
+    record = record.replace("START_MS_MINUS", str(start_ms - 60_000)).replace(
+        "START_MS", str(start_ms)
+    )
+    page = open_timekeeper()
+    page.evaluate(
+        "([key, value]) => localStorage.setItem(key, value)",
+        [f"panels.timekeeper.{seed_panel.pk}", record],
+    )
+    page.reload()
+    page.clock.run_for(1000)
+
+    shown = board(page)
+    page.get_by_role("button", name="Start the panel").click()
+    page.clock.run_for(1000)
+
+    assert (shown["state"], shown["clock"]) == ("ready", "5:00")
+    assert (board(page)["state"], board(page)["clock"]) == ("running", "4:59")

@@ -109,8 +109,21 @@
     return { starts: [], ended: null };
   }
 
+  // A recorded time is plausible within a week of now (a Date holds only about ±2.7e5 years).
+  const PLAUSIBLE_MS = 7 * 24 * 3600 * 1000;
+
   function isTime(value) {
-    return typeof value === "number" && Number.isFinite(value);
+    return (
+      typeof value === "number" &&
+      Number.isFinite(value) &&
+      Math.abs(value - Date.now()) <= PLAUSIBLE_MS
+    );
+  }
+
+  function inOrder(times) {
+    return times.every(function (time, index) {
+      return index === 0 || times[index - 1] <= time;
+    });
   }
 
   function load() {
@@ -124,7 +137,11 @@
         saved.version === STATE_VERSION &&
         Array.isArray(saved.starts) &&
         saved.starts.every(isTime) &&
-        (saved.ended === null || isTime(saved.ended))
+        inOrder(saved.starts) &&
+        (saved.ended === null ||
+          (isTime(saved.ended) &&
+            saved.starts.length > 0 &&
+            saved.ended >= saved.starts[saved.starts.length - 1]))
       ) {
         // The running order may have been shortened since: keep what still fits.
         return { starts: saved.starts.slice(0, segments.length), ended: saved.ended };
