@@ -135,6 +135,11 @@ class Meeting(models.Model):
         default=Status.DRAFT,
         help_text=_("Draft meetings and their panels are hidden from the public."),
     )
+    secretariat_email = models.EmailField(
+        _("secretariat's email address"),
+        blank=True,
+        help_text=_("Panellists' answers are sent here. Never shown publicly."),
+    )
 
     objects = MeetingQuerySet.as_manager()
 
@@ -265,6 +270,15 @@ class Panel(models.Model):
         help_text=_("Minutes. Presentations longer than this are flagged."),
     )
     # Optimistic locking (django-concurrency): a save from a stale copy of the panel is refused.
+    answer_deadline = models.DateTimeField(
+        _("answer by"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Panellists' personal links stop working after this moment (in the meeting's "
+            "local time). Leave blank to use the panel's start."
+        ),
+    )
     version = AutoIncVersionField(_("version"), help_text=_("Changes on every save."))
 
     objects = PanelQuerySet.as_manager()
@@ -573,6 +587,16 @@ class Panellist(models.Model):
         blank=True,
         help_text=_("When the panellist confirmed, declined or withdrew."),
     )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    note_to_secretariat = models.TextField(_("note to the secretariat"), blank=True)
+    # The personal link's secret is never stored: only its SHA-256, compared in constant time
+    # (services.panellist_for_link). Empty when no link is valid.
+    link_hash = models.CharField(
+        _("personal link (hash)"), max_length=64, blank=True, default="", editable=False
+    )
+    link_issued_at = models.DateTimeField(
+        _("personal link issued at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("panellist")
@@ -593,6 +617,9 @@ class Panellist(models.Model):
                 ),
             ),
             models.CheckConstraint(condition=Q(role__in=Role.values), name="panellist_role_valid"),
+            models.UniqueConstraint(
+                fields=["link_hash"], condition=~Q(link_hash=""), name="panellist_link_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=AnswerStatus.values), name="panellist_status_valid"
             ),

@@ -1,0 +1,157 @@
+"""Personal links and answers (panels.services, issue 4's domain): secrets, expiry, races."""
+
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.db import connection
+
+from panels import services
+from panels.models import Panellist, Segment
+
+
+@pytest.fixture
+def future_place(make_meeting, make_panel, make_panellist, make_person, make_segment):
+    """A panellist with one 10-minute presentation, on a panel in 2099."""
+    meeting = make_meeting(start_date=date(2099, 2, 16), end_date=date(2099, 2, 17))
+    panel = make_panel(meeting)
+    place = make_panellist(panel, person=make_person(name="Amina Example"))
+    make_segment(panel, 10, speaker=place, kind=Segment.Kind.PRESENTATION)
+    return place
+
+
+def test_issue_link_stores_only_a_hash_of_a_long_secret(future_place):
+    secret = services.issue_link(future_place)
+
+    future_place.refresh_from_db()
+    assert len(secret) >= 43  # 32 random bytes, URL-safe base64: 256 bits
+    assert secret not in future_place.link_hash
+    assert future_place.link_hash == services.link_hash(secret)
+    assert services.panellist_for_link(secret) == future_place
+
+
+def test_issuing_again_kills_the_old_link(future_place):
+    old = services.issue_link(future_place)
+    new = services.issue_link(future_place)
+
+    assert services.panellist_for_link(old) is None
+    assert services.panellist_for_link(new) == future_place
+
+
+@pytest.mark.parametrize("secret", ["", "x", "A" * 43, "A" * 5000, None])
+def test_unknown_links_find_nobody(future_place, secret):
+    services.issue_link(future_place)
+
+    assert services.panellist_for_link(secret) is None
+
+
+def test_revoked_link_finds_nobody(future_place):
+    secret = services.issue_link(future_place)
+
+    services.revoke_link(future_place)
+
+    assert services.panellist_for_link(secret) is None
+
+
+def test_link_expires_at_the_answer_deadline(future_place):
+    secret = services.issue_link(future_place)
+    deadline = datetime(2099, 2, 1, 12, 0, tzinfo=UTC)
+    future_place.panel.answer_deadline = deadline
+    future_place.panel.save()
+
+    assert services.panellist_for_link(secret, now=deadline - timedelta(seconds=1))
+    assert services.panellist_for_link(secret, now=deadline) is None
+
+
+def test_link_expires_at_the_panel_start_by_default(future_place):
+    secret = services.issue_link(future_place)
+    start = future_place.panel.starts_at
+
+    assert services.panellist_for_link(secret, now=start - timedelta(minutes=1))
+    assert services.panellist_for_link(secret, now=start) is None
+
+
+def test_answer_confirms_once(future_place):
+    fingerprint = services.slot_fingerprint(future_place)
+
+    first = services.answer(future_place, Panellist.Status.CONFIRMED, fingerprint=fingerprint)
+    again = services.answer(future_place, Panellist.Status.CONFIRMED, fingerprint=fingerprint)
+
+    future_place.refresh_from_db()
+    assert (first, again) == (True, False)
+    assert future_place.status == "confirmed" and future_place.responded_at is not None
+
+
+def test_answer_decline_keeps_the_reason_and_note(future_place):
+    fingerprint = services.slot_fingerprint(future_place)
+
+    services.answer(
+        future_place,
+        Panellist.Status.DECLINED,
+        fingerprint=fingerprint,
+        reason=" Travelling ",
+        note="Please ask my deputy.",
+    )
+
+    future_place.refresh_from_db()
+    assert (
+        future_place.status,
+        future_place.decline_reason,
+        future_place.note_to_secretariat,
+    ) == (
+        "declined",
+        "Travelling",
+        "Please ask my deputy.",
+    )
+
+
+def test_answer_to_a_slot_changed_since_the_page_was_shown_is_refused(future_place):
+    fingerprint = services.slot_fingerprint(future_place)
+    Segment.objects.filter(speaker=future_place).update(duration_minutes=15)
+
+    with pytest.raises(services.StaleAnswer):
+        services.answer(future_place, Panellist.Status.CONFIRMED, fingerprint=fingerprint)
+
+    future_place.refresh_from_db()
+    assert future_place.status == "invited"
+
+
+def test_fingerprint_ignores_changes_to_other_peoples_titles(future_place, make_panellist):
+    before = services.slot_fingerprint(future_place)
+    make_panellist(future_place.panel, presentation_title="Someone else's talk")
+
+    assert services.slot_fingerprint(future_place) == before
+
+
+@pytest.mark.parametrize("status", ["withdrawn", "invited", "bogus"])
+def test_answer_accepts_only_confirm_or_decline(future_place, status):
+    with pytest.raises(ValueError):
+        services.answer(future_place, status, fingerprint=services.slot_fingerprint(future_place))
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks need PostgreSQL (SQLite locks it all)"
+)
+@pytest.mark.django_db(transaction=True)
+def test_parallel_confirmations_make_one_change(future_place):
+    fingerprint = services.slot_fingerprint(future_place)
+    barrier = threading.Barrier(4)
+    results = []
+
+    def confirm():
+        barrier.wait()
+        try:
+            place = Panellist.objects.get(pk=future_place.pk)
+            results.append(
+                services.answer(place, Panellist.Status.CONFIRMED, fingerprint=fingerprint)
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(results) == [False, False, False, True]
