@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -37,9 +37,14 @@ DEBUG = env_bool("DEBUG")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("Set the SECRET_KEY environment variable (or DEBUG=1 locally).")
-    SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - debug only
+    # Locally a fixed development key; elsewhere a random one for this process only, so that
+    # one-off commands (makemigrations, collectstatic) run without secrets. A deployment must
+    # set SECRET_KEY: `manage.py check --deploy` fails without it (panels.E001).
+    SECRET_KEY = (
+        "django-insecure-local-development-only"  # noqa: S105 - debug only
+        if DEBUG
+        else get_random_secret_key()
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

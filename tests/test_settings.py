@@ -39,8 +39,15 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "System check identified no issues" in result.stdout
 
 
-def test_settings_without_a_secret_key_refuse_to_start_in_production():
-    result = run_manage("check", DEBUG="0")
+def test_check_deploy_fails_without_a_secret_key_in_the_environment():
+    result = run_manage("check", "--deploy", DEBUG="0", ALLOWED_HOSTS="panels.example.org")
 
     assert result.returncode == 1
-    assert "Set the SECRET_KEY environment variable" in result.stderr
+    assert "(panels.E001) The SECRET_KEY environment variable is not set." in result.stderr
+
+
+def test_makemigrations_check_runs_without_any_environment():
+    result = run_manage("makemigrations", "--check", "--dry-run")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "No changes detected"
