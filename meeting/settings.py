@@ -8,6 +8,10 @@ Everything that differs between a laptop and production comes from the environme
 - ``DATABASE_URL``: any URL dj-database-url understands (default: SQLite in ``db.sqlite3``).
 - ``EMAIL_URL``-style settings are not used; ``EMAIL_HOST`` and friends are read directly.
 - ``SECURE_SSL_REDIRECT``, ``SECURE_HSTS_SECONDS``: production hardening, on unless ``DEBUG``.
+- ``MEMCACHED_LOCATION``: a memcached ("host:port") shared by all processes, for the answer
+  page's rate limit (needs the ``pymemcache`` package). Default: a per-process memory cache.
+- ``RATELIMIT_IP_META_KEY``: the request header that holds the client's address behind a
+  proxy, e.g. ``HTTP_X_REAL_IP`` (default: the connection's address, ``REMOTE_ADDR``).
 """
 
 import os
@@ -58,6 +62,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "concurrency",
+    "django_ratelimit",
     "crispy_forms",
     "crispy_bootstrap5",
     "panels",
@@ -148,6 +153,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# The cache holds the answer page's rate-limit counters (django-ratelimit), and nothing else.
+MEMCACHED_LOCATION = os.environ.get("MEMCACHED_LOCATION", "")
+if MEMCACHED_LOCATION:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+            "LOCATION": MEMCACHED_LOCATION,
+        }
+    }
+else:
+    # LocMemCache is per process: each worker process counts its own requests, so a client
+    # can make up to (number of processes) x the limit. That still stops guessing (the secret
+    # has 256 bits) and suits the demo, the tests and a single-process server; several
+    # processes should share a memcached (MEMCACHED_LOCATION). django-ratelimit reports this
+    # backend as "not shared" (E003) and "not officially supported" (W001): silenced here
+    # only, for the reason above, so that a shared cache is still checked.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+# Behind a proxy every request comes from the proxy's address; name the header it sets.
+RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
 
 # Email: printed to the console unless an SMTP host is configured.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

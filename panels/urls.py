@@ -1,5 +1,5 @@
-"""Public pages and the secretariat's panel tools, namespaced ``panels:`` (reverse them;
-templates never write a path)."""
+"""Public pages, the panellist's answer page and the secretariat's panel tools, namespaced
+``panels:`` (reverse them; templates never write a path)."""
 
 from django.urls import path
 
@@ -25,4 +25,8 @@ urlpatterns = [
         views.PanelTimekeeperView.as_view(),
         name="panel-timekeeper",
     ),
+    # A panellist's personal link. Without its secret (a link cut short in an email) the page
+    # says the link does not work, like any other link that does not.
+    path("answer/<str:secret>/", views.panellist_answer, name="panellist-answer"),
+    path("answer/", views.panellist_answer, name="panellist-answer-missing"),
 ]

@@ -1,5 +1,6 @@
-"""Public pages (the list of meetings, a meeting's programme and a panel) and the
-secretariat's tools for a panel (the moderator's run sheet and the live timekeeper).
+"""Public pages (the list of meetings, a meeting's programme and a panel), the panellist's
+answer page (reached through a personal link) and the secretariat's tools for a panel (the
+moderator's run sheet and the live timekeeper).
 
 Draft meetings and unpublished panels answer 404 to the public; staff see them, with a notice
 that they are not public (``visible_to``). The tools are for staff only (``StaffOnlyMixin``).
@@ -7,15 +8,28 @@ Every page runs a fixed number of queries, however many panels, panellists and s
 are: the prefetches live in ``PanelQuerySet``.
 """
 
+from functools import wraps
+
+from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, ListView
+from django_ratelimit.decorators import ratelimit
 
-from . import running_order
+from . import running_order, services
+from .answer_forms import AnswerForms
 from .checks import panel_findings
-from .models import Meeting, Panel
+from .models import Meeting, Panel, Panellist
 from .running_order import zone_day
+
+# Requests a client (an IP address; IPv6 by /64) may make to the answer page: enough for a
+# panellist who reloads and answers twice, far too few to guess a link's 256-bit secret.
+ANSWER_RATE = "20/m"
 
 
 class MeetingListView(ListView):
@@ -203,3 +217,103 @@ def timekeeper_labels():
             "Clear the times recorded for this panel on this device and start again?"
         ),
     }
+
+
+def private_page(view):
+    """Mark every response of ``view`` as private to the person holding its address.
+
+    ``Referrer-Policy: no-referrer``, so that following a link never tells another site (or
+    this one) the secret address; ``X-Robots-Tag: noindex`` in case the address leaks to a
+    search engine. Caching is refused separately, by ``never_cache``.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapped
+
+
+# The CSRF check runs inside the other decorators (csrf_protect), not in the middleware, so
+# that its refusal is counted by the rate limit and carries the same headers as every other
+# response of the page. ``csrf_exempt`` only moves the check; it does not skip it.
+@csrf_exempt
+@never_cache
+@private_page
+@ratelimit(group="panels:panellist-answer", key="ip", rate=ANSWER_RATE, block=False)
+@require_http_methods(["GET", "HEAD", "POST"])
+@csrf_protect
+def panellist_answer(request, secret=""):
+    """A panellist's answer page, found only by the secret of their personal link.
+
+    GET shows their slot and the form, and changes nothing (mail scanners open links). POST
+    confirms or declines through ``services.answer`` and saves their corrections, then
+    redirects to the same address with a message (post/redirect/get); an answer to a slot that
+    changed since the page was shown is refused, and the page shows the new slot. A missing,
+    unknown, revoked or expired link gets one page (404) that does not say which it was; too
+    many requests from one client get 429.
+    """
+    if getattr(request, "limited", False):
+        return render(request, "panels/answer_rate_limited.html", status=429)
+    panellist = services.panellist_for_link(secret)
+    if panellist is None:
+        return render(request, "panels/link_invalid.html", status=404)
+    if request.method != "POST":
+        return _answer_page(request, panellist, AnswerForms(panellist))
+    forms = AnswerForms(panellist, data=request.POST)
+    if not forms.is_valid():
+        seen = forms.answer.cleaned_data.get("fingerprint", "")
+        changed = seen != services.slot_fingerprint(panellist)
+        return _answer_page(request, panellist, forms, slot_changed=changed)
+    try:
+        answer_changed, details_changed = forms.save()
+    except services.StaleAnswer:
+        # Nothing was recorded. Show the slot as it is now, keeping what they typed.
+        panellist = services.panellist_for_link(secret)
+        if panellist is None:
+            return render(request, "panels/link_invalid.html", status=404)
+        return _answer_page(request, panellist, forms, slot_changed=True)
+    messages.success(request, _answer_message(panellist, answer_changed, details_changed))
+    return redirect(request.path)
+
+
+def _answer_message(panellist, answer_changed, details_changed):
+    """What the page says after a POST: thanks for a new answer, or that nothing changed."""
+    if answer_changed:
+        if panellist.status == Panellist.Status.CONFIRMED:
+            return _("Thank you: your participation is confirmed.")
+        return _("Thank you: we have recorded that you cannot take part.")
+    if details_changed:
+        return _("Thank you: your details are corrected. Your answer is unchanged.")
+    return _("Your answer is unchanged: it had already been recorded.")
+
+
+def _answer_page(request, panellist, forms, *, slot_changed=False):
+    """Render the answer page for ``panellist`` with ``forms`` (``AnswerForms``).
+
+    The hidden fingerprint is always that of the slot shown now, so that answering again after
+    ``slot_changed`` answers the slot the panellist has just seen.
+    """
+    panel = panellist.panel
+    answered_at = panellist.responded_at
+    return render(
+        request,
+        "panels/panellist_answer.html",
+        {
+            "panellist": panellist,
+            "panel": panel,
+            "meeting": panel.meeting,
+            "own_segments": [
+                timed for timed in panel.timed_segments() if timed.item.speaker_id == panellist.pk
+            ],
+            "deadline": services.answer_deadline(panel).astimezone(panel.zone),
+            "answered_at": answered_at.astimezone(panel.zone) if answered_at else None,
+            "forms": forms,
+            "fingerprint": services.slot_fingerprint(panellist),
+            "slot_changed": slot_changed,
+            "panel_is_public": panel.is_published and panel.meeting.is_public,
+        },
+    )

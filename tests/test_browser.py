@@ -14,8 +14,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
+from panels import services
 from panels.models import Panellist, Segment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -205,6 +207,40 @@ def test_page_has_no_wcag_violations(open_page, programme, name, language, viewp
     results = run_axe(page)
 
     assert page.evaluate("document.documentElement.dir") == ("rtl" if language == "ar" else "ltr")
+    assert results.violations_count == 0, axe_report(results)
+
+
+@pytest.fixture
+def answer_page(make_meeting, make_panel, make_person, make_panellist, make_segment):
+    """The path of a panellist's answer page (their personal link), on a panel in 2099."""
+    meeting = make_meeting(
+        title="99th Coordination Meeting on International Migration",
+        venue="United Nations Headquarters, New York",
+        start_date=date(2099, 2, 16),
+        end_date=date(2099, 2, 17),
+    )
+    panel = make_panel(meeting, title="The global compact on migration")
+    place = make_panellist(
+        panel,
+        person=make_person(
+            honorific="Dr.",
+            name="أمينة المثال (Amina Al-Mithal)",
+            position="Director",
+            organisation="Example Regional Economic Commission",
+            bio="Works on migration statistics.",
+        ),
+        presentation_title="Regional reviews",
+    )
+    make_segment(panel, 10, title="Regional reviews", speaker=place)
+    return reverse("panels:panellist-answer", kwargs={"secret": services.issue_link(place)})
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_answer_page_has_no_wcag_violations_on_a_phone(open_page, answer_page, language):
+    page = open_page(answer_page, language=language, viewport=PHONE)
+
+    results = run_axe(page)
+
     assert results.violations_count == 0, axe_report(results)
 
 

@@ -1,0 +1,169 @@
+"""The public forms of the answer page, reached through a panellist's personal link.
+
+``AnswerForms`` binds the three forms the page shows as one HTML form: the answer itself
+(``AnswerForm``), a correction of the presentation title (``PresentationForm``) and of the
+person's details (``PersonDetailsForm``). The admin's forms are in ``forms.py``.
+
+Only the fields named here are read from a POST: ids or any other fields are ignored, so the
+link alone decides which slot is answered.
+"""
+
+import re
+
+from django import forms
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Panellist, Person
+
+# Longest reason or note the page accepts, in characters: a few paragraphs.
+MAX_MESSAGE_LENGTH = 2000
+# A slot fingerprint as ``services.slot_fingerprint`` writes it: hexadecimal digits.
+FINGERPRINT = re.compile(r"[0-9a-f]{1,64}")
+
+
+def _unix_newlines(text):
+    """``text`` with every line break as LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class MultiLineField(forms.CharField):
+    """A text area whose line breaks are kept as LF.
+
+    Browsers send them as CR LF (HTML's rules for submitting a form); normalising both the
+    sent and the stored text means that a text sent back unchanged is not taken for a change.
+    """
+
+    widget = forms.Textarea
+
+    def to_python(self, value):
+        return _unix_newlines(super().to_python(value))
+
+    def has_changed(self, initial, data):
+        return super().has_changed(_unix_newlines(initial or ""), data)
+
+
+class AnswerForm(forms.Form):
+    """Confirm or decline (the pressed submit button), an optional reason and note, and the
+    ``services.slot_fingerprint`` of the slot the page showed."""
+
+    answer = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[
+            (Panellist.Status.CONFIRMED, _("Confirm")),
+            (Panellist.Status.DECLINED, _("Decline")),
+        ],
+        error_messages={"required": _("Press “Confirm” or “Decline” to answer.")},
+    )
+    reason = MultiLineField(
+        label=_("If you decline: why? (optional)"),
+        required=False,
+        max_length=MAX_MESSAGE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    note = MultiLineField(
+        label=_("A note for the secretariat (optional)"),
+        required=False,
+        max_length=MAX_MESSAGE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example travel, interpretation or accessibility needs."),
+    )
+    fingerprint = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_fingerprint(self):
+        """The fingerprint, or "" when it is not one (missing or altered): an answer with it is
+        then refused as stale, and the page shows the slot again."""
+        value = self.cleaned_data["fingerprint"]
+        return value if FINGERPRINT.fullmatch(value) else ""
+
+
+class PresentationForm(forms.ModelForm):
+    """The panellist's presentation title, validated by the model (one line, its length)."""
+
+    class Meta:
+        model = Panellist
+        fields = ["presentation_title"]
+        labels = {"presentation_title": _("Title of your presentation")}
+        help_texts = {"presentation_title": _("Leave blank if you are not presenting.")}
+
+
+class PersonDetailsForm(forms.ModelForm):
+    """The person's position, organisation and short bio, as the programme shows them.
+
+    A person on several panels has one set of details: a correction shows on all of them.
+    """
+
+    class Meta:
+        model = Person
+        fields = ["position", "organisation", "bio"]
+        labels = {
+            "position": _("Your position"),
+            "organisation": _("Your organisation"),
+            "bio": _("Your short bio"),
+        }
+        field_classes = {"bio": MultiLineField}
+        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+
+
+class AnswerForms:
+    """The answer page's forms for ``panellist``, bound to ``data`` (a POST) or unbound.
+
+    The correction forms edit copies of the panellist and the person, so that validating them
+    leaves the objects the page displays untouched.
+    """
+
+    def __init__(self, panellist, data=None):
+        self.panellist = panellist
+        self.answer = AnswerForm(
+            data,
+            initial={
+                "reason": panellist.decline_reason,
+                "note": panellist.note_to_secretariat,
+            },
+        )
+        self.presentation = PresentationForm(data, instance=Panellist.objects.get(pk=panellist.pk))
+        self.person = PersonDetailsForm(data, instance=Person.objects.get(pk=panellist.person_id))
+
+    def __iter__(self):
+        return iter([self.answer, self.presentation, self.person])
+
+    def is_valid(self):
+        """Whether every form is valid (all are validated, so that all errors show)."""
+        results = [form.is_valid() for form in self]
+        return all(results)
+
+    @property
+    def errors_count(self):
+        """How many fields have an error (for the summary at the top of the page)."""
+        return sum(len(form.errors) for form in self)
+
+    @transaction.atomic
+    def save(self):
+        """Record the answer and the corrections, all or nothing; call after ``is_valid()``.
+
+        The answer goes through ``services.answer``, which locks the panel and then the
+        panellist first, as the admin does. Returns ``(answer_changed, details_changed)``,
+        two bools. Raises ``services.StaleAnswer`` when the slot changed since the page was
+        shown; nothing is saved then.
+        """
+        data = self.answer.cleaned_data
+        answer_changed = services.answer(
+            self.panellist,
+            data["answer"],
+            fingerprint=data["fingerprint"],
+            reason=data["reason"],
+            note=data["note"],
+        )
+        details_changed = False
+        if self.presentation.has_changed():
+            # An open copy of the panel's admin page must not save the old title back.
+            services.bump_panel_versions([self.panellist.panel_id])
+            self.presentation.instance.save(update_fields=self.presentation.changed_data)
+            details_changed = True
+        if self.person.has_changed():
+            self.person.instance.save(update_fields=self.person.changed_data)
+            details_changed = True
+        return answer_changed, details_changed
+
+    save.alters_data = True
