@@ -185,8 +185,9 @@ def answer_deadline(panel):
 def panellist_for_link(secret, *, now=None):
     """The panellist whose valid personal link carries ``secret``, or ``None``.
 
-    ``None`` alike for a missing, unknown, revoked or expired link, so that the answer page
-    reveals nothing about which it was. The stored hash is compared in constant time.
+    ``None`` alike for a missing, unknown, revoked or expired link, or a panellist who has
+    withdrawn, so that the answer page reveals nothing about which it was. The stored hash is
+    compared in constant time.
     """
     if not secret or len(secret) > 200:
         return None
@@ -199,6 +200,9 @@ def panellist_for_link(secret, *, now=None):
     if panellist is None or not hmac.compare_digest(panellist.link_hash, digest):
         return None
     if (now or timezone.now()) >= answer_deadline(panellist.panel):
+        return None
+    if panellist.status == Panellist.Status.WITHDRAWN:
+        # The secretariat took them off the panel: their link no longer answers for it.
         return None
     return panellist
 
@@ -253,7 +257,7 @@ def answer(panellist, status, *, fingerprint, reason="", note="", now=None):
     locked = (
         Panellist.objects.select_for_update().select_related("panel__meeting").get(pk=panellist.pk)
     )
-    if not hmac.compare_digest(slot_fingerprint(locked), fingerprint or ""):
+    if not hmac.compare_digest(slot_fingerprint(locked).encode(), (fingerprint or "").encode()):
         raise StaleAnswer(panellist.pk)
     reason = reason.strip() if status == Panellist.Status.DECLINED else ""
     note = note.strip()

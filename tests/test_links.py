@@ -155,3 +155,17 @@ def test_parallel_confirmations_make_one_change(future_place):
         thread.join()
 
     assert sorted(results) == [False, False, False, True]
+
+
+def test_link_of_a_withdrawn_panellist_finds_nobody(future_place):
+    secret = services.issue_link(future_place)
+
+    services.record_answer(future_place, Panellist.Status.WITHDRAWN)
+
+    assert services.panellist_for_link(secret) is None
+
+
+@pytest.mark.parametrize("fingerprint", ["é" * 32, "", None, "0" * 32])
+def test_answer_with_a_foreign_fingerprint_is_stale_not_an_error(future_place, fingerprint):
+    with pytest.raises(services.StaleAnswer):
+        services.answer(future_place, Panellist.Status.CONFIRMED, fingerprint=fingerprint)
