@@ -85,6 +85,19 @@ def make_section():
 
 
 @pytest.fixture
+def staff_user(django_user_model):
+    """A member of the secretariat: staff, with no model permissions of their own."""
+    return django_user_model.objects.create_user("secretariat", is_staff=True)
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    """A client signed in as ``staff_user``."""
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
 def seed_panel(db):
     """The seed's panel, loaded by the demo-data loader (``panels.demo.load_demo``)."""
     from panels.demo import load_demo

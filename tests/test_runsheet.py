@@ -36,18 +36,6 @@ def table_rows(page):
     ]
 
 
-@pytest.fixture
-def staff_user(django_user_model):
-    return django_user_model.objects.create_user("secretariat", is_staff=True)
-
-
-@pytest.fixture
-def staff_client(client, staff_user):
-    """A client signed in as a member of the secretariat (staff)."""
-    client.force_login(staff_user)
-    return client
-
-
 # The arithmetic (panels.running_order)
 
 

@@ -32,18 +32,6 @@ def embedded_json(page, element_id):
     return json.loads(script.text)
 
 
-@pytest.fixture
-def staff_user(django_user_model):
-    return django_user_model.objects.create_user("secretariat", is_staff=True)
-
-
-@pytest.fixture
-def staff_client(client, staff_user):
-    """A client signed in as a member of the secretariat (staff)."""
-    client.force_login(staff_user)
-    return client
-
-
 # The page and its data
 
 
