@@ -23,6 +23,26 @@ def secret_key_from_environment(app_configs, **kwargs):
     ]
 
 
+@checks.register(checks.Tags.security, deploy=True)
+def site_url_from_environment(app_configs, **kwargs):
+    """Deployment check: emails can link to the site (panels.E002).
+
+    Invitations and reminders carry absolute links built on ``SITE_URL``; a scheduler that
+    sends reminders has no request to take the host from.
+    """
+    from django.conf import settings
+
+    if settings.SITE_URL.startswith("https://"):
+        return []
+    return [
+        checks.Error(
+            "The SITE_URL environment variable is not set to an https:// address.",
+            hint="Set it to the public address of the site, e.g. https://panels.example.org.",
+            id="panels.E002",
+        )
+    ]
+
+
 class PanelsConfig(AppConfig):
     """The panels app: meetings, panels, people, panellists and running orders."""
 

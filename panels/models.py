@@ -232,6 +232,13 @@ class PanelQuerySet(models.QuerySet):
         )
 
 
+class PanellistDisplay(models.TextChoices):
+    """Which panellists a panel's public pages show (declined and withdrawn ones never)."""
+
+    EVERYONE = "everyone", _("Everyone invited, marked “to be confirmed” until they confirm")
+    CONFIRMED = "confirmed", _("Only panellists who have confirmed")
+
+
 class Panel(models.Model):
     """A panel session of a meeting, in a time slot on one day.
 
@@ -279,7 +286,16 @@ class Panel(models.Model):
             "local time). Leave blank to use the panel's start."
         ),
     )
+    panellist_display = models.CharField(
+        _("panellists shown to the public"),
+        max_length=20,
+        choices=PanellistDisplay,
+        default=PanellistDisplay.EVERYONE,
+        help_text=_("Panellists who declined or withdrew are never shown."),
+    )
     version = AutoIncVersionField(_("version"), help_text=_("Changes on every save."))
+
+    Display = PanellistDisplay
 
     objects = PanelQuerySet.as_manager()
 
@@ -302,6 +318,10 @@ class Panel(models.Model):
                 condition=Q(presentation_limit_minutes__gte=1),
                 name="panel_presentation_limit_positive",
                 violation_error_message=_("The longest presentation is at least one minute."),
+            ),
+            models.CheckConstraint(
+                condition=Q(panellist_display__in=PanellistDisplay.values),
+                name="panel_panellist_display_valid",
             ),
         ]
 
@@ -597,6 +617,9 @@ class Panellist(models.Model):
     link_issued_at = models.DateTimeField(
         _("personal link issued at"), null=True, blank=True, editable=False
     )
+    # The slot's times as the panellist last confirmed or was told them (services.slot_times),
+    # so that a change of time can be announced to them once (services.time_changes).
+    confirmed_times = models.JSONField(_("times confirmed"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("panellist")
@@ -651,8 +674,28 @@ class Panellist(models.Model):
 
     @property
     def is_on_programme(self):
-        """Whether the public sees this panellist: not after declining or withdrawing."""
+        """Whether this panellist is expected to speak: not after declining or withdrawing."""
         return self.status not in {AnswerStatus.DECLINED, AnswerStatus.WITHDRAWN}
+
+    @property
+    def is_public(self):
+        """Whether the public pages show this panellist (issue 4, item 5).
+
+        Never after declining or withdrawing; before confirming only when the panel shows
+        everyone (``Panel.panellist_display``), marked "to be confirmed". Reads ``self.panel``,
+        which the panel's prefetches fill in without a query.
+        """
+        if not self.is_on_programme:
+            return False
+        return (
+            self.status == AnswerStatus.CONFIRMED
+            or self.panel.panellist_display == PanellistDisplay.EVERYONE
+        )
+
+    @property
+    def is_to_be_confirmed(self):
+        """Whether the panellist has not confirmed yet (shown as "to be confirmed")."""
+        return self.status == AnswerStatus.INVITED
 
 
 class SegmentKind(models.TextChoices):
@@ -735,3 +778,51 @@ class Segment(models.Model):
     def display_title(self):
         """The segment's title, or its kind when it has none."""
         return self.title or self.get_kind_display()
+
+
+class SendingKind(models.TextChoices):
+    """Why an email was sent."""
+
+    INVITATION = "invitation", _("Invitation")
+    REMINDER = "reminder", _("Reminder")
+    TIME_CHANGE = "time_change", _("New time")
+    ANSWER_NOTICE = "answer_notice", _("Answer, to the secretariat")
+
+
+class Sending(models.Model):
+    """One email about a panellist's place, sent or attempted: the record issue 4 asks for.
+
+    ``to_address`` is where it went (the panellist's address, or the meeting's secretariat
+    address for an answer notice); ``error`` says why it failed, empty when it was handed to
+    the mail server. Records are never edited.
+    """
+
+    Kind = SendingKind
+
+    panellist = models.ForeignKey(
+        Panellist, on_delete=models.CASCADE, related_name="sendings", verbose_name=_("panellist")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=SendingKind)
+    to_address = models.CharField(_("sent to"), max_length=254, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
+    error = models.CharField(
+        _("error"), max_length=500, blank=True, help_text=_("Empty when it was sent.")
+    )
+
+    class Meta:
+        verbose_name = _("email sent")
+        verbose_name_plural = _("emails sent")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=SendingKind.values), name="sending_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.to_address}"
+
+    @property
+    def succeeded(self):
+        """Whether the email was handed to the mail server."""
+        return not self.error

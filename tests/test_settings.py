@@ -12,7 +12,7 @@ def run_manage(*args, **env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}
+        if key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "SITE_URL"}
     } | env
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -33,6 +33,7 @@ def test_check_deploy_is_clean_with_production_settings():
         DEBUG="0",
         SECRET_KEY="a-long-random-production-secret-" + "x9Y" * 20,
         ALLOWED_HOSTS="panels.example.org",
+        SITE_URL="https://panels.example.org",
     )
 
     assert result.returncode == 0, result.stderr
@@ -44,6 +45,20 @@ def test_check_deploy_fails_without_a_secret_key_in_the_environment():
 
     assert result.returncode == 1
     assert "(panels.E001) The SECRET_KEY environment variable is not set." in result.stderr
+
+
+def test_check_deploy_fails_without_the_site_address_for_links_in_emails():
+    result = run_manage(
+        "check",
+        "--deploy",
+        DEBUG="0",
+        SECRET_KEY="a-long-random-production-secret-" + "x9Y" * 20,
+        ALLOWED_HOSTS="panels.example.org",
+        SITE_URL="http://panels.example.org",
+    )
+
+    assert result.returncode == 1
+    assert "(panels.E002)" in result.stderr
 
 
 def test_makemigrations_check_runs_without_any_environment():
