@@ -10,23 +10,36 @@ No lost edits: a panel's page carries the panel's version (django-concurrency) a
 a stale copy is refused with what changed (``forms.StaleSaveRefusalMixin``). Every change to a
 panel's rows made elsewhere in the admin (a panellist's own page, an action) increases the
 panel's version too, so that an open copy of the panel's page cannot overwrite it.
+
+Invitations and answers (issue 4): actions email panellists their invitation with a new
+personal link, remind those who have not answered, and revoke links (``panels.mail``,
+``panels.services``); each reports what was sent and names whoever it failed for. A
+panellist's page shows their answer in their own words, their link's state and every email
+sent about their place; the panel list counts the answers. After a save that may move a panel
+in time (its page, its meeting's page), confirmed panellists are told their new time once the
+save is committed.
 """
 
+import logging
+from functools import partial
+
 from concurrency.exceptions import RecordModifiedError
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminTimeWidget
 from django.contrib.auth import get_permission_codename
 from django.db import IntegrityError, OperationalError, models, transaction
-from django.db.models import F
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.html import format_html, format_html_join
-from django.utils.text import capfirst, get_text_list
+from django.utils.text import Truncator, capfirst, get_text_list
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import checks, running_order, services
+from . import checks, mail, running_order, services
 from .forms import (
     MeetingAdminForm,
     PanelAdminForm,
@@ -46,7 +59,10 @@ from .models import (
     Panellist,
     Person,
     Segment,
+    Sending,
 )
+
+logger = logging.getLogger(__name__)
 
 admin.site.site_header = _("Panel sessions: secretariat")
 admin.site.site_title = _("Panel sessions")
@@ -189,6 +205,224 @@ def is_contention(error):
     )
 
 
+def in_meeting_time(moment, meeting):
+    """An aware datetime in the meeting's zone, the zone named: "Feb. 16, 2017, 3 p.m.
+    (America/New_York)". In the server's zone (``when_and_zone``) when the meeting's zone is
+    not valid."""
+    if not meeting.has_valid_time_zone():
+        return when_and_zone(moment)
+    local = moment.astimezone(meeting.zone)
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({meeting.time_zone})"
+
+
+def answers_text(expected, confirmed, declined):
+    """A panel's answers in words: "3 of 5 confirmed, 1 declined", or "No panellists".
+
+    ``expected`` counts the panellists still expected to speak (neither declined nor withdrawn:
+    ``Panellist.is_on_programme``), the denominator; ``confirmed`` and ``declined`` those who
+    answered so. With the demo's five people, one confirmed and one declined read "1 of 4
+    confirmed, 1 declined" (issue 4). ", 0 declined" is left out.
+    """
+    values = {"confirmed": confirmed, "expected": expected, "declined": declined}
+    if not expected:
+        if not declined:
+            return _("No panellists")
+        return (
+            ngettext(
+                "%(declined)d declined, nobody left to confirm",
+                "%(declined)d declined, nobody left to confirm",
+                declined,
+            )
+            % values
+        )
+    if declined:
+        return (
+            ngettext(
+                "%(confirmed)d of %(expected)d confirmed, %(declined)d declined",
+                "%(confirmed)d of %(expected)d confirmed, %(declined)d declined",
+                expected,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "%(confirmed)d of %(expected)d confirmed",
+            "%(confirmed)d of %(expected)d confirmed",
+            expected,
+        )
+        % values
+    )
+
+
+def panellists_counted(condition):
+    """The number of the outer panel's panellists meeting ``condition`` (a ``Q``), as an
+    expression for ``annotate``.
+
+    A subquery rather than ``Count("panellists", filter=...)``: a join with the panellists
+    would multiply the running order's total (``with_planned_minutes``) that the same queryset
+    sums over the segments.
+    """
+    counted = (
+        Panellist.objects.filter(condition, panel=OuterRef("pk"))
+        .order_by()
+        .values("panel")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+ANSWER_COUNTS = {
+    "answers_expected": ~Q(status__in=[Panellist.Status.WITHDRAWN, Panellist.Status.DECLINED]),
+    "answers_confirmed": Q(status=Panellist.Status.CONFIRMED),
+    "answers_declined": Q(status=Panellist.Status.DECLINED),
+}
+
+
+def with_answer_counts(panels):
+    """``panels`` (a Panel QuerySet) annotated with the counts that ``answers_text`` reads."""
+    return panels.annotate(
+        **{name: panellists_counted(condition) for name, condition in ANSWER_COUNTS.items()}
+    )
+
+
+class PanellistEmailsMixin:
+    """Email panellists from the admin and say in its messages what became of each email.
+
+    Sending goes through ``panels.mail``, which records every attempt (``Sending``) and never
+    stops a batch for one bad address; this reports the count sent and names each panellist
+    an email failed for, with the reason. Names are plain text (messages are escaped).
+    """
+
+    def report_emails(self, request, outcomes, *, sent, failed):
+        """One message counting the emails sent and one error per email that failed.
+
+        ``outcomes`` is a list of ``mail.Outcome``; ``sent`` a function of the number sent
+        that returns its message; ``failed`` a message with ``%(name)s``, ``%(panel)s`` and
+        ``%(reason)s``. Returns the number sent.
+        """
+        count = sum(outcome.sent for outcome in outcomes)
+        if count:
+            self.message_user(request, sent(count), messages.SUCCESS)
+        for outcome in outcomes:
+            if not outcome.sent:
+                place = outcome.panellist
+                self.message_user(
+                    request,
+                    failed
+                    % {
+                        "name": place.person.display_name,
+                        "panel": quoted(place.panel),
+                        "reason": outcome.error,
+                    },
+                    messages.ERROR,
+                )
+        return count
+
+    def invite(self, request, panellists):
+        """Email each of ``panellists`` an invitation with a new personal link; report it."""
+        outcomes = mail.send_invitations(panellists)
+        self.report_emails(
+            request,
+            outcomes,
+            sent=lambda count: (
+                ngettext(
+                    "Sent %(count)d invitation, with a new personal link.",
+                    "Sent %(count)d invitations, each with a new personal link.",
+                    count,
+                )
+                % {"count": count}
+            ),
+            failed=_("The invitation to %(name)s for %(panel)s was not sent: %(reason)s."),
+        )
+
+    def remind(self, request, panellists):
+        """Remind those of ``panellists`` who have not answered; report it, and explain how
+        many were left out and why (``mail.send_reminders`` decides)."""
+        panellists = list(panellists)
+        outcomes = mail.send_reminders(panellists)
+        self.report_emails(
+            request,
+            outcomes,
+            sent=lambda count: (
+                ngettext(
+                    "Sent %(count)d reminder, with a new personal link.",
+                    "Sent %(count)d reminders, each with a new personal link.",
+                    count,
+                )
+                % {"count": count}
+            ),
+            failed=_("The reminder to %(name)s for %(panel)s was not sent: %(reason)s."),
+        )
+        skipped = len(panellists) - len(outcomes)
+        if skipped:
+            days = settings.REMINDER_INTERVAL_DAYS
+            interval = ngettext("in the last day", "in the last %(days)d days", days) % {
+                "days": days
+            }
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d panellist was not reminded: they had answered, had never been "
+                    "invited, had been invited or reminded %(interval)s, or the deadline for "
+                    "answers had passed.",
+                    "%(count)d panellists were not reminded: they had answered, had never been "
+                    "invited, had been invited or reminded %(interval)s, or the deadline for "
+                    "answers had passed.",
+                    skipped,
+                )
+                % {"count": skipped, "interval": interval},
+            )
+
+    def notify_time_changes_on_commit(self, request, panel_ids):
+        """Once the current transaction commits, tell the confirmed panellists of the panels
+        ``panel_ids`` whose time changed their new time (nothing if it rolls back)."""
+        transaction.on_commit(partial(self.send_time_changes, request, list(panel_ids)))
+
+    def send_time_changes(self, request, panel_ids):
+        """Send the new-time notices of the panels ``panel_ids`` now, and report them.
+
+        The save is already committed when this runs: an unexpected error is logged and
+        reported rather than turned into an error page. ``mail.notify_time_changes`` stores
+        the times only of notices sent, so saving again tries the others again.
+        """
+        panels = [
+            panel
+            for panel in Panel.objects.filter(pk__in=panel_ids).select_related("meeting")
+            # Without a valid zone a panel has no clock times to announce (the checks say so).
+            if panel.meeting.has_valid_time_zone()
+        ]
+        if not panels:
+            return
+        try:
+            outcomes = mail.notify_time_changes(panels)
+        except Exception:
+            logger.exception("The new times of panels %s could not be emailed.", panel_ids)
+            self.message_user(
+                request,
+                _(
+                    "The changes were saved, but an unexpected error stopped the new times "
+                    "from being emailed to confirmed panellists (it is in the server's log). "
+                    "Save the page again to try again."
+                ),
+                messages.ERROR,
+            )
+            return
+        self.report_emails(
+            request,
+            outcomes,
+            sent=lambda count: (
+                ngettext(
+                    "New time sent to %(count)d confirmed panellist.",
+                    "New time sent to %(count)d confirmed panellists.",
+                    count,
+                )
+                % {"count": count}
+            ),
+            failed=_("The new time was not sent to %(name)s for %(panel)s: %(reason)s."),
+        )
+
+
 class PanelInline(admin.TabularInline):
     """A meeting's panels with their day and times, each linking to its own page."""
 
@@ -221,8 +455,12 @@ class PanelInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(RefuseClashingSaveMixin, admin.ModelAdmin):
-    """Meetings, with their panels listed on each meeting's page."""
+class MeetingAdmin(RefuseClashingSaveMixin, PanellistEmailsMixin, admin.ModelAdmin):
+    """Meetings, with their panels listed on each meeting's page.
+
+    Saving a meeting may move its panels in time (their rows, or the meeting's time zone):
+    their confirmed panellists are then told the new time.
+    """
 
     form = MeetingAdminForm
     list_display = ["title", "start_date", "end_date", "time_zone", "status"]
@@ -248,6 +486,13 @@ class MeetingAdmin(RefuseClashingSaveMixin, admin.ModelAdmin):
         first, *rest = self.fieldsets
         description = _("Save the meeting first; its panels can then be added on this page.")
         return [(first[0], {**first[1], "description": description}), *rest]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            self.notify_time_changes_on_commit(
+                request, form.instance.panels.values_list("pk", flat=True)
+            )
 
 
 class ConceptNoteSectionInline(admin.StackedInline):
@@ -364,19 +609,54 @@ class ProblemsFilter(admin.SimpleListFilter):
         }
 
 
+class AnswersFilter(admin.SimpleListFilter):
+    """Panels by their panellists' answers: all who are expected to speak (neither declined
+    nor withdrawn) have confirmed, some have not answered, someone declined, or nobody is
+    expected."""
+
+    title = _("answers")
+    parameter_name = "answers"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("confirmed", _("All confirmed")),
+            ("waiting", _("Waiting for answers")),
+            ("declined", _("Someone declined")),
+            ("none", _("No panellists expected")),
+        ]
+
+    def queryset(self, request, queryset):
+        places = Panellist.objects.filter(panel=OuterRef("pk"))
+        expected = Exists(
+            places.exclude(status__in=[Panellist.Status.WITHDRAWN, Panellist.Status.DECLINED])
+        )
+        waiting = Exists(places.filter(status=Panellist.Status.INVITED))
+        declined = Exists(places.filter(status=Panellist.Status.DECLINED))
+        conditions = {
+            "confirmed": expected & ~waiting,
+            "waiting": waiting,
+            "declined": declined,
+            "none": ~expected,
+        }
+        condition = conditions.get(self.value())
+        return None if condition is None else queryset.filter(condition)
+
+
 @admin.register(Panel)
-class PanelAdmin(RefuseClashingSaveMixin, admin.ModelAdmin):
+class PanelAdmin(RefuseClashingSaveMixin, PanellistEmailsMixin, admin.ModelAdmin):
     """Panels, each edited with its concept note, panellists and running order.
 
-    The page and the list show what the checks find; actions generate the standard running
-    order and publish. The page's hidden ``version`` and ``loaded_at`` refuse a stale save
-    (``forms.PanelAdminForm``).
+    The page and the list show what the checks find and how the panellists answered; actions
+    generate the standard running order, publish, invite the panellists who have not answered
+    and remind them. The page's hidden ``version`` and ``loaded_at`` refuse a stale save
+    (``forms.PanelAdminForm``). After a save, confirmed panellists whose time changed are told.
     """
 
     form = PanelAdminForm
     list_display = [
         "title",
         "checks",
+        "answers",
         "meeting",
         "date",
         "start_time",
@@ -386,7 +666,7 @@ class PanelAdmin(RefuseClashingSaveMixin, admin.ModelAdmin):
         "is_published",
         "total",
     ]
-    list_filter = ["meeting", "date", "is_published", ProblemsFilter]
+    list_filter = ["meeting", "date", "is_published", ProblemsFilter, AnswersFilter]
     formfield_overrides = HOURS_AND_MINUTES
     list_select_related = ["meeting"]
     search_fields = ["title", "meeting__title", "room"]
@@ -407,15 +687,26 @@ class PanelAdmin(RefuseClashingSaveMixin, admin.ModelAdmin):
                 "description": _("The day and times are in the meeting's local time zone."),
             },
         ),
+        (
+            _("Invitations and answers"),
+            {
+                "fields": ["answer_deadline", "answers"],
+                "description": _(
+                    "Invitations and reminders give panellists the date by which to answer; "
+                    "their personal links stop working then. The deadline is in the "
+                    "meeting's local time."
+                ),
+            },
+        ),
         (_("Checks"), {"fields": ["findings"]}),
-        (_("Publication"), {"fields": ["is_published"]}),
+        (_("Publication"), {"fields": ["is_published", "panellist_display"]}),
     ]
-    readonly_fields = ["time_zone", "total", "findings"]
+    readonly_fields = ["time_zone", "total", "answers", "findings"]
     inlines = [ConceptNoteSectionInline, PanellistInline, SegmentInline]
-    actions = ["generate_running_order", "publish"]
+    actions = ["generate_running_order", "publish", "invite_unanswered", "send_reminders"]
 
     def get_queryset(self, request):
-        return (
+        panels = (
             super()
             .get_queryset(request)
             .select_related("meeting")
@@ -423,6 +714,7 @@ class PanelAdmin(RefuseClashingSaveMixin, admin.ModelAdmin):
             .with_people()
             .with_running_order()
         )
+        return with_answer_counts(panels)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -473,6 +765,20 @@ class PanelAdmin(RefuseClashingSaveMixin, admin.ModelAdmin):
         """The running order's total against the slot, e.g. "85 of 90 minutes"."""
         return running_order_total(panel) or self.get_empty_value_display()
 
+    @admin.display(description=_("answers"), ordering="answers_confirmed")
+    def answers(self, panel):
+        """How the panellists answered: "3 of 5 confirmed, 1 declined" (``answers_text``).
+
+        Reads the counts annotated by ``get_queryset``; counts them for a panel without.
+        """
+        if panel.pk is None:
+            return _("No panellists yet.")
+        if not hasattr(panel, "answers_expected"):
+            panel = with_answer_counts(Panel.objects.filter(pk=panel.pk)).get()
+        return answers_text(
+            panel.answers_expected, panel.answers_confirmed, panel.answers_declined
+        )
+
     @admin.display(description=_("checks"))
     def checks(self, panel):
         """The checks in a word ("OK") or counted ("1 error, 2 warnings"), findings below."""
@@ -521,6 +827,8 @@ class PanelAdmin(RefuseClashingSaveMixin, admin.ModelAdmin):
     @admin.action(description=_("Generate the standard running order"), permissions=["generate"])
     def generate_running_order(self, request, queryset):
         self.generate_running_orders(request, queryset)
+        # A confirmed panellist who now has a segment learns its time.
+        self.notify_time_changes_on_commit(request, [panel.pk for panel in queryset])
 
     def generate_running_orders(self, request, panels):
         """Generate each panel's standard running order and say what was built or why not.
@@ -748,6 +1056,37 @@ class PanelAdmin(RefuseClashingSaveMixin, admin.ModelAdmin):
                 messages.ERROR,
             )
 
+    # Invitations and reminders
+
+    def panellists_of(self, panels, **conditions):
+        """The panellists of ``panels`` meeting ``conditions``, in programme order."""
+        return Panellist.objects.filter(
+            panel__in=[panel.pk for panel in panels], **conditions
+        ).order_by("panel__date", "panel__start_time", "panel__pk", "order", "pk")
+
+    @admin.action(description=_("Invite panellists who have not answered"), permissions=["change"])
+    def invite_unanswered(self, request, queryset):
+        """Invite every panellist of the selected panels who has not answered (status
+        "invited"), each with a new personal link."""
+        panellists = list(self.panellists_of(queryset, status=Panellist.Status.INVITED))
+        if not panellists:
+            self.message_user(
+                request,
+                _(
+                    "Nobody was invited: every panellist of the selected panels has answered "
+                    "or withdrawn."
+                ),
+                messages.WARNING,
+            )
+            return
+        self.invite(request, panellists)
+
+    @admin.action(description=_("Send reminders"), permissions=["change"])
+    def send_reminders(self, request, queryset):
+        """Remind the panellists of the selected panels who were invited and have not
+        answered (``mail.send_reminders`` leaves out the others)."""
+        self.remind(request, self.panellists_of(queryset))
+
     # Removing or replacing panellists
 
     def save_related(self, request, form, formsets, change):
@@ -779,6 +1118,8 @@ class PanelAdmin(RefuseClashingSaveMixin, admin.ModelAdmin):
                 if form.instance.pk in replaced:
                     previous = people[replaced[form.instance.pk]]
                     self.report_replaced(request, form.instance, previous, spoken)
+        if change:
+            self.notify_time_changes_on_commit(request, [form.instance.pk])
 
     def report_removed(self, request, place, segment_ids):
         """Name the segments of a removed panellist that the running order keeps."""
@@ -875,38 +1216,212 @@ class PersonAdmin(admin.ModelAdmin):
     inlines = [PanelPlaceInline]
 
 
+class SendingInline(admin.TabularInline):
+    """The emails sent about a panellist's place, newest first: a record, never edited.
+
+    Whoever may see the panellist sees their emails; nobody adds, changes or deletes one.
+    """
+
+    model = Sending
+    verbose_name = _("email")
+    verbose_name_plural = _("emails sent")
+    fields = ["kind", "to_address", "sent", "result"]
+    readonly_fields = fields
+    ordering = ["-sent_at", "-pk"]
+    can_delete = False
+    extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site.get_model_admin(self.parent_model).has_view_or_change_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("sent at"))
+    def sent(self, sending):
+        """When it was sent or attempted, with the zone named."""
+        return when_and_zone(sending.sent_at)
+
+    @admin.display(description=_("result"))
+    def result(self, sending):
+        """ "Sent", or why it was not."""
+        if sending.succeeded:
+            return _("Sent")
+        return _("Not sent: %(reason)s") % {"reason": sending.error}
+
+
 @admin.register(Panellist)
-class PanellistAdmin(RefuseClashingSaveMixin, AnsweredAtMixin, admin.ModelAdmin):
-    """Every panellist of every panel, to follow up invitations across meetings."""
+class PanellistAdmin(
+    RefuseClashingSaveMixin, PanellistEmailsMixin, AnsweredAtMixin, admin.ModelAdmin
+):
+    """Every panellist of every panel, to follow up invitations across meetings.
+
+    A panellist's page shows their answer with the reason and note they gave (their words,
+    read-only), the state of their personal link and the emails sent about their place.
+    Actions invite, remind, revoke links and record answers.
+    """
 
     form = PanellistPageForm
-    list_display = ["person", "panel", "role", "status", "answered_at"]
+    list_display = [
+        "person",
+        "panel",
+        "role",
+        "status",
+        "answered_at",
+        "reason",
+        "note",
+        "last_email",
+    ]
     list_filter = ["panel__meeting", "role", "status"]
     list_select_related = ["person", "panel"]
     search_fields = ["person__name", "person__organisation", "panel__title"]
     autocomplete_fields = ["panel", "person"]
-    fields = [
-        "panel",
-        "person",
-        "role",
-        "order",
-        "presentation_title",
-        "answer",
-        "answered_at",
-        "panel_version",
-        "loaded_at",
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "panel",
+                    "person",
+                    "role",
+                    "order",
+                    "presentation_title",
+                    ("panel_version", "loaded_at"),
+                ]
+            },
+        ),
+        (
+            _("Answer"),
+            {
+                "fields": ["answer", "answered_at", "decline_reason", "note_to_secretariat"],
+                "description": _(
+                    "The reason and the note are the panellist's own words, from their answer "
+                    "page."
+                ),
+            },
+        ),
+        (
+            _("Personal link"),
+            {
+                "fields": ["link_state"],
+                "description": _(
+                    "The link itself is only in the email: it is not stored. Sending the "
+                    "invitation again gives a new link and the old one stops working."
+                ),
+            },
+        ),
     ]
-    readonly_fields = ["answered_at"]
-    actions = ["mark_confirmed", "mark_declined", "mark_withdrawn", "mark_invited"]
+    readonly_fields = ["answered_at", "decline_reason", "note_to_secretariat", "link_state"]
+    inlines = [SendingInline]
+    actions = [
+        "send_invitations",
+        "send_reminders",
+        "revoke_links",
+        "mark_confirmed",
+        "mark_declined",
+        "mark_withdrawn",
+        "mark_invited",
+    ]
+
+    def get_queryset(self, request):
+        """The panellists, each annotated with their latest email's kind, time and error."""
+        latest = Sending.objects.filter(panellist=OuterRef("pk")).order_by("-sent_at", "-pk")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                last_email_kind=Subquery(latest.values("kind")[:1]),
+                last_email_at=Subquery(latest.values("sent_at")[:1]),
+                last_email_error=Subquery(latest.values("error")[:1]),
+            )
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None:
+            return self.fieldsets
+        # A new panellist has no answer, link or email yet.
+        first, (answer_title, _options), _link = self.fieldsets
+        return [first, (answer_title, {"fields": ["answer"]})]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    @admin.display(description=_("reason for declining"))
+    def reason(self, panellist):
+        """The start of the reason they gave for declining."""
+        return Truncator(panellist.decline_reason).chars(80) or self.get_empty_value_display()
+
+    @admin.display(description=_("note to the secretariat"))
+    def note(self, panellist):
+        """The start of the note they left for the secretariat."""
+        return Truncator(panellist.note_to_secretariat).chars(80) or (
+            self.get_empty_value_display()
+        )
+
+    @admin.display(description=_("last email"), ordering="last_email_at")
+    def last_email(self, panellist):
+        """The latest email about their place: "Invitation, Jan. 20, 2017, 2:30 p.m. (UTC)",
+        and why it was not sent if it failed. Reads the annotations of ``get_queryset``."""
+        if getattr(panellist, "last_email_kind", None) is None:
+            return self.get_empty_value_display()
+        values = {
+            "kind": Sending.Kind(panellist.last_email_kind).label,
+            "when": when_and_zone(panellist.last_email_at),
+        }
+        if panellist.last_email_error:
+            return _("%(kind)s, %(when)s: not sent (%(reason)s)") % {
+                **values,
+                "reason": panellist.last_email_error,
+            }
+        return _("%(kind)s, %(when)s") % values
+
+    @admin.display(description=_("personal link"))
+    def link_state(self, panellist):
+        """Whether their personal link works: "Valid, issued …; it works until …", or why
+        not. The link's secret is never stored, so it is never shown."""
+        if not panellist.link_hash:
+            return _("No valid link. Sending the invitation (or a reminder) gives them a new one.")
+        issued = (
+            when_and_zone(panellist.link_issued_at)
+            if panellist.link_issued_at
+            else self.get_empty_value_display()
+        )
+        if panellist.status == Panellist.Status.WITHDRAWN:
+            return _("Issued %(issued)s; it no longer works: the panellist has withdrawn.") % {
+                "issued": issued
+            }
+        panel = panellist.panel
+        if not panel.meeting.has_valid_time_zone():
+            return _("Valid, issued %(issued)s.") % {"issued": issued}
+        deadline = services.answer_deadline(panel)
+        values = {"issued": issued, "deadline": in_meeting_time(deadline, panel.meeting)}
+        if timezone.now() >= deadline:
+            return (
+                _("Issued %(issued)s; it stopped working at the answer deadline, %(deadline)s.")
+                % values
+            )
+        return _("Valid, issued %(issued)s; it works until %(deadline)s.") % values
 
     def save_model(self, request, obj, form, change):
         """Save the panellist, then record a changed answer through ``services``.
 
         The panel's version is increased first (and the previous panel's, when the panellist
-        moves), so that an open copy of the panel's page cannot overwrite this change.
+        moves), so that an open copy of the panel's page cannot overwrite this change. An
+        existing panellist is saved in this page's fields only (``PanellistForm.save``).
         """
         services.bump_panel_versions({obj.panel_id, form.initial.get("panel")} - {None})
-        super().save_model(request, obj, form, change)
+        if change:
+            obj.save(update_fields=form.model_fields())
+        else:
+            obj.save()
         form.save_answer()
 
     def delete_model(self, request, obj):
@@ -916,6 +1431,56 @@ class PanellistAdmin(RefuseClashingSaveMixin, AnsweredAtMixin, admin.ModelAdmin)
     def delete_queryset(self, request, queryset):
         services.bump_panel_versions(queryset.values("panel_id"))
         super().delete_queryset(request, queryset)
+
+    # Invitations, reminders and personal links
+
+    @admin.action(description=_("Send invitation (new personal link)"), permissions=["change"])
+    def send_invitations(self, request, queryset):
+        """Email each selected panellist an invitation with a new personal link; a link sent
+        before stops working."""
+        self.invite(request, queryset)
+
+    @admin.action(description=_("Send reminders"), permissions=["change"])
+    def send_reminders(self, request, queryset):
+        """Remind the selected panellists who were invited and have not answered."""
+        self.remind(request, queryset)
+
+    @admin.action(description=_("Revoke personal links"), permissions=["change"])
+    def revoke_links(self, request, queryset):
+        """Make the selected panellists' personal links stop working, and say how many."""
+        with translation.override(None):
+            label = str(capfirst(Panellist._meta.get_field("link_hash").verbose_name))
+        panellists = list(queryset)
+        revoked = [panellist for panellist in panellists if panellist.link_hash]
+        for panellist in revoked:
+            services.revoke_link(panellist)
+            self.log_change(request, panellist, [{"changed": {"fields": [label]}}])
+        if revoked:
+            self.message_user(
+                request,
+                ngettext(
+                    "Revoked the personal link of %(count)d panellist: it no longer opens "
+                    "their answer page.",
+                    "Revoked the personal links of %(count)d panellists: they no longer open "
+                    "their answer pages.",
+                    len(revoked),
+                )
+                % {"count": len(revoked)},
+                messages.SUCCESS,
+            )
+        without = len(panellists) - len(revoked)
+        if without:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d panellist had no personal link to revoke.",
+                    "%(count)d panellists had no personal link to revoke.",
+                    without,
+                )
+                % {"count": without},
+            )
+
+    # Recording answers by hand
 
     def record_answers(self, request, queryset, status):
         """Record ``status`` for each selected panellist and say how many changed."""

@@ -16,6 +16,11 @@ from functools import cached_property
 
 from django import forms
 from django.contrib.admin.models import ADDITION, DELETION, LogEntry
+from django.contrib.admin.widgets import (
+    AdminSplitDateTime,
+    BaseAdminDateWidget,
+    BaseAdminTimeWidget,
+)
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,7 +35,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import running_order, services
-from .models import EARLIEST_DATE, LATEST_DATE, Meeting, Panel, Panellist, Segment
+from .models import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    Meeting,
+    Panel,
+    Panellist,
+    Segment,
+    clock_change_message,
+)
 from .validators import iana_time_zones
 
 
@@ -148,6 +161,8 @@ def display_value(value):
         return gettext("(blank)")
     if isinstance(value, bool):
         value = gettext("yes") if value else gettext("no")
+    elif isinstance(value, datetime):
+        value = when_and_zone(value)
     elif isinstance(value, time):
         value = value.strftime("%H:%M")
     elif isinstance(value, date):
@@ -253,11 +268,53 @@ class StaleSaveRefusalMixin:
         return differences
 
 
+class MeetingTimeWidget(AdminSplitDateTime):
+    """The admin's date and time inputs for a moment shown in a meeting's zone.
+
+    ``zone`` is the meeting's ``ZoneInfo`` (set by the form); without one, an aware value is
+    shown in the current zone, as Django does. Times are shown without seconds ("15:00").
+    """
+
+    zone = None
+
+    def __init__(self, attrs=None):
+        widgets = [BaseAdminDateWidget, BaseAdminTimeWidget(format="%H:%M")]
+        forms.MultiWidget.__init__(self, widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, datetime) and timezone.is_aware(value) and self.zone is not None:
+            value = timezone.make_naive(value, self.zone)
+        return super().decompress(value)
+
+
+class MeetingTimeField(forms.SplitDateTimeField):
+    """A moment entered as a day and a wall-clock time in the meeting's zone.
+
+    Cleans to a naive ``datetime``: the zone is the meeting's, which the form only knows once
+    the meeting field is cleaned (``PanelAdminForm.clean`` makes it aware).
+    """
+
+    widget = MeetingTimeWidget
+
+    def compress(self, data_list):
+        if not data_list:
+            return None
+        day, clock = data_list
+        if day in self.empty_values:
+            raise ValidationError(self.error_messages["invalid_date"], code="invalid_date")
+        if clock in self.empty_values:
+            raise ValidationError(self.error_messages["invalid_time"], code="invalid_time")
+        return datetime.combine(day, clock)
+
+
 class PanelAdminForm(StaleSaveRefusalMixin, forms.ModelForm):
     """A panel on its admin page, refused when stale (``StaleSaveRefusalMixin``).
 
     ``running_order_in_page`` is set by the admin when the page has the running-order inline:
     ``SegmentFormSet`` then checks publishing against the submitted durations.
+
+    The answer deadline is entered and shown in the meeting's local time, like the panel's
+    day and times (the help text says so), not in the server's zone.
     """
 
     loaded_at = LoadedAtField()
@@ -274,9 +331,54 @@ class PanelAdminForm(StaleSaveRefusalMixin, forms.ModelForm):
             "end_time",
             "room",
             "presentation_limit_minutes",
+            "answer_deadline",
+            "panellist_display",
             "is_published",
             "version",
         ]
+        field_classes = {"answer_deadline": MeetingTimeField}
+        widgets = {"answer_deadline": MeetingTimeWidget}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        deadline = self.fields.get("answer_deadline")
+        meeting = self.instance.meeting if self.instance.meeting_id else None
+        if isinstance(deadline, MeetingTimeField) and meeting and meeting.has_valid_time_zone():
+            deadline.widget.zone = meeting.zone
+
+    def clean(self):
+        self._localise_answer_deadline(self.cleaned_data)
+        return super().clean()
+
+    def _localise_answer_deadline(self, cleaned_data):
+        """Make the submitted answer deadline aware in the (submitted) meeting's zone."""
+        deadline = cleaned_data.get("answer_deadline")
+        if deadline is None or timezone.is_aware(deadline):
+            return
+        meeting = cleaned_data.get("meeting")
+        if meeting is None:
+            del cleaned_data["answer_deadline"]  # the meeting's own error explains
+            return
+        if not meeting.has_valid_time_zone():
+            self.add_error(
+                "answer_deadline",
+                _(
+                    "The deadline is in the meeting's local time, but the meeting's time zone "
+                    "is not valid. Correct it on the meeting's page first."
+                ),
+            )
+            return
+        if not EARLIEST_DATE <= deadline.date() <= LATEST_DATE:
+            self.add_error("answer_deadline", _("Choose a date between the years 1900 and 2199."))
+            return
+        try:
+            cleaned_data["answer_deadline"] = running_order.local_datetime(
+                deadline.date(), deadline.time(), meeting.zone
+            )
+        except running_order.LocalTimeError as error:
+            self.add_error(
+                "answer_deadline", clock_change_message(error, deadline.time(), meeting.time_zone)
+            )
 
     def add_error(self, field, error):
         """Add ``error``, leaving the publishing rule to the running order when it is here.
@@ -365,6 +467,29 @@ class PanellistForm(forms.ModelForm):
                 % {"panel": self.instance.panel},
             )
         return cleaned_data
+
+    def model_fields(self):
+        """The names of the panellist's fields that this form edits (not the status)."""
+        concrete = {
+            field.name for field in Panellist._meta.concrete_fields if not field.primary_key
+        }
+        return [name for name in self.fields if name in concrete]
+
+    def save(self, commit=True):
+        """Save the panellist; an existing one only in the fields of this form.
+
+        Their answer, personal link and the times they confirmed are written by
+        ``services`` and ``mail`` alone: a link issued or revoked while this form was being
+        saved stays issued or revoked.
+        """
+        if not commit or self.instance._state.adding:
+            return super().save(commit)
+        panellist = super().save(commit=False)
+        panellist.save(update_fields=self.model_fields())
+        self._save_m2m()
+        return panellist
+
+    save.alters_data = True
 
     def save_answer(self):
         """Record the chosen status if it changed; return True when the panellist changed.

@@ -46,6 +46,28 @@ def anywhere_on_earth_today():
     return (timezone.now() - timedelta(hours=12)).date()
 
 
+def clock_change_message(error, clock, zone_name):
+    """Why the wall-clock ``clock`` (a ``time``) cannot be used on a day in ``zone_name``, in
+    the secretariat's words; ``error`` is the ``running_order.NonexistentLocalTime`` or
+    ``AmbiguousLocalTime`` that ``running_order.local_datetime`` raised."""
+    values = {"time": clock.strftime("%H:%M"), "zone": zone_name}
+    if isinstance(error, running_order.NonexistentLocalTime):
+        return (
+            _(
+                "%(time)s does not exist on that day in %(zone)s: the clocks go forward. Choose a "
+                "time outside the skipped hour."
+            )
+            % values
+        )
+    return (
+        _(
+            "%(time)s happens twice on that day in %(zone)s: the clocks go back. Choose a time "
+            "outside the repeated hour."
+        )
+        % values
+    )
+
+
 def errors_beside_fields(error, fields_by_code):
     """Move non-field errors to the field they concern, chosen by the error's code.
 
@@ -223,11 +245,17 @@ class PanelQuerySet(models.QuerySet):
         )
 
     def with_running_order(self):
-        """Prefetch segments in running order with their speaker's person."""
+        """Prefetch segments in running order with their speaker's person and panel.
+
+        The speaker's panel is joined so that ``Panellist.is_public``, which reads it, runs no
+        query per segment.
+        """
         return self.prefetch_related(
             models.Prefetch(
                 "segments",
-                queryset=Segment.objects.select_related("speaker__person").order_by("order", "pk"),
+                queryset=Segment.objects.select_related(
+                    "speaker__person", "speaker__panel"
+                ).order_by("order", "pk"),
             )
         )
 
@@ -367,16 +395,8 @@ class Panel(models.Model):
                     continue
                 try:
                     running_order.local_datetime(self.date, clock, meeting.zone)
-                except running_order.NonexistentLocalTime:
-                    errors[field] = _(
-                        "%(time)s does not exist on that day in %(zone)s: the clocks go "
-                        "forward. Choose a time outside the skipped hour."
-                    ) % {"time": clock.strftime("%H:%M"), "zone": meeting.time_zone}
-                except running_order.AmbiguousLocalTime:
-                    errors[field] = _(
-                        "%(time)s happens twice on that day in %(zone)s: the clocks go back. "
-                        "Choose a time outside the repeated hour."
-                    ) % {"time": clock.strftime("%H:%M"), "zone": meeting.time_zone}
+                except running_order.LocalTimeError as error:
+                    errors[field] = clock_change_message(error, clock, meeting.time_zone)
         if self.is_published and self.pk and "end_time" not in errors and meeting:
             refusal = self.publishing_refusal(
                 self.segments.aggregate(total=Sum("duration_minutes"))["total"] or 0
@@ -425,12 +445,14 @@ class Panel(models.Model):
         return round(running_order.elapsed_minutes(self.starts_at, self.ends_at))
 
     def programme_panellists(self):
-        """The panellists the public sees, in order of appearance (see ``is_on_programme``).
+        """The panellists the public sees, in order of appearance: a list of ``Panellist``.
 
-        Filters the prefetched ``panellists`` (``PanelQuerySet.with_people``) in Python, so a
-        page listing many panels runs no query per panel.
+        Follows ``panellist_display`` (see ``Panellist.is_public``): never those who declined
+        or withdrew; those who have not confirmed only when the panel shows everyone. Filters
+        the prefetched ``panellists`` (``PanelQuerySet.with_people``) in Python, so a page
+        listing many panels runs no query per panel.
         """
-        return [place for place in self.panellists.all() if place.is_on_programme]
+        return [place for place in self.panellists.all() if place.is_public]
 
     def timed_segments(self):
         """The running order with clock times: a list of ``running_order.TimedSegment``.

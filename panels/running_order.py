@@ -11,11 +11,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 
-class NonexistentLocalTime(ValueError):
+class LocalTimeError(ValueError):
+    """A wall-clock time that does not name exactly one instant on that day in the zone."""
+
+
+class NonexistentLocalTime(LocalTimeError):
     """A wall-clock time that the zone skips on that day (clocks go forward)."""
 
 
-class AmbiguousLocalTime(ValueError):
+class AmbiguousLocalTime(LocalTimeError):
     """A wall-clock time that occurs twice on that day in the zone (clocks go back)."""
 
 

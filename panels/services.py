@@ -7,6 +7,8 @@ stamps ``responded_at`` the same way and saves only the fields it changes.
 import hashlib
 import hmac
 import secrets
+from datetime import UTC
+from functools import partial
 
 from django.db import transaction
 from django.db.models import F
@@ -36,8 +38,11 @@ def record_answer(panellist, status, *, at=None):
 
     ``status`` is a ``Panellist.Status`` value; ``at`` an aware datetime (default: now).
     Moving to confirmed, declined or withdrawn stamps ``responded_at``; moving back to invited
-    clears it. Setting the status it already has changes nothing (idempotent). Returns True
-    when something changed. Raises ``ValueError`` for an unknown status.
+    clears it. Moving to confirmed also stores the slot's times as they are now
+    (``confirmed_times``, see ``slot_times``), so that a later change of time is announced
+    (``mail.notify_time_changes``); any other status clears them. Setting the status it
+    already has changes nothing (idempotent). Returns True when something changed. Raises
+    ``ValueError`` for an unknown status.
     """
     if status not in Panellist.Status.values:
         raise ValueError(f"unknown status {status!r}")
@@ -53,8 +58,10 @@ def record_answer(panellist, status, *, at=None):
         return False
     locked.status = status
     locked.responded_at = None if status == Panellist.Status.INVITED else (at or timezone.now())
-    locked.save(update_fields=["status", "responded_at"])
+    locked.confirmed_times = slot_times(locked) if status == Panellist.Status.CONFIRMED else None
+    locked.save(update_fields=["status", "responded_at", "confirmed_times"])
     panellist.status, panellist.responded_at = locked.status, locked.responded_at
+    panellist.confirmed_times = locked.confirmed_times
     return True
 
 
@@ -234,6 +241,31 @@ def slot_fingerprint(panellist):
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def slot_times(panellist):
+    """The times of ``panellist``'s slot, as they are told to the panellist: plain JSON values.
+
+    Returns ``{"zone": IANA name, "panel": {"start": …, "end": …}, "segments": [{"start": …,
+    "end": …}, …]}``, every time an ISO 8601 string in UTC ("2017-02-16T20:00:00+00:00"),
+    the segments being the panellist's own in running order. Stored as
+    ``Panellist.confirmed_times`` and compared with it to find a change of time
+    (``mail.notify_time_changes``). Reads the panel's segments (prefetched ones when present).
+    """
+    panel = panellist.panel
+
+    def utc(moment):
+        return moment.astimezone(UTC).isoformat()
+
+    return {
+        "zone": panel.meeting.time_zone,
+        "panel": {"start": utc(panel.starts_at), "end": utc(panel.ends_at)},
+        "segments": [
+            {"start": utc(timed.start), "end": utc(timed.end)}
+            for timed in panel.timed_segments()
+            if timed.item.speaker_id == panellist.pk
+        ],
+    }
+
+
 class StaleAnswer(Exception):
     """The slot changed after the answer page was shown; the answer was not recorded."""
 
@@ -246,7 +278,10 @@ def answer(panellist, status, *, fingerprint, reason="", note="", now=None):
     ``slot_fingerprint`` of the slot the page showed; ``reason`` (when declining) and ``note``
     are kept for the secretariat. The panel and then the panellist are locked, so that a
     double click or two parallel requests make exactly one change. Returns True when
-    something changed (False for the same answer again).
+    something changed (False for the same answer again). When something changed, the
+    meeting's secretariat is emailed the answer (``mail.notify_secretariat``) once the
+    transaction commits; nothing is sent if it rolls back. A confirmation also records the
+    times the page showed as the ones confirmed (``slot_times``).
 
     Raises ``StaleAnswer`` when the slot changed since the page was shown, and ``ValueError``
     for any other status.
@@ -261,6 +296,14 @@ def answer(panellist, status, *, fingerprint, reason="", note="", now=None):
         raise StaleAnswer(panellist.pk)
     reason = reason.strip() if status == Panellist.Status.DECLINED else ""
     note = note.strip()
+    if status == locked.status == Panellist.Status.CONFIRMED:
+        # Confirming again, on a page that showed the current slot (the fingerprint matched):
+        # those are the times confirmed, even if a notice of them has not gone out yet.
+        shown = slot_times(locked)
+        if locked.confirmed_times != shown:
+            locked.confirmed_times = shown
+            locked.save(update_fields=["confirmed_times"])
+            panellist.confirmed_times = shown
     if (locked.status, locked.decline_reason, locked.note_to_secretariat) == (
         status,
         reason,
@@ -271,7 +314,18 @@ def answer(panellist, status, *, fingerprint, reason="", note="", now=None):
     locked.decline_reason, locked.note_to_secretariat = reason, note
     locked.save(update_fields=["decline_reason", "note_to_secretariat"])
     panellist.refresh_from_db()
+    # After the commit, so that a rolled-back answer is never announced; robust, so that a
+    # failure to write the notice cannot turn a recorded answer into an error page.
+    transaction.on_commit(partial(_notify_secretariat, panellist), robust=True)
     return True
 
 
 answer.alters_data = True
+
+
+def _notify_secretariat(panellist):
+    """Email the secretariat ``panellist``'s answer as committed (read again by the mail)."""
+    # Imported here: the mail module uses this one (links, deadlines, slot times).
+    from . import mail
+
+    mail.notify_secretariat(panellist)

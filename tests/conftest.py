@@ -1,8 +1,11 @@
 """Shared fixtures: small factories with no surprising defaults, and the seed's panel."""
 
+import threading
 from datetime import date, time
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 
 from panels.models import ConceptNoteSection, Meeting, Panel, Panellist, Person, Segment
 
@@ -104,3 +107,39 @@ def seed_panel(db):
 
     demo, _ = load_demo()
     return demo.panel
+
+
+# The public address that links in emails are built on (settings.SITE_URL) in tests.
+SITE = "https://panels.example.org"
+
+
+@pytest.fixture
+def email_site(settings):
+    """Links in emails on ``SITE``, a 3-day reminder interval, and no request counted by the
+    answer page's rate limit (its counts live in the cache)."""
+    settings.SITE_URL = SITE
+    settings.REMINDER_INTERVAL_DAYS = 3
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def run_in_parallel(function, times=4):
+    """Call ``function()`` from ``times`` threads released at the same moment, each with its
+    own database connection; returns their results (in no particular order)."""
+    barrier = threading.Barrier(times)
+    results = []
+
+    def run():
+        barrier.wait()
+        try:
+            results.append(function())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

@@ -512,6 +512,7 @@ def test_panel_add_saves_with_inlines(admin_client, make_meeting, make_person):
         "end_time": "16:30",
         "room": "Conference Room 4",
         "presentation_limit_minutes": "10",
+        "panellist_display": "everyone",
         "is_published": "on",
     }
     for prefix in ("sections", "panellists", "segments"):
@@ -678,6 +679,7 @@ def test_panel_add_two_moderators_rejected(admin_client, make_meeting, make_pers
         "start_time": "10:00",
         "end_time": "11:00",
         "presentation_limit_minutes": "10",
+        "panellist_display": "everyone",
     }
     for prefix in ("sections", "panellists", "segments"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
@@ -997,6 +999,7 @@ def test_panel_start_time_in_skipped_hour_shown_beside_field(admin_client, make_
         "end_time": "04:00",
         "room": "",
         "presentation_limit_minutes": "10",
+        "panellist_display": "everyone",
     }
     for prefix in ("sections", "panellists", "segments"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
@@ -1236,6 +1239,7 @@ def test_panel_added_with_people_and_generated_in_one_save(
         "start_time": "10:00",
         "end_time": "11:00",
         "presentation_limit_minutes": "10",
+        "panellist_display": "everyone",
         "_generate_running_order": "Save and generate the standard running order",
     }
     for prefix in ("sections", "panellists", "segments"):
@@ -1317,7 +1321,8 @@ def test_panel_generation_needs_change_panel_and_add_segment(
 
     assert ('name="_generate_running_order"' in page) is offered
     actions = re.findall(r'<option value="([a-z_]+)"', changelist)
-    assert actions == (["generate_running_order", "publish"] if offered else ["publish"])
+    emails = ["invite_unanswered", "send_reminders"]
+    assert actions == (["generate_running_order", "publish"] if offered else ["publish"]) + emails
 
 
 def test_panel_page_save_and_generate_refused_without_add_segment(
@@ -1355,9 +1360,10 @@ def test_segments_swapped_by_their_order_values_follow_everywhere(
         ("15:20–15:25", "Opening remarks", "Amina Example"),
         ("15:25–16:25", "Discussion / Q&A", ""),
     ]
+    # Neither has confirmed yet, and the panel shows everyone invited (the default).
     assert public_running_order(client, full_panel) == [
-        ("15:00–15:20", "20", "Presentation", "Jorge Example"),
-        ("15:20–15:25", "5", "Opening remarks", "Amina Example"),
+        ("15:00–15:20", "20", "Presentation", "Jorge Example to be confirmed"),
+        ("15:20–15:25", "5", "Opening remarks", "Amina Example to be confirmed"),
         ("15:25–16:25", "60", "Discussion / Q&A", ""),
     ]
     changed = column(admin_client.get(admin_url(Panel, "change", full_panel.pk)), "planned_time")
@@ -1749,8 +1755,8 @@ def test_replacing_a_panellists_person_hands_over_their_segments(
         "The panel “Migration and the 2030 Agenda” was changed successfully.",
     ]
     assert public_running_order(client, full_panel) == [
-        ("15:00–15:05", "5", "Opening remarks", "Amina Example"),
-        ("15:05–15:25", "20", "Presentation", "Fatima Example"),
+        ("15:00–15:05", "5", "Opening remarks", "Amina Example to be confirmed"),
+        ("15:05–15:25", "20", "Presentation", "Fatima Example to be confirmed"),
         ("15:25–16:25", "60", "Discussion / Q&A", ""),
     ]
     assert "Jorge Example" not in client.get(full_panel.get_absolute_url()).content.decode()

@@ -1,15 +1,17 @@
 """The demo data built from the seed concept note, and the demo command."""
 
 import os
-from datetime import date, time
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from panels.demo import SEED_PATH, load_demo, parse_seed
+from panels.mail import send_invitations
 from panels.models import ConceptNoteSection, Meeting, Panel, Panellist, Person, Segment
 
 SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "concept-note.txt"
@@ -168,3 +170,18 @@ def test_load_demo_command_creates_a_staff_login_that_can_edit_panels(settings, 
     assert user.is_staff and not user.is_superuser
     assert user.check_password(password)
     assert user.has_perms(["panels.change_panel", "panels.add_segment", "panels.change_meeting"])
+
+
+@pytest.mark.django_db
+def test_demo_panel_takes_answers_although_it_was_held_in_2017(mailoutbox):
+    demo, _ = load_demo()
+    deadline = demo.panel.answer_deadline.astimezone(demo.meeting.zone)
+
+    outcomes = send_invitations(demo.panel.panellists.all())
+
+    assert demo.panel.date == date(2017, 2, 16)
+    assert deadline > timezone.now() + timedelta(days=29)
+    assert deadline.time() == time(23, 59)
+    # The moderator and the four panellists.
+    assert [outcome.error for outcome in outcomes] == [""] * 5
+    assert len(mailoutbox) == 5

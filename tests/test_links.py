@@ -1,6 +1,5 @@
 """Personal links and answers (panels.services, issue 4's domain): secrets, expiry, races."""
 
-import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -8,6 +7,7 @@ from django.db import connection
 
 from panels import services
 from panels.models import Panellist, Segment
+from tests.conftest import run_in_parallel
 
 
 @pytest.fixture
@@ -135,24 +135,12 @@ def test_answer_accepts_only_confirm_or_decline(future_place, status):
 @pytest.mark.django_db(transaction=True)
 def test_parallel_confirmations_make_one_change(future_place):
     fingerprint = services.slot_fingerprint(future_place)
-    barrier = threading.Barrier(4)
-    results = []
 
     def confirm():
-        barrier.wait()
-        try:
-            place = Panellist.objects.get(pk=future_place.pk)
-            results.append(
-                services.answer(place, Panellist.Status.CONFIRMED, fingerprint=fingerprint)
-            )
-        finally:
-            connection.close()
+        place = Panellist.objects.get(pk=future_place.pk)
+        return services.answer(place, Panellist.Status.CONFIRMED, fingerprint=fingerprint)
 
-    threads = [threading.Thread(target=confirm) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_in_parallel(confirm)
 
     assert sorted(results) == [False, False, False, True]
 

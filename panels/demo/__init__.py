@@ -10,8 +10,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from panels.models import (
     ConceptNoteSection,
@@ -31,6 +33,9 @@ MEETING_VENUE = "United Nations Headquarters, New York"
 MEETING_ORGANISER = (
     "United Nations, Department of Economic and Social Affairs, Population Division"
 )
+# Where panellists' answers are sent (an example address: in the demo, emails are printed to
+# the console).
+MEETING_SECRETARIAT_EMAIL = "secretariat@example.org"
 
 # The seed's links point nowhere ("#"). A link on a UN document symbol becomes the bare symbol,
 # which the Markdown renderer links to the document; the other three get the public addresses
@@ -180,6 +185,22 @@ def _fill_placeholder_links(markdown_text):
     return markdown_text
 
 
+# The seed's panel took place in 2017, so its personal links would have expired at its start
+# (the default deadline): the demo keeps them open for this many days after loading.
+DEMO_ANSWER_DAYS = 30
+
+
+def demo_answer_deadline(now=None):
+    """The demo panel's answer deadline: an aware datetime, the end of the day (23:59 in the
+    meeting's zone) ``DEMO_ANSWER_DAYS`` days after ``now`` (default: now).
+
+    Without it the demo could not show invitations and answers for a panel held in 2017.
+    """
+    zone = ZoneInfo(MEETING_ZONE)
+    day = (now or timezone.now()).astimezone(zone).date() + timedelta(days=DEMO_ANSWER_DAYS)
+    return datetime.combine(day, time(23, 59), tzinfo=zone)
+
+
 @transaction.atomic
 def load_demo(seed_path=SEED_PATH, *, reset=False):
     """Create the seed's meeting and panel; running it again changes nothing.
@@ -205,6 +226,7 @@ def load_demo(seed_path=SEED_PATH, *, reset=False):
             "end_date": note.day + timedelta(days=1),
             "time_zone": MEETING_ZONE,
             "status": Meeting.Status.PUBLIC,
+            "secretariat_email": MEETING_SECRETARIAT_EMAIL,
         },
     )
     panel, _ = Panel.objects.update_or_create(
@@ -216,6 +238,7 @@ def load_demo(seed_path=SEED_PATH, *, reset=False):
             "end_time": note.end,
             "is_published": True,
             "presentation_limit_minutes": 10,  # "max. 10 minutes"
+            "answer_deadline": demo_answer_deadline(),
         },
     )
     for order, (heading, body) in enumerate(note.sections):
