@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "crispy_forms",
     "crispy_bootstrap5",
+    "import_export",
     "panels",
 ]
 

@@ -7,6 +7,7 @@ of a zone's rules after the programme is published keeps the announced local tim
 RFC 5545 ``TZID`` does. Audit timestamps (``responded_at``) are stored aware, in UTC.
 """
 
+import uuid
 from datetime import date, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -15,7 +16,7 @@ from concurrency.fields import AutoIncVersionField
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -189,6 +190,19 @@ class Meeting(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        """Save; when the time zone or venue changed, every panel's calendar entry is revised
+        (``Panel.sequence`` grows, RFC 5545 §3.8.7.4), since its times or place changed."""
+        changed = (
+            self.pk is not None
+            and Meeting.objects.filter(pk=self.pk)
+            .exclude(time_zone=self.time_zone, venue=self.venue)
+            .exists()
+        )
+        super().save(*args, **kwargs)
+        if changed:
+            self.panels.update(sequence=F("sequence") + 1, modified_at=timezone.now())
+
     def get_absolute_url(self):
         return reverse("panels:meeting-detail", kwargs={"slug": self.slug})
 
@@ -260,6 +274,13 @@ class PanelQuerySet(models.QuerySet):
         )
 
 
+class PanelStatus(models.TextChoices):
+    """Whether a panel takes place. A cancelled panel stays on the programme, marked so."""
+
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class PanellistDisplay(models.TextChoices):
     """Which panellists a panel's public pages show (declined and withdrawn ones never)."""
 
@@ -321,9 +342,32 @@ class Panel(models.Model):
         default=PanellistDisplay.EVERYONE,
         help_text=_("Panellists who declined or withdrew are never shown."),
     )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PanelStatus,
+        default=PanelStatus.SCHEDULED,
+        help_text=_(
+            "A cancelled panel stays on the public programme and in calendars, marked as "
+            "cancelled."
+        ),
+    )
+    # Calendar identity (RFC 5545): a UID that never changes, and a SEQUENCE that grows with
+    # each change of the panel's time, place or status (``save``).
+    uid = models.UUIDField(
+        _("calendar identifier"), default=uuid.uuid4, unique=True, editable=False
+    )
+    sequence = models.PositiveIntegerField(
+        _("calendar revision"),
+        default=0,
+        editable=False,
+        help_text=_("Grows when the panel's time, place or status changes."),
+    )
+    modified_at = models.DateTimeField(_("last changed"), auto_now=True)
     version = AutoIncVersionField(_("version"), help_text=_("Changes on every save."))
 
     Display = PanellistDisplay
+    Status = PanelStatus
 
     objects = PanelQuerySet.as_manager()
 
@@ -351,10 +395,30 @@ class Panel(models.Model):
                 condition=Q(panellist_display__in=PanellistDisplay.values),
                 name="panel_panellist_display_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=PanelStatus.values), name="panel_status_valid"
+            ),
         ]
 
     def __str__(self):
         return self.title
+
+    # What a calendar entry of the panel shows of its time and place (``save``).
+    CALENDAR_FIELDS = ("date", "start_time", "end_time", "room", "status", "meeting_id")
+
+    def save(self, *args, **kwargs):
+        """Save; when the time, place or status changed, revise the calendar entry: ``sequence``
+        grows by one (RFC 5545 §3.8.7.4), so calendars that imported it take the change."""
+        if self.pk is not None and not self._state.adding:
+            stored = Panel.objects.filter(pk=self.pk).values(*self.CALENDAR_FIELDS, "sequence")
+            stored = stored.first()
+            if stored and any(
+                stored[name] != getattr(self, name) for name in self.CALENDAR_FIELDS
+            ):
+                self.sequence = stored["sequence"] + 1
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse(
@@ -424,6 +488,10 @@ class Panel(models.Model):
             "the slot first, or untick “published” to save it as a draft.",
             usage.overrun,
         ) % {"planned": usage.planned, "slot": usage.slot, "over": usage.overrun}
+
+    @property
+    def is_cancelled(self):
+        return self.status == PanelStatus.CANCELLED
 
     @property
     def zone(self):
