@@ -15,6 +15,18 @@ urlpatterns = [
         views.PanelDetailView.as_view(),
         name="panel-detail",
     ),
+    # The programme leaving the site (issue 5): iCalendar (RFC 5545) and c3voc schedule.json.
+    path("meetings/<slug:slug>/calendar.ics", views.meeting_calendar, name="meeting-calendar"),
+    path(
+        "meetings/<slug:slug>/schedule.json",
+        views.meeting_schedule_json,
+        name="meeting-schedule-json",
+    ),
+    path(
+        "meetings/<slug:meeting_slug>/panels/<int:pk>/calendar.ics",
+        views.panel_calendar,
+        name="panel-calendar",
+    ),
     path(
         "meetings/<slug:meeting_slug>/panels/<int:pk>/run-sheet/",
         views.PanelRunSheetView.as_view(),

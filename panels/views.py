@@ -317,3 +317,21 @@ def _answer_page(request, panellist, forms, *, slot_changed=False):
             "panel_is_public": panel.is_published and panel.meeting.is_public,
         },
     )
+
+
+# The programme leaving the site (issue 5). STUBS, to be written.
+
+
+def meeting_calendar(request, slug):
+    """A meeting's published panels as an iCalendar file (RFC 5545)."""
+    raise NotImplementedError
+
+
+def panel_calendar(request, meeting_slug, pk):
+    """One published panel as an iCalendar file (RFC 5545)."""
+    raise NotImplementedError
+
+
+def meeting_schedule_json(request, slug):
+    """A meeting's programme in the c3voc schedule.json format."""
+    raise NotImplementedError
