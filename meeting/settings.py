@@ -195,6 +195,18 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").
 # Days between two reminders to a panellist who has not answered (issue 4).
 REMINDER_INTERVAL_DAYS = int(os.environ.get("REMINDER_INTERVAL_DAYS", "3"))
 
+# django-import-export: the secretariat's spreadsheets of panellists (panels.resources).
+# An import runs in one transaction (the resource rolls it back when any row is refused).
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Left off on purpose: it strips one leading "=" only ("==1+1" stays a formula, + - @ are left
+# alone), alters the data and writes empty cells as "None". PanellistResource neutralises
+# formulae itself (resources.neutralise_formula), reversibly.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+# Without these, any staff member could import or export through an admin that forgets to
+# check; the panellist admin asks for more (view people too; add and change both models).
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+
 # Production hardening; `manage.py check --deploy` is clean when DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -18,6 +18,12 @@ panellist's page shows their answer in their own words, their link's state and e
 sent about their place; the panel list counts the answers. After a save that may move a panel
 in time (its page, its meeting's page), confirmed panellists are told their new time once the
 save is committed.
+
+Issue 5: panels are cancelled and reinstated by actions (a cancelled panel stays on the
+programme and in calendars, its calendar entry revised). The secretariat's spreadsheet of
+panellists (``panels.resources``) is exported from the panel list for the selected panels, and
+exported and imported, with a preview, on the panellist list (django-import-export). Exports
+carry email addresses: they take the permission to view panellists and people.
 """
 
 import logging
@@ -31,13 +37,15 @@ from django.contrib.auth import get_permission_codename
 from django.db import IntegrityError, OperationalError, models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator, capfirst, get_text_list
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
 
 from . import checks, mail, running_order, services
 from .forms import (
@@ -61,6 +69,7 @@ from .models import (
     Segment,
     Sending,
 )
+from .resources import SPREADSHEET_FORMATS, PanellistResource, SpreadsheetCSV
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +80,10 @@ admin.site.index_title = _("Meetings, panels and people")
 # Times of day as the programme writes them ("15:00"), without seconds.
 HOURS_AND_MINUTES = {models.TimeField: {"widget": AdminTimeWidget(format="%H:%M")}}
 
+
+# CSV files are written in UTF-8 with a byte order mark: without it, Excel reads them in the
+# computer's legacy code page and garbles every name outside it.
+CSV_ENCODING = "utf-8-sig"
 
 # The name of the panel page's "Save and generate the standard running order" button.
 GENERATE_BUTTON = "_generate_running_order"
@@ -664,9 +677,10 @@ class PanelAdmin(RefuseClashingSaveMixin, PanellistEmailsMixin, admin.ModelAdmin
         "meeting__time_zone",
         "room",
         "is_published",
+        "status",
         "total",
     ]
-    list_filter = ["meeting", "date", "is_published", ProblemsFilter, AnswersFilter]
+    list_filter = ["meeting", "date", "is_published", "status", ProblemsFilter, AnswersFilter]
     formfield_overrides = HOURS_AND_MINUTES
     list_select_related = ["meeting"]
     search_fields = ["title", "meeting__title", "room"]
@@ -699,11 +713,19 @@ class PanelAdmin(RefuseClashingSaveMixin, PanellistEmailsMixin, admin.ModelAdmin
             },
         ),
         (_("Checks"), {"fields": ["findings"]}),
-        (_("Publication"), {"fields": ["is_published", "panellist_display"]}),
+        (_("Publication"), {"fields": ["is_published", "status", "panellist_display"]}),
     ]
     readonly_fields = ["time_zone", "total", "answers", "findings"]
     inlines = [ConceptNoteSectionInline, PanellistInline, SegmentInline]
-    actions = ["generate_running_order", "publish", "invite_unanswered", "send_reminders"]
+    actions = [
+        "generate_running_order",
+        "publish",
+        "invite_unanswered",
+        "send_reminders",
+        "cancel_panels",
+        "reinstate_panels",
+        "export_panellists",
+    ]
 
     def get_queryset(self, request):
         panels = (
@@ -715,6 +737,17 @@ class PanelAdmin(RefuseClashingSaveMixin, PanellistEmailsMixin, admin.ModelAdmin
             .with_running_order()
         )
         return with_answer_counts(panels)
+
+    def get_fieldsets(self, request, obj=None):
+        """The panel's fieldsets; a panel being added is scheduled, so its page has no status
+        (panels are cancelled and reinstated once they exist)."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        return [
+            (title, {**options, "fields": [f for f in options["fields"] if f != "status"]})
+            for title, options in fieldsets
+        ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -1056,6 +1089,120 @@ class PanelAdmin(RefuseClashingSaveMixin, PanellistEmailsMixin, admin.ModelAdmin
                 messages.ERROR,
             )
 
+    # Cancelling and reinstating
+
+    @admin.action(description=_("Cancel selected panels"), permissions=["change"])
+    def cancel_panels(self, request, queryset):
+        """Mark the selected panels as cancelled: they stay on the programme, marked so."""
+        self.set_status(request, queryset, Panel.Status.CANCELLED)
+
+    @admin.action(description=_("Reinstate selected panels"), permissions=["change"])
+    def reinstate_panels(self, request, queryset):
+        """Mark the selected cancelled panels as scheduled again."""
+        self.set_status(request, queryset, Panel.Status.SCHEDULED)
+
+    def set_status(self, request, queryset, status):
+        """Give the selected panels ``status`` (a ``Panel.Status``) and say how many changed.
+
+        Each panel is saved through ``Panel.save``, so that its calendar entry is revised
+        (``sequence`` grows) and its version increases: an open copy of its page then refuses
+        to overwrite the change. The panels are locked in one order (by key), as every other
+        save of several panels does.
+        """
+        with transaction.atomic():
+            selected = list(queryset.values_list("pk", flat=True))
+            panels = list(Panel.objects.select_for_update().filter(pk__in=selected).order_by("pk"))
+            with translation.override(None):
+                label = str(capfirst(Panel._meta.get_field("status").verbose_name))
+            changed, unchanged = [], []
+            for panel in panels:
+                if panel.status == status:
+                    unchanged.append(panel)
+                    continue
+                panel.status = status
+                panel.save(update_fields=["status", "version", "modified_at"])
+                self.log_change(request, panel, [{"changed": {"fields": [label]}}])
+                changed.append(panel)
+
+        def in_programme_order(panels):
+            return sorted(panels, key=lambda panel: (panel.date, panel.start_time, panel.pk))
+
+        changed, unchanged = in_programme_order(changed), in_programme_order(unchanged)
+        values = {"count": len(changed), "panels": quoted_list(changed)}
+        if status == Panel.Status.CANCELLED:
+            if changed:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "Cancelled %(count)d panel: %(panels)s. It stays on the public "
+                        "programme and in calendars, marked as cancelled.",
+                        "Cancelled %(count)d panels: %(panels)s. They stay on the public "
+                        "programme and in calendars, marked as cancelled.",
+                        len(changed),
+                    )
+                    % values,
+                    messages.SUCCESS,
+                )
+            if unchanged:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(panels)s was already cancelled.",
+                        "%(panels)s were already cancelled.",
+                        len(unchanged),
+                    )
+                    % {"panels": quoted_list(unchanged)},
+                )
+            return
+        if changed:
+            self.message_user(
+                request,
+                ngettext(
+                    "Reinstated %(count)d panel: %(panels)s. It is shown as scheduled again.",
+                    "Reinstated %(count)d panels: %(panels)s. They are shown as scheduled again.",
+                    len(changed),
+                )
+                % values,
+                messages.SUCCESS,
+            )
+        if unchanged:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(panels)s was not cancelled.",
+                    "%(panels)s were not cancelled.",
+                    len(unchanged),
+                )
+                % {"panels": quoted_list(unchanged)},
+            )
+
+    # The secretariat's spreadsheet
+
+    def has_export_panellists_permission(self, request):
+        """Exporting panellists shows their email addresses: it takes what the panellist
+        list's own export takes (``PanellistAdmin.has_export_permission``)."""
+        return self.admin_site.get_model_admin(Panellist).has_export_permission(request)
+
+    @admin.action(
+        description=_("Export panellists of selected panels (CSV)"),
+        permissions=["export_panellists"],
+    )
+    def export_panellists(self, request, queryset):
+        """Download the panellists of the selected panels as a CSV file (UTF-8 with a byte
+        order mark, which Excel needs to read it as UTF-8), in programme order, one row per
+        panellist (``resources.PanellistResource``)."""
+        selected = list(queryset.values_list("pk", flat=True))
+        panellists = Panellist.objects.filter(panel__in=selected)
+        dataset = PanellistResource().export(queryset=panellists)
+        data = SpreadsheetCSV().export_data(dataset)
+        meetings = set(Meeting.objects.filter(panels__in=selected).values_list("slug", flat=True))
+        name = "-".join(["panellists", *meetings] if len(meetings) == 1 else ["panellists"])
+        response = HttpResponse(data.encode(CSV_ENCODING), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{name}-{timezone.localdate():%Y-%m-%d}.csv"'
+        )
+        return response
+
     # Invitations and reminders
 
     def panellists_of(self, panels, **conditions):
@@ -1260,14 +1407,28 @@ class SendingInline(admin.TabularInline):
 
 @admin.register(Panellist)
 class PanellistAdmin(
-    RefuseClashingSaveMixin, PanellistEmailsMixin, AnsweredAtMixin, admin.ModelAdmin
+    ImportExportMixin,
+    RefuseClashingSaveMixin,
+    PanellistEmailsMixin,
+    AnsweredAtMixin,
+    admin.ModelAdmin,
 ):
     """Every panellist of every panel, to follow up invitations across meetings.
 
     A panellist's page shows their answer with the reason and note they gave (their words,
     read-only), the state of their personal link and the emails sent about their place.
     Actions invite, remind, revoke links and record answers.
+
+    The list exports the panellists it shows as a CSV or XLSX spreadsheet and imports people
+    and panellists from one (django-import-export, with ``resources.PanellistResource``): the
+    import is previewed, each bad row is explained, and a file with a bad row saves nothing.
     """
+
+    resource_classes = [PanellistResource]
+    import_formats = SPREADSHEET_FORMATS
+    export_formats = SPREADSHEET_FORMATS
+    to_encoding = CSV_ENCODING
+    import_template_name = "admin/panels/panellist/import.html"
 
     form = PanellistPageForm
     list_display = [
@@ -1330,6 +1491,83 @@ class PanellistAdmin(
         "mark_withdrawn",
         "mark_invited",
     ]
+
+    # The secretariat's spreadsheet
+
+    def has_export_permission(self, request):
+        """Exports carry people's email addresses: they take the permission to view panellists
+        and to view people."""
+        people = self.admin_site.get_model_admin(Person)
+        return self.has_view_permission(request) and people.has_view_permission(request)
+
+    def has_import_permission(self, request):
+        """An import adds and changes panellists and people: it takes all four permissions."""
+        people = self.admin_site.get_model_admin(Person)
+        return (
+            self.has_add_permission(request)
+            and self.has_change_permission(request)
+            and people.has_add_permission(request)
+            and people.has_change_permission(request)
+        )
+
+    def get_export_filename(self, request, queryset, file_format):
+        """ "panellists-2017-02-16.csv": the day of the export, in the server's zone."""
+        return f"panellists-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        """Explain a file that cannot be read; for one that is not UTF-8, say how to save it."""
+        if isinstance(e, UnicodeDecodeError):
+            form.add_error(
+                "import_file",
+                _(
+                    "This file is not in UTF-8, so names in other scripts would be garbled. In "
+                    "Excel, save it as “CSV UTF-8 (Comma delimited)”, or import the .xlsx file "
+                    "itself."
+                ),
+            )
+            return
+        super().add_data_read_fail_error_to_form(form, e)
+
+    def process_result(self, result, request):
+        """After "Confirm import": report the import, or, when a row was refused meanwhile
+        (the database changed since the preview), show the errors; nothing was saved then."""
+        if not (result.has_errors() or result.has_validation_errors()):
+            return super().process_result(result, request)
+        self.message_user(
+            request,
+            _(
+                "Nothing was imported: some rows can no longer be saved, because panels or "
+                "people changed after the preview. Correct the rows listed below and import "
+                "the file again."
+            ),
+            messages.ERROR,
+        )
+        form = self.get_import_form_class(request)(
+            self.get_import_formats(), self.get_import_resource_classes(request)
+        )
+        resources = [
+            resource_class(**self.get_import_resource_kwargs(request))
+            for resource_class in self.get_import_resource_classes(request)
+        ]
+        context = {
+            **self.get_import_context_data(),
+            **self.admin_site.each_context(request),
+            "title": _("Import"),
+            "form": form,
+            "opts": self.model._meta,
+            "media": self.media + form.media,
+            "fields_list": [
+                (
+                    resource.get_display_name(),
+                    [field.column_name for field in resource.get_user_visible_fields()],
+                )
+                for resource in resources
+            ],
+            "import_error_display": self.import_error_display,
+            "result": result,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
 
     def get_queryset(self, request):
         """The panellists, each annotated with their latest email's kind, time and error."""
