@@ -12,16 +12,18 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
-from django.shortcuts import redirect, render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import DetailView, ListView
 from django_ratelimit.decorators import ratelimit
 
-from . import running_order, services
+from . import ical, running_order, schedule, services
 from .answer_forms import AnswerForms
 from .checks import panel_findings
 from .models import Meeting, Panel, Panellist
@@ -319,19 +321,84 @@ def _answer_page(request, panellist, forms, *, slot_changed=False):
     )
 
 
-# The programme leaving the site (issue 5). STUBS, to be written.
+# The programme leaving the site (issue 5): calendars and schedule.json. Unlike the pages,
+# these have no staff preview: a calendar or an app copies and keeps what it fetches, and
+# could not mark a draft as such. Only a public meeting's published panels leave the site.
 
 
+def _calendar_response(calendar, filename):
+    """``calendar`` (an ``icalendar.Calendar``) as a download named ``filename``."""
+    response = HttpResponse(calendar.to_ical(), content_type=ical.MEDIA_TYPE)
+    response.headers["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=filename
+    )
+    return response
+
+
+@require_safe
 def meeting_calendar(request, slug):
-    """A meeting's published panels as an iCalendar file (RFC 5545)."""
-    raise NotImplementedError
+    """A meeting's programme as an iCalendar file (RFC 5545), ``<slug>.ics``.
+
+    Its published panels in programme order, cancelled ones included (``STATUS:CANCELLED``).
+    A draft meeting answers 404, for staff too (no preview, see above). Four queries, however
+    many panels.
+    """
+    meeting = get_object_or_404(Meeting.objects.public(), slug=slug)
+    panels = (
+        Panel.objects.published()
+        .filter(meeting=meeting)
+        .select_related("meeting")
+        .with_people()
+        .prefetch_related("sections")
+        .in_programme_order()
+    )
+    calendar = ical.calendar_for(
+        panels, name=meeting.title, absolute_url=request.build_absolute_uri, meeting=meeting
+    )
+    return _calendar_response(calendar, f"{meeting.slug}.ics")
 
 
+@require_safe
 def panel_calendar(request, meeting_slug, pk):
-    """One published panel as an iCalendar file (RFC 5545)."""
-    raise NotImplementedError
+    """One panel as an iCalendar file (RFC 5545), ``<meeting slug>-panel-<pk>.ics``.
+
+    Found in its meeting as on the panel's page; 404 unless it is published in a public
+    meeting, for staff too (no preview, see above).
+    """
+    panel = get_object_or_404(
+        Panel.objects.published()
+        .filter(meeting__slug=meeting_slug)
+        .select_related("meeting")
+        .with_people()
+        .prefetch_related("sections"),
+        pk=pk,
+    )
+    calendar = ical.calendar_for(
+        [panel], name=panel.title, absolute_url=request.build_absolute_uri
+    )
+    return _calendar_response(calendar, f"{panel.meeting.slug}-panel-{panel.pk}.ics")
 
 
+@require_safe
 def meeting_schedule_json(request, slug):
-    """A meeting's programme in the c3voc schedule.json format."""
-    raise NotImplementedError
+    """A meeting's programme as c3voc ``schedule.json`` (``schedule.schedule_for``), UTF-8.
+
+    Public data for schedule apps, fetched across origins (``Access-Control-Allow-Origin:
+    *``): only a public meeting (404 otherwise, for staff too) and its published panels,
+    cancelled ones included. Unlike the pages, there is no staff preview: an app copies and
+    keeps what it fetches, and could not mark a draft as such. Four queries, however many
+    panels.
+    """
+    meeting = get_object_or_404(Meeting.objects.public(), slug=slug)
+    panels = (
+        Panel.objects.published()
+        .filter(meeting=meeting)
+        .select_related("meeting")
+        .with_people()
+        .prefetch_related("sections")
+        .in_programme_order()
+    )
+    data = schedule.schedule_for(meeting, panels, base_url=request.build_absolute_uri("/"))
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
