@@ -548,14 +548,14 @@ def test_every_response_is_private_and_never_cached(url, place):
         )
         for name, response in responses.items()
     } == {
-        "valid GET": (200, NO_STORE, "no-referrer"),
-        "valid POST": (302, NO_STORE, "no-referrer"),
-        "form error": (200, NO_STORE, "no-referrer"),
-        "CSRF refusal": (403, NO_STORE, "no-referrer"),
-        "invalid GET": (404, NO_STORE, "no-referrer"),
-        "invalid POST": (404, NO_STORE, "no-referrer"),
-        "missing": (404, NO_STORE, "no-referrer"),
-        "method": (405, NO_STORE, "no-referrer"),
+        "valid GET": (200, NO_STORE, "same-origin"),
+        "valid POST": (302, NO_STORE, "same-origin"),
+        "form error": (200, NO_STORE, "same-origin"),
+        "CSRF refusal": (403, NO_STORE, "same-origin"),
+        "invalid GET": (404, NO_STORE, "same-origin"),
+        "invalid POST": (404, NO_STORE, "same-origin"),
+        "missing": (404, NO_STORE, "same-origin"),
+        "method": (405, NO_STORE, "same-origin"),
     }
 
 
