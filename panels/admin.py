@@ -1625,17 +1625,16 @@ class PanellistAdmin(
     def link_state(self, panellist):
         """Whether their personal link works: "Valid, issued …; it works until …", or why
         not. The link's secret is never stored, so it is never shown."""
+        if panellist.status == Panellist.Status.WITHDRAWN:
+            # Withdrawing revokes the link (``services.record_answer``).
+            return _("No valid link: the panellist has withdrawn.")
         if not panellist.link_hash:
-            return _("No valid link. Sending the invitation (or a reminder) gives them a new one.")
+            return _("No valid link. Sending the invitation gives them a new one.")
         issued = (
             when_and_zone(panellist.link_issued_at)
             if panellist.link_issued_at
             else self.get_empty_value_display()
         )
-        if panellist.status == Panellist.Status.WITHDRAWN:
-            return _("Issued %(issued)s; it no longer works: the panellist has withdrawn.") % {
-                "issued": issued
-            }
         panel = panellist.panel
         if not panel.meeting.has_valid_time_zone():
             return _("Valid, issued %(issued)s.") % {"issued": issued}

@@ -11,14 +11,18 @@ link alone decides which slot is answered.
 import re
 
 from django import forms
+from django.core import validators
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Panellist, Person
+from .validators import validate_multi_line
 
 # Longest reason or note the page accepts, in characters: a few paragraphs.
 MAX_MESSAGE_LENGTH = 2000
+# Longest short bio the page accepts, in characters: a programme's biography, not a CV.
+MAX_BIO_LENGTH = 3000
 # A slot fingerprint as ``services.slot_fingerprint`` writes it: hexadecimal digits.
 FINGERPRINT = re.compile(r"[0-9a-f]{1,64}")
 
@@ -36,6 +40,7 @@ class MultiLineField(forms.CharField):
     """
 
     widget = forms.Textarea
+    default_validators = [validate_multi_line]
 
     def to_python(self, value):
         return _unix_newlines(super().to_python(value))
@@ -104,6 +109,13 @@ class PersonDetailsForm(forms.ModelForm):
         }
         field_classes = {"bio": MultiLineField}
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bio = self.fields["bio"]
+        bio.max_length = MAX_BIO_LENGTH
+        bio.validators.append(validators.MaxLengthValidator(MAX_BIO_LENGTH))
+        bio.widget.attrs["maxlength"] = str(MAX_BIO_LENGTH)
 
 
 class AnswerForms:

@@ -332,13 +332,16 @@ def send_invitations(panellists, *, now=None):
 
 def _not_answered_nor_recently_sent(pks, now, interval):
     """The panellists ``pks`` (a list) who may be reminded as far as the database tells: not
-    answered, invited (successfully), and sent no invitation or reminder within ``interval``
+    answered, invited (successfully), holding a link that was not revoked, and sent no
+    invitation or reminder within ``interval``
     (a ``timedelta``, or ``None`` for ``settings.REMINDER_INTERVAL_DAYS`` days)."""
     if interval is None:
         interval = timedelta(days=settings.REMINDER_INTERVAL_DAYS)
     sent = Sending.objects.filter(panellist=OuterRef("pk"), error="")
     return (
         Panellist.objects.filter(pk__in=pks, status=Panellist.Status.INVITED)
+        # A revoked link stays revoked: the secretariat re-invites on purpose, not by reminder.
+        .exclude(link_hash="")
         .filter(Exists(sent.filter(kind=Sending.Kind.INVITATION)))
         .exclude(
             Exists(
@@ -354,7 +357,8 @@ def _not_answered_nor_recently_sent(pks, now, interval):
 def due_for_reminder(panellists, *, now=None, interval=None):
     """Those of ``panellists`` (an iterable of ``Panellist``) a reminder would go to now.
 
-    Those who have not answered (status invited), were sent an invitation, were sent no
+    Those who have not answered (status invited), were sent an invitation whose link was not
+    revoked since, were sent no
     invitation or reminder less than ``interval`` ago (a ``timedelta``; default
     ``settings.REMINDER_INTERVAL_DAYS`` days) and whose panel's answer deadline has not passed.
     Returns a list of fresh ``Panellist`` copies, in the order given. ``now`` is an aware

@@ -664,6 +664,17 @@ class AnswerStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# A place's answer and personal link, as they are before any invitation (``Panellist.save``).
+ANSWER_CLEARED = {
+    "status": AnswerStatus.INVITED,
+    "responded_at": None,
+    "decline_reason": "",
+    "note_to_secretariat": "",
+    "confirmed_times": None,
+    "link_hash": "",
+}
+
+
 class Panellist(models.Model):
     """A person's place on one panel: their role, order of appearance and answer.
 
@@ -740,6 +751,23 @@ class Panellist(models.Model):
 
     def __str__(self):
         return f"{self.person} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs):
+        """Save; when the place passes to another person or another panel, the answer and the
+        personal link given for the old one are dropped (status back to invited, reason, note
+        and confirmed times cleared, link revoked), so that nobody answers, or is shown as
+        having answered, for a person or a slot they were not invited as (issue 4)."""
+        if self.pk is not None and not self._state.adding:
+            stored = Panellist.objects.filter(pk=self.pk).values("panel_id", "person_id").first()
+            if stored and (stored["panel_id"], stored["person_id"]) != (
+                self.panel_id,
+                self.person_id,
+            ):
+                for name, value in ANSWER_CLEARED.items():
+                    setattr(self, name, value)
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], *ANSWER_CLEARED}
+        super().save(*args, **kwargs)
 
     def unique_error_message(self, model_class, unique_check):
         if set(unique_check) == {"panel", "person"}:

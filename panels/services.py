@@ -40,7 +40,8 @@ def record_answer(panellist, status, *, at=None):
     Moving to confirmed, declined or withdrawn stamps ``responded_at``; moving back to invited
     clears it. Moving to confirmed also stores the slot's times as they are now
     (``confirmed_times``, see ``slot_times``), so that a later change of time is announced
-    (``mail.notify_time_changes``); any other status clears them. Setting the status it
+    (``mail.notify_time_changes``); any other status clears them. Withdrawing revokes the
+    personal link (a re-invitation gives a new one). Setting the status it
     already has changes nothing (idempotent). Returns True when something changed. Raises
     ``ValueError`` for an unknown status.
     """
@@ -58,10 +59,13 @@ def record_answer(panellist, status, *, at=None):
         return False
     locked.status = status
     locked.responded_at = None if status == Panellist.Status.INVITED else (at or timezone.now())
+    if status == Panellist.Status.WITHDRAWN:
+        # Off the panel: their link stops, and inviting them again gives a new one.
+        locked.link_hash = ""
     locked.confirmed_times = slot_times(locked) if status == Panellist.Status.CONFIRMED else None
-    locked.save(update_fields=["status", "responded_at", "confirmed_times"])
+    locked.save(update_fields=["status", "responded_at", "confirmed_times", "link_hash"])
     panellist.status, panellist.responded_at = locked.status, locked.responded_at
-    panellist.confirmed_times = locked.confirmed_times
+    panellist.confirmed_times, panellist.link_hash = locked.confirmed_times, locked.link_hash
     return True
 
 
@@ -217,7 +221,8 @@ def panellist_for_link(secret, *, now=None):
 def slot_fingerprint(panellist):
     """A short digest of everything about ``panellist``'s slot that they confirm or decline.
 
-    The panel's day, times, zone and room, their role, and the planned times of their
+    The panel and the person of the place, the panel's day, times, zone and room, their role,
+    and the planned times of their
     segments. The answer page carries it; an answer sent with another fingerprint was given
     to a slot that has changed since (``StaleAnswer``).
     """
@@ -229,6 +234,9 @@ def slot_fingerprint(panellist):
     ]
     text = repr(
         (
+            # The place itself: an open page answers for this panel and this person only.
+            panellist.panel_id,
+            panellist.person_id,
             panel.date.isoformat(),
             panel.start_time.isoformat(),
             panel.end_time.isoformat(),

@@ -51,6 +51,28 @@ def validate_single_line(value):
         )
 
 
+# The same, but for a text of several lines: line breaks and tabs are allowed.
+_INVISIBLE_CONTROLS_BUT_LINES = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def validate_multi_line(value):
+    """Refuse control characters and bidirectional controls in a text of several lines; line
+    breaks (LF, CR) and tabs are accepted.
+
+    Raises ``ValidationError`` (code ``control_character``).
+    """
+    if _INVISIBLE_CONTROLS_BUT_LINES.search(value or ""):
+        raise ValidationError(
+            _(
+                "This text contains an invisible control character; please retype it without "
+                "copying it from elsewhere."
+            ),
+            code="control_character",
+        )
+
+
 def validate_time_zone(value):
     """Accept only an IANA time zone name such as ``Europe/Zurich``.
 

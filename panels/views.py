@@ -224,15 +224,17 @@ def timekeeper_labels():
 def private_page(view):
     """Mark every response of ``view`` as private to the person holding its address.
 
-    ``Referrer-Policy: no-referrer``, so that following a link never tells another site (or
-    this one) the secret address; ``X-Robots-Tag: noindex`` in case the address leaks to a
-    search engine. Caching is refused separately, by ``never_cache``.
+    ``Referrer-Policy: same-origin``, so that following a link never tells another site the
+    secret address (this site knows it already). Not ``no-referrer``: with it, browsers send
+    ``Origin: null`` with the page's own forms, and Django's CSRF check refuses them.
+    ``X-Robots-Tag: noindex`` in case the address leaks to a search engine. Caching is refused
+    separately, by ``never_cache``.
     """
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
         return response
 

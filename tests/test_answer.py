@@ -323,6 +323,47 @@ def test_correction_with_a_line_break_is_refused_and_nothing_recorded(client, ur
     )
 
 
+@pytest.mark.parametrize("field", ["bio", "reason", "note"])
+@pytest.mark.parametrize("control", ["\x1b[31m", "\x07", "\u202e", "\x85"])
+def test_text_with_a_control_character_is_refused_and_nothing_recorded(
+    client, url, place, field, control
+):
+    before = snapshot(place)
+    data = answer_data(
+        parse(client.get(url)), answer="declined", **{field: f"Two lines\r\nand{control}more"}
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert snapshot(place) == before
+    assert parse(response).find("div", "field--error").find("ul", "errorlist").text == (
+        "This text contains an invisible control character; please retype it without copying "
+        "it from elsewhere."
+    )
+
+
+def test_bio_longer_than_a_programme_needs_is_refused(client, url, place):
+    before = snapshot(place)
+    data = answer_data(parse(client.get(url)), answer="confirmed", bio="x" * 3001)
+
+    response = client.post(url, data)
+
+    assert snapshot(place) == before
+    assert "Ensure this value has at most 3000 characters (it has 3001)." in (
+        parse(response).find("div", "field--error").text
+    )
+
+
+def test_bio_with_line_breaks_and_tabs_is_accepted(client, url, place):
+    data = answer_data(parse(client.get(url)), answer="confirmed", bio="One.\r\n\tTwo.")
+
+    client.post(url, data)
+
+    place.person.refresh_from_db()
+    assert place.person.bio == "One.\n\tTwo."
+
+
 def test_post_without_an_answer_asks_for_one(client, url, place):
     before = snapshot(place)
     data = answer_data(parse(client.get(url)))
@@ -548,14 +589,14 @@ def test_every_response_is_private_and_never_cached(url, place):
         )
         for name, response in responses.items()
     } == {
-        "valid GET": (200, NO_STORE, "no-referrer"),
-        "valid POST": (302, NO_STORE, "no-referrer"),
-        "form error": (200, NO_STORE, "no-referrer"),
-        "CSRF refusal": (403, NO_STORE, "no-referrer"),
-        "invalid GET": (404, NO_STORE, "no-referrer"),
-        "invalid POST": (404, NO_STORE, "no-referrer"),
-        "missing": (404, NO_STORE, "no-referrer"),
-        "method": (405, NO_STORE, "no-referrer"),
+        "valid GET": (200, NO_STORE, "same-origin"),
+        "valid POST": (302, NO_STORE, "same-origin"),
+        "form error": (200, NO_STORE, "same-origin"),
+        "CSRF refusal": (403, NO_STORE, "same-origin"),
+        "invalid GET": (404, NO_STORE, "same-origin"),
+        "invalid POST": (404, NO_STORE, "same-origin"),
+        "missing": (404, NO_STORE, "same-origin"),
+        "method": (405, NO_STORE, "same-origin"),
     }
 
 
@@ -573,7 +614,7 @@ def test_too_many_requests_from_one_client_get_429(client, url, place, still_rat
     assert parse(limited).find("h1").text == "Too many attempts"
     assert (limited.headers["Cache-Control"], limited.headers["Referrer-Policy"]) == (
         NO_STORE,
-        "no-referrer",
+        "same-origin",
     )
     assert place.status == "invited"
 

@@ -244,6 +244,46 @@ def test_answer_page_has_no_wcag_violations_on_a_phone(open_page, answer_page, l
     assert results.violations_count == 0, axe_report(results)
 
 
+# The page's own forms must pass Django's CSRF check in a real browser: a strict referrer
+# policy (no-referrer) makes Chromium send "Origin: null", which Django refuses.
+
+
+def test_panellist_confirms_in_a_browser(open_page, answer_page):
+    page = open_page(answer_page, viewport=PHONE)
+
+    page.get_by_role("button", name="Confirm: I will take part").click()
+    page.wait_for_load_state()
+
+    assert page.get_by_text("Thank you: your participation is confirmed.").is_visible()
+    assert Panellist.objects.get().status == Panellist.Status.CONFIRMED
+
+
+def test_panellist_declines_with_a_reason_in_a_browser(open_page, answer_page):
+    page = open_page(answer_page, viewport=PHONE)
+
+    page.get_by_label("If you decline: why? (optional)").fill("Travelling that week.")
+    page.get_by_role("button", name="Decline: I cannot take part").click()
+    page.wait_for_load_state()
+
+    place = Panellist.objects.get()
+    assert page.get_by_text("Thank you: we have recorded that you cannot take part.").is_visible()
+    assert (place.status, place.decline_reason) == (
+        Panellist.Status.DECLINED,
+        "Travelling that week.",
+    )
+
+
+def test_language_switcher_works_on_the_answer_page(open_page, answer_page):
+    page = open_page(answer_page)
+
+    page.get_by_label("Language").select_option("ar")
+    page.get_by_role("button", name="Change language").click()
+    page.wait_for_load_state()
+
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert page.url.endswith(answer_page)
+
+
 def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(open_page, programme):
     page = open_page(programme["panel"])
 

@@ -157,3 +157,89 @@ def test_link_of_a_withdrawn_panellist_finds_nobody(future_place):
 def test_answer_with_a_foreign_fingerprint_is_stale_not_an_error(future_place, fingerprint):
     with pytest.raises(services.StaleAnswer):
         services.answer(future_place, Panellist.Status.CONFIRMED, fingerprint=fingerprint)
+
+
+# A place handed to another person or moved to another panel: the old answer and link go.
+
+
+def answered_with_a_link(place):
+    """Give ``place`` a link and a declined answer with a reason and a note; returns the link."""
+    secret = services.issue_link(place)
+    services.answer(
+        place,
+        Panellist.Status.DECLINED,
+        fingerprint=services.slot_fingerprint(place),
+        reason="Busy that day",
+        note="Call me",
+    )
+    return secret
+
+
+def answer_state(place):
+    place.refresh_from_db()
+    return (
+        place.status,
+        place.responded_at,
+        place.decline_reason,
+        place.note_to_secretariat,
+        place.link_hash,
+    )
+
+
+@pytest.mark.parametrize("update_fields", [None, ["person"]])
+def test_place_given_to_another_person_drops_the_answer_and_the_link(
+    future_place, make_person, update_fields
+):
+    secret = answered_with_a_link(future_place)
+
+    future_place.person = make_person(name="Li Example")
+    future_place.save(update_fields=update_fields)
+
+    assert answer_state(future_place) == (Panellist.Status.INVITED, None, "", "", "")
+    assert services.panellist_for_link(secret) is None
+
+
+def test_place_moved_to_another_panel_drops_the_answer_and_the_link(future_place, make_panel):
+    secret = answered_with_a_link(future_place)
+
+    future_place.panel = make_panel(future_place.panel.meeting, title="Another panel")
+    future_place.save()
+
+    assert answer_state(future_place) == (Panellist.Status.INVITED, None, "", "", "")
+    assert services.panellist_for_link(secret) is None
+
+
+def test_place_saved_with_other_changes_keeps_the_answer_and_the_link(future_place):
+    secret = answered_with_a_link(future_place)
+
+    future_place.presentation_title = "Regional corridors"
+    future_place.save()
+
+    assert answer_state(future_place)[:4] == (
+        Panellist.Status.DECLINED,
+        future_place.responded_at,
+        "Busy that day",
+        "Call me",
+    )
+    assert services.panellist_for_link(secret) == future_place
+
+
+def test_open_page_of_the_old_person_is_stale_after_the_place_changed_hands(
+    future_place, make_person
+):
+    seen = services.slot_fingerprint(future_place)
+
+    future_place.person = make_person(name="Li Example")
+    future_place.save()
+
+    with pytest.raises(services.StaleAnswer):
+        services.answer(future_place, Panellist.Status.CONFIRMED, fingerprint=seen)
+
+
+def test_withdrawing_revokes_the_link(future_place):
+    secret = services.issue_link(future_place)
+
+    services.record_answer(future_place, Panellist.Status.WITHDRAWN)
+    services.record_answer(future_place, Panellist.Status.INVITED)
+
+    assert services.panellist_for_link(secret) is None

@@ -101,7 +101,9 @@ def invite(*panellists):
 
 
 def invited_long_ago(panellist):
-    """Record that ``panellist`` was invited (successfully) ten days before ``NOW``."""
+    """Record that ``panellist`` was invited (successfully) ten days before ``NOW``, with a
+    personal link."""
+    services.issue_link(panellist, now=NOW - timedelta(days=10))
     Sending.objects.create(
         panellist=panellist,
         kind=Sending.Kind.INVITATION,
@@ -238,6 +240,29 @@ def test_invitation_sent_again_kills_the_old_link(client, amina):
         "This link replaces the one in earlier emails, which no longer works." in new_message.body
     )
     assert "replaces" not in outbox.outbox[0].body
+
+
+@pytest.mark.parametrize(
+    ("status", "says"),
+    [
+        ("confirmed", "You have already confirmed. Your answer stands"),
+        ("declined", "You have already declined. Your answer stands"),
+    ],
+)
+def test_invitation_sent_again_after_an_answer_says_the_answer_stands(amina, status, says):
+    services.record_answer(amina, status)
+
+    invite(amina)
+
+    [message] = outbox.outbox
+    assert says in message.body
+    assert says in html_of(message).text
+
+
+def test_first_invitation_says_nothing_of_an_answer(amina):
+    invite(amina)
+
+    assert "already" not in outbox.outbox[0].body
 
 
 def test_invitation_is_written_in_the_site_language_outside_a_request(amina):
@@ -420,11 +445,13 @@ def people(panel, make_panellist, make_person):
         "never": place("Never"),
         "failed": place("Failed"),
         "recent": place("Recent"),
+        "revoked": place("Revoked"),
     }
     for name, panellist in people.items():
         if name != "never":
             invited_long_ago(panellist)
     Sending.objects.filter(panellist=people["failed"]).update(error="no email address")
+    services.revoke_link(people["revoked"])
     Sending.objects.create(
         panellist=people["recent"],
         kind=Sending.Kind.REMINDER,

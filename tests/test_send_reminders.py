@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from panels import services
 from panels.models import Panel, Panellist, Sending
 
 pytestmark = pytest.mark.usefixtures("email_site")
@@ -31,6 +32,7 @@ def invite_long_ago(make_meeting, make_panel, make_panellist, make_person):
         )
         person = make_person(name=name, email=f"{name.lower()}@example.org")
         place = make_panellist(panel, person=person, **fields)
+        services.issue_link(place)
         Sending.objects.create(
             panellist=place,
             kind=Sending.Kind.INVITATION,

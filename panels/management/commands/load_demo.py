@@ -43,7 +43,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data {state}: {demo.meeting} — {demo.panel}"))
         if not written:
             self.stdout.write("  (manage.py load_demo --reset sets it back to the seed's values)")
-        self.stdout.write(f"  Panel page: http://127.0.0.1:8000{demo.panel.get_absolute_url()}")
+        site = settings.SITE_URL or "http://127.0.0.1:8000"
+        self.stdout.write(f"  Panel page: {site}{demo.panel.get_absolute_url()}")
         if demo_login:
             password = secrets.token_urlsafe(12)
             user, _ = get_user_model().objects.update_or_create(
@@ -55,7 +56,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.WARNING(
                     "Demo secretariat login (demo only; a new password each run):\n"
-                    f"  http://127.0.0.1:8000/admin/  user: {DEMO_USERNAME}  "
+                    f"  {site}/admin/  user: {DEMO_USERNAME}  "
                     f"password: {password}"
                 )
             )
