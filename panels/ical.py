@@ -18,13 +18,12 @@ UUID); ``SEQUENCE`` is ``Panel.sequence``, which grows when the time, place or s
 
 import unicodedata
 from datetime import UTC, timedelta
-from html.parser import HTMLParser
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from icalendar import Calendar, Event, Timezone, vText
 
-from .text import render_markdown
+from .text import read_markdown
 
 PRODID = "-//Panel sessions//Programme calendar//EN"
 MEDIA_TYPE = "text/calendar; charset=utf-8"
@@ -66,45 +65,6 @@ def clean_text(value):
     return "".join(char for char in text if char == "\n" or unicodedata.category(char) != "Cc")
 
 
-class _PlainText(HTMLParser):
-    """Collects the text of sanitised HTML (``text.render_markdown``) as paragraphs.
-
-    Blocks (paragraphs, headings, list items, quotes, code) become paragraphs; inside one,
-    runs of white space become a single space. ``<br>`` starts a new line in its paragraph.
-    """
-
-    BLOCKS = {"p", "li", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "hr"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.paragraphs = []
-        self._lines = [""]
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.BLOCKS:
-            self._end_paragraph()
-        elif tag == "br":
-            self._lines.append("")
-
-    def handle_endtag(self, tag):
-        if tag in self.BLOCKS:
-            self._end_paragraph()
-
-    def handle_data(self, data):
-        self._lines[-1] += data
-
-    def close(self):
-        super().close()
-        self._end_paragraph()
-
-    def _end_paragraph(self):
-        lines = [" ".join(line.split()) for line in self._lines]
-        paragraph = "\n".join(line for line in lines if line)
-        if paragraph:
-            self.paragraphs.append(paragraph)
-        self._lines = [""]
-
-
 def markdown_paragraphs(source):
     """The secretariat's Markdown ``source`` (str) as a list of plain-text paragraphs (str).
 
@@ -112,10 +72,7 @@ def markdown_paragraphs(source):
     emphasis and link markup dropped (a link keeps its words, not its address), entities
     decoded, list items as paragraphs of their own.
     """
-    parser = _PlainText()
-    parser.feed(str(render_markdown(source)))
-    parser.close()
-    return parser.paragraphs
+    return [block for block, _ in read_markdown(source).blocks]
 
 
 def shorten(text, limit):

@@ -30,18 +30,16 @@ import json
 import re
 import uuid
 from datetime import time, timedelta
-from html.parser import HTMLParser
 from importlib import metadata
 from urllib.parse import urljoin
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.encoding import iri_to_uri
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import running_order
-from .text import render_markdown
+from .text import read_markdown
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 GENERATOR_NAME = "panel-sessions"
@@ -288,9 +286,7 @@ def concept_note_text(sections):
     parts = []
     links = {}
     for section in sections:
-        reader = _PlainTextReader()
-        reader.feed(render_markdown(section.body))
-        reader.close()
+        reader = read_markdown(section.body)
         body = reader.text()
         if not parts and reader.blocks:
             abstract = reader.blocks[0][0]
@@ -298,93 +294,6 @@ def concept_note_text(sections):
         for url, text in reader.links:
             links.setdefault(url, text)
     return abstract, "\n\n".join(parts), list(links.items())
-
-
-class _PlainTextReader(HTMLParser):
-    """Reads the sanitised HTML of ``text.render_markdown`` back as plain text.
-
-    Collects ``blocks``, a list of ``(text, is_list_item)`` (whitespace collapsed, ``<br>`` as
-    a line break), and ``links``, a list of ``(URI, text)`` for http(s) links.
-    """
-
-    BLOCKS = frozenset({"p", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr"})
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.blocks = []
-        self.links = []
-        # The open block's text, one list of pieces per line (``<br>`` starts a line).
-        self._lines = [[]]
-        # For each open list, the next item's number (None in a bulleted list).
-        self._lists = []
-        # What the next block starts with: a list item's marker, or its indent after that.
-        self._prefix = ""
-        self._in_item = False
-        self._link = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.BLOCKS or tag in {"ul", "ol", "li"}:
-            self._end_block()
-        if tag == "br":
-            self._lines.append([])
-        elif tag in {"ul", "ol"}:
-            start = dict(attrs).get("start") or "1"
-            self._lists.append((int(start) if start.isdigit() else 1) if tag == "ol" else None)
-        elif tag == "li" and self._lists:
-            number = self._lists[-1]
-            marker = "- " if number is None else f"{number}. "
-            if number is not None:
-                self._lists[-1] = number + 1
-            self._prefix = "  " * (len(self._lists) - 1) + marker
-            self._in_item = True
-        elif tag == "a":
-            href = dict(attrs).get("href") or ""
-            # As typed, an address may hold spaces or other scripts (an IRI); the schema wants
-            # a URI (RFC 3986), so they are percent-encoded as UTF-8 (RFC 3987 §3.1).
-            self._link = (
-                (iri_to_uri(href), []) if href.startswith(("http://", "https://")) else None
-            )
-
-    def handle_endtag(self, tag):
-        if tag in self.BLOCKS or tag in {"ul", "ol", "li"}:
-            self._end_block()
-        if tag in {"ul", "ol"} and self._lists:
-            self._lists.pop()
-        if tag == "li":
-            self._prefix = ""
-            self._in_item = False
-        elif tag == "a" and self._link is not None:
-            href, pieces = self._link
-            self.links.append((href, " ".join("".join(pieces).split())))
-            self._link = None
-
-    def handle_data(self, data):
-        self._lines[-1].append(data)
-        if self._link is not None:
-            self._link[1].append(data)
-
-    def close(self):
-        super().close()
-        self._end_block()
-
-    def text(self):
-        """The blocks joined: list items by a line break, anything else by a blank line."""
-        result = ""
-        for index, (block, is_item) in enumerate(self.blocks):
-            if index:
-                result += "\n" if is_item and self.blocks[index - 1][1] else "\n\n"
-            result += block
-        return result
-
-    def _end_block(self):
-        text = "\n".join(" ".join("".join(line).split()) for line in self._lines).strip()
-        self._lines = [[]]
-        if not text:
-            return
-        self.blocks.append((self._prefix + text, self._in_item))
-        if self._in_item:
-            # A list item's next paragraph lines up under its first one's text.
-            self._prefix = " " * len(self._prefix)
 
 
 def _midnight(day, zone):
