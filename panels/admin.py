@@ -1528,6 +1528,22 @@ class PanellistAdmin(
             return
         super().add_data_read_fail_error_to_form(form, e)
 
+    def process_import(self, request, **kwargs):
+        """After "Confirm import". The previewed file is removed once imported, so a second
+        press (a double click, a reload) finds none: say so instead of failing."""
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            self.message_user(
+                request,
+                _(
+                    "This import was already processed (or its preview has expired): check "
+                    "the list below, and start a new import if something is missing."
+                ),
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(reverse("admin:panels_panellist_changelist"))
+
     def process_result(self, result, request):
         """After "Confirm import": report the import, or, when a row was refused meanwhile
         (the database changed since the preview), show the errors; nothing was saved then."""

@@ -32,6 +32,7 @@ Spreadsheet formula injection (OWASP "CSV Injection"): an exported text cell tha
 LibreOffice show it as text instead of running it; the import removes that apostrophe again.
 """
 
+import csv
 from datetime import UTC, datetime
 from functools import cached_property
 
@@ -95,6 +96,15 @@ class SpreadsheetCSV(base_formats.CSV):
         header = text.split("\n", 1)[0]
         delimiter = ";" if header.count(";") > header.count(",") else ","
         return super().create_dataset(text, delimiter=delimiter, **kwargs)
+
+    def export_data(self, dataset, **kwargs):
+        """The dataset as CSV text with every cell quoted.
+
+        Quoting every cell keeps a text such as ``Org;=2+3`` in one cell when a spreadsheet
+        that separates with semicolons opens the file; unquoted, the part after the semicolon
+        would become a cell of its own, and a formula (OWASP, "CSV Injection").
+        """
+        return super().export_data(dataset, quoting=csv.QUOTE_ALL, **kwargs)
 
 
 # The formats of the secretariat's files.

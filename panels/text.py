@@ -7,6 +7,7 @@ event handler, style or ``javascript:`` link survives whatever is typed into a t
 import re
 import xml.etree.ElementTree as etree
 from html.parser import HTMLParser
+from urllib.parse import urlsplit, urlunsplit
 
 import markdown
 import nh3
@@ -176,6 +177,30 @@ def render_markdown(source):
     )
 
 
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_BRACKETS = str.maketrans({"[": "%5B", "]": "%5D"})
+
+
+def href_as_uri(href):
+    """A link address as the secretariat typed it (str) as a URI (RFC 3986), e.g. for a
+    schema's "uri" format.
+
+    Other scripts and spaces are percent-encoded as UTF-8 (an IRI, RFC 3987 §3.1: Django's
+    ``iri_to_uri``), and so is what that leaves which a URI cannot hold: a "%" that does not
+    start an escape, square brackets outside the host, and a "#" inside the fragment.
+    """
+    parts = urlsplit(iri_to_uri(_STRAY_PERCENT.sub("%25", href)))
+    return urlunsplit(
+        (
+            parts.scheme,
+            parts.netloc,
+            parts.path.translate(_BRACKETS),
+            parts.query.translate(_BRACKETS),
+            parts.fragment.translate(_BRACKETS).replace("#", "%23"),
+        )
+    )
+
+
 class PlainTextReader(HTMLParser):
     """Reads the sanitised HTML of ``text.render_markdown`` back as plain text.
 
@@ -218,7 +243,7 @@ class PlainTextReader(HTMLParser):
             # As typed, an address may hold spaces or other scripts (an IRI); the schema wants
             # a URI (RFC 3986), so they are percent-encoded as UTF-8 (RFC 3987 §3.1).
             self._link = (
-                (iri_to_uri(href), []) if href.startswith(("http://", "https://")) else None
+                (href_as_uri(href), []) if href.startswith(("http://", "https://")) else None
             )
 
     def handle_endtag(self, tag):

@@ -271,6 +271,19 @@ def test_export_neutralises_cells_that_start_a_formula(admin_client, panel, name
     assert (rows[3][3], rows[3][6]) == (exported, exported)
 
 
+def test_export_quotes_every_cell_so_a_semicolon_cannot_start_a_formula(admin_client, panel):
+    """Excel in French or German splits an unquoted line at semicolons: the text after one
+    would be a cell of its own, here a formula."""
+    Person.objects.filter(name="Li Wei").update(organisation="Org;=2+3")
+
+    content = export_panels(admin_client, panel).content.decode("utf-8-sig")
+
+    lines = content.splitlines()
+    assert all(line.startswith('"') and line.endswith('"') for line in lines)
+    assert any(',"Org;=2+3",' in line for line in lines)
+    assert csv_rows(content.encode())[3][6] == "Org;=2+3"
+
+
 def test_export_from_panellist_list_as_xlsx_holds_no_formula(admin_client, panel):
     Person.objects.filter(name="Li Wei").update(organisation="=1+1")
 
@@ -816,3 +829,25 @@ def test_neutralise_formula_and_restore_are_inverse():
     assert [resources.restore_formula_text(resources.neutralise_formula(v)) for v in values] == (
         values
     )
+
+
+def test_confirming_an_import_twice_says_it_was_done_and_imports_once(admin_client, panel):
+    rows = [
+        ["panel id", "name", "email", "role"],
+        [str(panel.pk), "Sara Muster", "sara@example.org", "Rapporteur"],
+    ]
+    previewed = preview(admin_client, csv_file(rows))
+    counts = database_counts()
+
+    first = confirm(admin_client, previewed)
+    again = confirm(admin_client, previewed)
+
+    assert messages_of(first) == [
+        "Import finished: 1 new, 0 updated, 0 deleted and 0 skipped panellists."
+    ]
+    assert again.status_code == 200
+    assert messages_of(again) == [
+        "This import was already processed (or its preview has expired): check the list "
+        "below, and start a new import if something is missing."
+    ]
+    assert database_counts() == (counts[0] + 1, counts[1] + 1)

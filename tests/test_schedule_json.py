@@ -702,3 +702,25 @@ def test_draft_meeting_page_does_not_link_a_schedule_json(staff_client, make_mee
     page = parse(staff_client.get(meeting.get_absolute_url()))
 
     assert [a for a in page.find_all("a") if a.attrs.get("href") == schedule_url(meeting)] == []
+
+
+@pytest.mark.parametrize(
+    ("href", "uri"),
+    [
+        ("https://x.org/a[1]", "https://x.org/a%5B1%5D"),
+        ("https://x.org/%", "https://x.org/%25"),
+        ("https://x.org/%zz", "https://x.org/%25zz"),
+        ("https://x.org/#a#b", "https://x.org/#a%23b"),
+        ("https://x.org/a%20b", "https://x.org/a%20b"),
+    ],
+)
+def test_a_mistyped_link_address_still_gives_a_valid_schedule(
+    client, make_panel, make_section, validator, href, uri
+):
+    panel = make_panel()
+    make_section(panel, body=f"See [the report]({href}).")
+
+    data = export(client, panel.meeting)
+
+    assert schema_errors(validator, data) == []
+    assert [link["url"] for link in only_event(data)["links"]] == [uri]
