@@ -50,6 +50,10 @@ from import_export.results import RowResult
 from . import services
 from .models import AnswerStatus, Honorific, Panel, Panellist, Person, Role
 
+# Rows one import takes: far more than a meeting's panellists, few enough that an import holds
+# the database (SQLite locks it whole) for seconds, not minutes.
+MAX_IMPORT_ROWS = 1000
+
 # Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
@@ -439,6 +443,15 @@ class PanellistResource(resources.ModelResource):
         panels does, so that the import and an officer's save wait for each other instead of
         deadlocking.
         """
+        if len(dataset) > MAX_IMPORT_ROWS:
+            # Shown as the file's error on the preview (the library prints ``str(error)``).
+            raise ValueError(
+                _(
+                    "This file has %(rows)d rows; an import takes at most %(limit)d. Split it "
+                    "into smaller files."
+                )
+                % {"rows": len(dataset), "limit": MAX_IMPORT_ROWS}
+            )
         self.reset_import_state()
         spellings = self.header_spellings()
         dataset.headers = [

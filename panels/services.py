@@ -24,9 +24,12 @@ def bump_panel_versions(panel_ids):
     An open copy of such a panel's admin page is then refused on saving instead of
     overwriting the change (django-concurrency compares versions; ``update`` bypasses
     ``save``). Call it before locking the changed rows, in the order the panel page locks:
-    panel first.
+    panel first. The panels' ``modified_at`` moves too, so that their calendar entries say
+    they were revised (``DTSTAMP``, ``LAST-MODIFIED``: who speaks is in the description).
     """
-    Panel.objects.filter(pk__in=panel_ids).update(version=F("version") + 1)
+    Panel.objects.filter(pk__in=panel_ids).update(
+        version=F("version") + 1, modified_at=timezone.now()
+    )
 
 
 bump_panel_versions.alters_data = True

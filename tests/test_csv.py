@@ -851,3 +851,20 @@ def test_confirming_an_import_twice_says_it_was_done_and_imports_once(admin_clie
         "below, and start a new import if something is missing."
     ]
     assert database_counts() == (counts[0] + 1, counts[1] + 1)
+
+
+def test_import_of_too_many_rows_is_refused_whole(admin_client, panel, monkeypatch):
+    monkeypatch.setattr(resources, "MAX_IMPORT_ROWS", 2)
+    rows = [["panel id", "name", "email", "role"]] + [
+        [str(panel.pk), f"Person {number}", f"p{number}@example.org", "Panellist"]
+        for number in range(3)
+    ]
+    counts = database_counts()
+
+    previewed = preview(admin_client, csv_file(rows))
+
+    page = " ".join(previewed.content.decode().split())
+    refusal = "This file has 3 rows; an import takes at most 2. Split it into smaller files."
+    assert f"<li> {refusal}" in page
+    assert "confirm_form" not in previewed.context or not previewed.context["confirm_form"]
+    assert database_counts() == counts

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from panels import ical
+from panels import ical, services
 from panels.models import Meeting, Panel, Panellist
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
@@ -246,6 +246,19 @@ def test_dtstamp_and_last_modified_are_the_panels_last_change_in_utc(client, mak
     assert (event["DTSTAMP"].dt, event["LAST-MODIFIED"].dt) == (changed, changed)
     assert b"DTSTAMP:20170110T093015Z\r\n" in raw
     assert raw == download(client, panel_calendar_url(panel))[0]
+
+
+def test_dtstamp_moves_when_a_panellist_answers(client, make_panel, make_panellist):
+    """Who speaks is in the description: an answer revises the entry."""
+    panel = make_panel()
+    place = make_panellist(panel)
+    long_ago = datetime(2017, 1, 10, 9, 30, tzinfo=UTC)
+    Panel.objects.filter(pk=panel.pk).update(modified_at=long_ago)
+
+    services.record_answer(place, Panellist.Status.CONFIRMED)
+
+    _, calendar = download(client, panel_calendar_url(panel))
+    assert only_event(calendar)["DTSTAMP"].dt > long_ago
 
 
 def test_cancelled_panel_stays_in_the_meeting_feed(client, make_meeting, make_panel):
