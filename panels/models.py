@@ -242,6 +242,13 @@ class PanelQuerySet(models.QuerySet):
         """Every panel for staff (preview), published ones for everyone else."""
         return self if user.is_staff else self.published()
 
+    def for_export(self):
+        """Published panels with what calendars and schedule.json read of them (meeting,
+        people, concept note sections), so that an export runs no query per panel."""
+        return (
+            self.published().select_related("meeting").with_people().prefetch_related("sections")
+        )
+
     def in_programme_order(self):
         return self.order_by("date", "start_time", "end_time", "pk")
 

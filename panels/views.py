@@ -346,14 +346,7 @@ def meeting_calendar(request, slug):
     many panels.
     """
     meeting = get_object_or_404(Meeting.objects.public(), slug=slug)
-    panels = (
-        Panel.objects.published()
-        .filter(meeting=meeting)
-        .select_related("meeting")
-        .with_people()
-        .prefetch_related("sections")
-        .in_programme_order()
-    )
+    panels = Panel.objects.for_export().filter(meeting=meeting).in_programme_order()
     calendar = ical.calendar_for(
         panels, name=meeting.title, absolute_url=request.build_absolute_uri, meeting=meeting
     )
@@ -367,14 +360,7 @@ def panel_calendar(request, meeting_slug, pk):
     Found in its meeting as on the panel's page; 404 unless it is published in a public
     meeting, for staff too (no preview, see above).
     """
-    panel = get_object_or_404(
-        Panel.objects.published()
-        .filter(meeting__slug=meeting_slug)
-        .select_related("meeting")
-        .with_people()
-        .prefetch_related("sections"),
-        pk=pk,
-    )
+    panel = get_object_or_404(Panel.objects.for_export().filter(meeting__slug=meeting_slug), pk=pk)
     calendar = ical.calendar_for(
         [panel], name=panel.title, absolute_url=request.build_absolute_uri
     )
@@ -392,14 +378,7 @@ def meeting_schedule_json(request, slug):
     panels.
     """
     meeting = get_object_or_404(Meeting.objects.public(), slug=slug)
-    panels = (
-        Panel.objects.published()
-        .filter(meeting=meeting)
-        .select_related("meeting")
-        .with_people()
-        .prefetch_related("sections")
-        .in_programme_order()
-    )
+    panels = Panel.objects.for_export().filter(meeting=meeting).in_programme_order()
     data = schedule.schedule_for(meeting, panels, base_url=request.build_absolute_uri("/"))
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     response.headers["Access-Control-Allow-Origin"] = "*"
