@@ -1,0 +1,69 @@
+"""Meetings, their panels, the people on them and each panel's running order.
+
+Times: a panel's date and start and end times are wall-clock values in its meeting's IANA time
+zone, the way a programme announces them ("Thursday 16 February 2017, 3 - 4.30 pm", New York).
+Aware datetimes are computed from them with ``zoneinfo`` (see ``running_order``), so a change
+of a zone's rules after the programme is published keeps the announced local time, as an
+RFC 5545 ``TZID`` does. Audit timestamps (``responded_at``) are stored aware, in UTC.
+
+The package's modules, each importing only those before it in this list: ``choices`` (field
+choices, limits and defaults), ``errors`` (validation messages), ``querysets`` (every model's
+QuerySet), ``meetings``, ``panels`` (with concept note sections), ``people`` (people and
+panellists), ``segments`` (running orders) and ``sendings`` (emails sent). Import the names
+from ``panels.models``.
+"""
+
+from .choices import (
+    ANSWER_CLEARED,
+    DATE_RANGE_VALIDATORS,
+    DEFAULT_PRESENTATION_LIMIT,
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_SEGMENT_MINUTES,
+    OFF_PROGRAMME,
+    AnswerStatus,
+    Honorific,
+    MeetingStatus,
+    PanellistDisplay,
+    PanelStatus,
+    Role,
+    SegmentKind,
+    SendingKind,
+)
+from .errors import clock_change_message, errors_beside_fields
+from .meetings import Meeting
+from .panels import ConceptNoteSection, Panel
+from .people import Panellist, Person
+from .querysets import MeetingQuerySet, PanelQuerySet, anywhere_on_earth_today
+from .segments import Segment
+from .sendings import Sending
+
+__all__ = [
+    "ANSWER_CLEARED",
+    "DATE_RANGE_VALIDATORS",
+    "DEFAULT_PRESENTATION_LIMIT",
+    "EARLIEST_DATE",
+    "LATEST_DATE",
+    "MAX_SEGMENT_MINUTES",
+    "OFF_PROGRAMME",
+    "AnswerStatus",
+    "ConceptNoteSection",
+    "Honorific",
+    "Meeting",
+    "MeetingQuerySet",
+    "MeetingStatus",
+    "Panel",
+    "PanelQuerySet",
+    "PanelStatus",
+    "Panellist",
+    "PanellistDisplay",
+    "Person",
+    "Role",
+    "Segment",
+    "SegmentKind",
+    "Sending",
+    "SendingKind",
+    "anywhere_on_earth_today",
+    "clock_change_message",
+    "errors_beside_fields",
+]

@@ -1,0 +1,112 @@
+"""The choices the models' fields offer, and the limits and defaults they share.
+
+Nothing here imports a model, so that models and querysets alike can read these.
+"""
+
+from datetime import date
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+MAX_SEGMENT_MINUTES = 24 * 60
+# Dates the app computes clock times for: far enough either way for any programme, and clear
+# of the ends of Python's calendar, where converting between zones overflows.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+DATE_RANGE_VALIDATORS = [
+    MinValueValidator(EARLIEST_DATE, message=_("Choose a date from the year 1900 on.")),
+    MaxValueValidator(LATEST_DATE, message=_("Choose a date before the year 2200.")),
+]
+# The seed concept note: "Panellists will each make a presentation (max. 10 minutes)."
+DEFAULT_PRESENTATION_LIMIT = 10
+
+
+class MeetingStatus(models.TextChoices):
+    """Whether the public can see a meeting."""
+
+    DRAFT = "draft", _("Draft (secretariat only)")
+    PUBLIC = "public", _("Public")
+
+
+class PanelStatus(models.TextChoices):
+    """Whether a panel takes place. A cancelled panel stays on the programme, marked so."""
+
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PanellistDisplay(models.TextChoices):
+    """Which panellists a panel's public pages show (declined and withdrawn ones never)."""
+
+    EVERYONE = "everyone", _("Everyone invited, marked “to be confirmed” until they confirm")
+    CONFIRMED = "confirmed", _("Only panellists who have confirmed")
+
+
+class Honorific(models.TextChoices):
+    """Forms of address used in UN programmes."""
+
+    MR = "Mr.", _("Mr.")
+    MS = "Ms.", _("Ms.")
+    MX = "Mx.", _("Mx.")
+    DR = "Dr.", _("Dr.")
+    PROF = "Prof.", _("Prof.")
+    HE = "H.E.", _("H.E.")
+    HE_MR = "H.E. Mr.", _("H.E. Mr.")
+    HE_MS = "H.E. Ms.", _("H.E. Ms.")
+    AMB = "Amb.", _("Amb.")
+    __empty__ = _("(none)")
+
+
+class Role(models.TextChoices):
+    """A panellist's part in a panel."""
+
+    MODERATOR = "moderator", _("Moderator")
+    CHAIR = "chair", _("Chair")
+    KEYNOTE_SPEAKER = "keynote", _("Keynote speaker")
+    PANELLIST = "panellist", _("Panellist")
+    DISCUSSANT = "discussant", _("Discussant")
+    RAPPORTEUR = "rapporteur", _("Rapporteur")
+
+
+class AnswerStatus(models.TextChoices):
+    """Where a panellist's invitation stands."""
+
+    INVITED = "invited", _("Invited")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The answers after which a panellist is no longer expected to speak: their place is vacated.
+OFF_PROGRAMME = (AnswerStatus.DECLINED, AnswerStatus.WITHDRAWN)
+
+# A place's answer and personal link, as they are before any invitation (``Panellist.save``).
+ANSWER_CLEARED = {
+    "status": AnswerStatus.INVITED,
+    "responded_at": None,
+    "decline_reason": "",
+    "note_to_secretariat": "",
+    "confirmed_times": None,
+    "link_hash": "",
+}
+
+
+class SegmentKind(models.TextChoices):
+    """What happens in a segment of the running order."""
+
+    OPENING = "opening", _("Opening remarks")
+    PRESENTATION = "presentation", _("Presentation")
+    DISCUSSION = "discussion", _("Discussion / Q&A")
+    CONCLUDING = "concluding", _("Concluding remarks")
+    BREAK = "break", _("Break")
+    OTHER = "other", _("Other")
+
+
+class SendingKind(models.TextChoices):
+    """Why an email was sent."""
+
+    INVITATION = "invitation", _("Invitation")
+    REMINDER = "reminder", _("Reminder")
+    TIME_CHANGE = "time_change", _("New time")
+    ANSWER_NOTICE = "answer_notice", _("Answer, to the secretariat")

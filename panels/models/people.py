@@ -1,0 +1,199 @@
+"""People and their places on panels (``Panellist``): role, order of appearance and answer."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ..validators import validate_single_line
+from .choices import ANSWER_CLEARED, OFF_PROGRAMME, AnswerStatus, Honorific, PanellistDisplay, Role
+from .errors import errors_beside_fields
+from .panels import Panel
+
+
+class Person(models.Model):
+    """Someone who speaks at or runs a panel. The email address is never shown publicly."""
+
+    Honorific = Honorific
+
+    honorific = models.CharField(
+        _("honorific"), max_length=10, choices=Honorific, blank=True, default=""
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        validators=[validate_single_line],
+        help_text=_("As the person writes it, in any script."),
+    )
+    position = models.CharField(
+        _("position"), max_length=300, blank=True, validators=[validate_single_line]
+    )
+    organisation = models.CharField(
+        _("organisation"), max_length=300, blank=True, validators=[validate_single_line]
+    )
+    email = models.EmailField(
+        _("email address"), blank=True, help_text=_("For the secretariat only; never shown.")
+    )
+    bio = models.TextField(_("short bio"), blank=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(honorific__in=[*Honorific.values, ""]),
+                name="person_honorific_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        """The name with its honorific, e.g. "H.E. Ms. Amina Example"."""
+        if self.honorific:
+            return f"{self.get_honorific_display()} {self.name}"
+        return self.name
+
+
+class Panellist(models.Model):
+    """A person's place on one panel: their role, order of appearance and answer.
+
+    Rules (database constraints, explained by ``validate_constraints``): a person sits on a panel
+    at most once; a panel has at most one moderator.
+    """
+
+    Role = Role
+
+    Status = AnswerStatus
+
+    panel = models.ForeignKey(
+        Panel, on_delete=models.CASCADE, related_name="panellists", verbose_name=_("panel")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="panel_places", verbose_name=_("person")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.PANELLIST)
+    order = models.PositiveSmallIntegerField(
+        _("order of appearance"), default=0, help_text=_("Lower numbers appear first.")
+    )
+    presentation_title = models.CharField(
+        _("presentation title"), max_length=500, blank=True, validators=[validate_single_line]
+    )
+    status = models.CharField(
+        _("confirmation status"), max_length=20, choices=Status, default=Status.INVITED
+    )
+    responded_at = models.DateTimeField(
+        _("answered at"),
+        null=True,
+        blank=True,
+        help_text=_("When the panellist confirmed, declined or withdrew."),
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    note_to_secretariat = models.TextField(_("note to the secretariat"), blank=True)
+    # The personal link's secret is never stored: only its SHA-256, compared in constant time
+    # (services.panellist_for_link). Empty when no link is valid.
+    link_hash = models.CharField(
+        _("personal link (hash)"), max_length=64, blank=True, default="", editable=False
+    )
+    link_issued_at = models.DateTimeField(
+        _("personal link issued at"), null=True, blank=True, editable=False
+    )
+    # The slot's times as the panellist last confirmed or was told them (services.slot_times),
+    # so that a change of time can be announced to them once (services.time_changes).
+    confirmed_times = models.JSONField(_("times confirmed"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("panellist")
+        verbose_name_plural = _("panellists")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["panel", "person"],
+                name="panellist_once_per_panel",
+            ),
+            models.UniqueConstraint(
+                fields=["panel"],
+                condition=Q(role="moderator"),
+                name="panel_has_one_moderator",
+                violation_error_code="one_moderator",
+                violation_error_message=_(
+                    "This panel already has a moderator. Change that person's role first."
+                ),
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="panellist_role_valid"),
+            models.UniqueConstraint(
+                fields=["link_hash"], condition=~Q(link_hash=""), name="panellist_link_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AnswerStatus.values), name="panellist_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs):
+        """Save; when the place passes to another person or another panel, the answer and the
+        personal link given for the old one are dropped (status back to invited, reason, note
+        and confirmed times cleared, link revoked), so that nobody answers, or is shown as
+        having answered, for a person or a slot they were not invited as."""
+        if self.pk is not None and not self._state.adding:
+            stored = Panellist.objects.filter(pk=self.pk).values("panel_id", "person_id").first()
+            if stored and (stored["panel_id"], stored["person_id"]) != (
+                self.panel_id,
+                self.person_id,
+            ):
+                for name, value in ANSWER_CLEARED.items():
+                    setattr(self, name, value)
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], *ANSWER_CLEARED}
+        super().save(*args, **kwargs)
+
+    def unique_error_message(self, model_class, unique_check):
+        if set(unique_check) == {"panel", "person"}:
+            return ValidationError(
+                _("This person is already on this panel; a person can have only one place."),
+                code="unique_together",
+            )
+        return super().unique_error_message(model_class, unique_check)
+
+    def validate_constraints(self, exclude=None):
+        """Check the database constraints, reporting each next to the field it concerns."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            raise errors_beside_fields(
+                error, {"one_moderator": "role", "unique_together": "person"}
+            ) from error
+
+    @property
+    def is_moderator(self):
+        return self.role == self.Role.MODERATOR
+
+    @property
+    def is_on_programme(self):
+        """Whether this panellist is expected to speak: not after declining or withdrawing."""
+        return self.status not in OFF_PROGRAMME
+
+    @property
+    def is_public(self):
+        """Whether the public pages show this panellist.
+
+        Never after declining or withdrawing; before confirming only when the panel shows
+        everyone (``Panel.panellist_display``), marked "to be confirmed". Reads ``self.panel``,
+        which the panel's prefetches fill in without a query.
+        """
+        if not self.is_on_programme:
+            return False
+        return (
+            self.status == AnswerStatus.CONFIRMED
+            or self.panel.panellist_display == PanellistDisplay.EVERYONE
+        )
+
+    @property
+    def is_to_be_confirmed(self):
+        """Whether the panellist has not confirmed yet (shown as "to be confirmed")."""
+        return self.status == AnswerStatus.INVITED
