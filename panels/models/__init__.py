@@ -34,7 +34,13 @@ from .errors import clock_change_message, errors_beside_fields
 from .meetings import Meeting
 from .panels import ConceptNoteSection, Panel
 from .people import Panellist, Person
-from .querysets import MeetingQuerySet, PanelQuerySet, anywhere_on_earth_today
+from .querysets import (
+    MeetingQuerySet,
+    PanellistQuerySet,
+    PanelQuerySet,
+    SegmentQuerySet,
+    anywhere_on_earth_today,
+)
 from .segments import Segment
 from .sendings import Sending
 
@@ -57,10 +63,12 @@ __all__ = [
     "PanelStatus",
     "Panellist",
     "PanellistDisplay",
+    "PanellistQuerySet",
     "Person",
     "Role",
     "Segment",
     "SegmentKind",
+    "SegmentQuerySet",
     "Sending",
     "SendingKind",
     "anywhere_on_earth_today",

@@ -9,6 +9,7 @@ from ..validators import validate_single_line
 from .choices import ANSWER_CLEARED, OFF_PROGRAMME, AnswerStatus, Honorific, PanellistDisplay, Role
 from .errors import errors_beside_fields
 from .panels import Panel
+from .querysets import PanellistQuerySet
 
 
 class Person(models.Model):
@@ -104,6 +105,8 @@ class Panellist(models.Model):
     # The slot's times as the panellist last confirmed or was told them (services.slot_times),
     # so that a change of time can be announced to them once (services.time_changes).
     confirmed_times = models.JSONField(_("times confirmed"), null=True, blank=True, editable=False)
+
+    objects = PanellistQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("panellist")

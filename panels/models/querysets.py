@@ -8,11 +8,11 @@ choices from ``choices``.
 from datetime import timedelta
 
 from django.db import models
-from django.db.models import Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .choices import MeetingStatus
+from .choices import OFF_PROGRAMME, AnswerStatus, MeetingStatus, SendingKind
 
 
 def anywhere_on_earth_today():
@@ -27,6 +27,21 @@ def _related(queryset, name):
     """The default manager of the model at the other end of ``queryset``'s relation ``name``
     (e.g. ``"panellists"`` of a panel: ``Panellist.objects``)."""
     return queryset.model._meta.get_field(name).related_model._default_manager
+
+
+def _pks(objects):
+    """``objects`` as the right-hand side of an ``__in`` lookup: a QuerySet as it is (a
+    subquery), an iterable of model instances or primary keys as a list of primary keys."""
+    if isinstance(objects, models.QuerySet):
+        return objects
+    return [getattr(item, "pk", item) for item in objects]
+
+
+def _counted(places):
+    """How many of ``places`` (panellists filtered on ``panel=OuterRef("pk")``) there are, as
+    an integer expression for ``annotate``: 0 when there are none."""
+    counted = places.order_by().values("panel").annotate(count=Count("pk")).values("count")
+    return Coalesce(Subquery(counted), 0)
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -49,7 +64,8 @@ class MeetingQuerySet(models.QuerySet):
 
 
 class PanelQuerySet(models.QuerySet):
-    """Panels, with the prefetches each public page needs in one place."""
+    """Panels, with the prefetches each public page needs in one place, and the counts and
+    filters of their panellists' answers that the secretariat's lists show."""
 
     def published(self):
         """Panels the public may see: published, in a public meeting."""
@@ -95,6 +111,128 @@ class PanelQuerySet(models.QuerySet):
                 "segments",
                 queryset=_related(self, "segments")
                 .select_related("speaker__person", "speaker__panel")
-                .order_by("order", "pk"),
+                .in_running_order(),
             )
         )
+
+    def _places(self):
+        """The panellists of the outer panel, for a correlated subquery."""
+        return _related(self, "panellists").filter(panel=OuterRef("pk"))
+
+    def with_answer_counts(self):
+        """Annotate how each panel's panellists answered, three integers (0 for a panel with
+        no panellists): ``answers_expected``, those expected to speak (neither declined nor
+        withdrawn); ``answers_confirmed``; ``answers_declined``.
+
+        Correlated subqueries rather than ``Count("panellists", filter=...)``: a join with the
+        panellists would multiply the running order's total that ``with_planned_minutes`` sums
+        over the segments in the same query.
+        """
+        places = self._places()
+        return self.annotate(
+            answers_expected=_counted(places.on_programme()),
+            answers_confirmed=_counted(places.filter(status=AnswerStatus.CONFIRMED)),
+            answers_declined=_counted(places.filter(status=AnswerStatus.DECLINED)),
+        )
+
+    def by_answers(self, choice):
+        """The panels whose panellists' answers match ``choice``, a string:
+
+        - ``"confirmed"``: somebody is expected to speak (neither declined nor withdrawn), and
+          everyone expected has confirmed;
+        - ``"waiting"``: somebody invited has not answered;
+        - ``"declined"``: somebody declined;
+        - ``"none"``: nobody is expected to speak (no panellists, or all declined or withdrew).
+
+        Any other ``choice`` (such as ``None``, no choice made) returns this QuerySet unchanged.
+        """
+        places = self._places()
+        expected = Exists(places.on_programme())
+        waiting = Exists(places.unanswered())
+        declined = Exists(places.filter(status=AnswerStatus.DECLINED))
+        condition = {
+            "confirmed": expected & ~waiting,
+            "waiting": waiting,
+            "declined": declined,
+            "none": ~expected,
+        }.get(choice)
+        return self if condition is None else self.filter(condition)
+
+
+class PanellistQuerySet(models.QuerySet):
+    """Places on panels, by where their answer stands and by the emails sent about them."""
+
+    def on_programme(self):
+        """The panellists expected to speak: neither declined nor withdrawn (so invited or
+        confirmed)."""
+        return self.exclude(status__in=OFF_PROGRAMME)
+
+    def unanswered(self):
+        """The panellists who have not answered their invitation (status invited)."""
+        return self.filter(status=AnswerStatus.INVITED)
+
+    def vacated(self):
+        """The places left empty: panellists who declined or withdrew."""
+        return self.filter(status__in=OFF_PROGRAMME)
+
+    def in_programme_order(self):
+        """Ordered as the programme runs: by their panel's date, start time and primary key,
+        then in order of appearance on the panel (``order``, then primary key)."""
+        return self.order_by("panel__date", "panel__start_time", "panel__pk", "order", "pk")
+
+    def of_panels(self, panels):
+        """The panellists of ``panels``: a Panel QuerySet (used as a subquery), or an iterable
+        of ``Panel`` or of panel primary keys."""
+        return self.filter(panel__in=_pks(panels))
+
+    def with_last_email(self):
+        """Annotate the latest ``Sending`` about each panellist (the latest ``sent_at``, ties
+        to the last recorded): ``last_email_kind`` (a ``SendingKind`` value),
+        ``last_email_at`` (an aware datetime) and ``last_email_error`` (empty when it was
+        sent); all three ``None`` for a panellist never emailed."""
+        latest = (
+            _related(self, "sendings").filter(panellist=OuterRef("pk")).order_by("-sent_at", "-pk")
+        )
+        return self.annotate(
+            last_email_kind=Subquery(latest.values("kind")[:1]),
+            last_email_at=Subquery(latest.values("sent_at")[:1]),
+            last_email_error=Subquery(latest.values("error")[:1]),
+        )
+
+    def due_for_reminder(self, now, interval):
+        """The panellists a reminder may go to at ``now`` (an aware datetime), as far as the
+        database tells: they have not answered (status invited), hold a personal link that
+        was not revoked, were sent an invitation (successfully), and were sent no invitation
+        or reminder (successfully) within ``interval`` (a ``timedelta``) before ``now``.
+
+        The panel's answer deadline and the panellist's email address are not looked at here.
+        """
+        sent = _related(self, "sendings").filter(panellist=OuterRef("pk"), error="")
+        recently = sent.filter(
+            kind__in=[SendingKind.INVITATION, SendingKind.REMINDER], sent_at__gt=now - interval
+        )
+        return (
+            self.unanswered()
+            # A revoked link stays revoked: the secretariat re-invites on purpose, not by reminder.
+            .exclude(link_hash="")
+            .filter(Exists(sent.filter(kind=SendingKind.INVITATION)))
+            .exclude(Exists(recently))
+        )
+
+
+class SegmentQuerySet(models.QuerySet):
+    """Items of running orders, in running order and by who speaks in them."""
+
+    def in_running_order(self):
+        """Ordered as the running order runs: by ``order``, then primary key."""
+        return self.order_by("order", "pk")
+
+    def spoken_by(self, panellists):
+        """The segments whose speaker is one of ``panellists``: a Panellist QuerySet (used as a
+        subquery), or an iterable of ``Panellist`` or of panellist primary keys."""
+        return self.filter(speaker__in=_pks(panellists))
+
+    def vacated(self):
+        """The places in a running order with nobody to fill them: segments with no speaker
+        (whatever their kind, a break included), or whose speaker declined or withdrew."""
+        return self.filter(Q(speaker__isnull=True) | Q(speaker__status__in=OFF_PROGRAMME))

@@ -10,6 +10,7 @@ from ..validators import validate_single_line
 from .choices import MAX_SEGMENT_MINUTES, SegmentKind
 from .panels import Panel
 from .people import Panellist
+from .querysets import SegmentQuerySet
 
 
 class Segment(models.Model):
@@ -48,6 +49,8 @@ class Segment(models.Model):
         help_text=_("A panellist of this panel, or blank."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = SegmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("segment")
