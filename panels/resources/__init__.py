@@ -1,0 +1,91 @@
+"""The secretariat's spreadsheet of panellists: one row per person's place on a panel.
+
+Exported from the admin (the panels' "Export panellists of selected panels (CSV)" action, the
+panellist list's "Export" button) and imported from a CSV or XLSX file with the same columns
+(the panellist list's "Import" button), through django-import-export's preview and
+confirmation. Columns, in order: Meeting, Panel, Panel ID, Name, Honorific, Position,
+Organisation, Email, Role, Status, Answered at, Order, Presentation title. An export
+re-imports without loss.
+
+Importing, row by row (``PanellistResource``):
+
+- the panel is found by its ID, else by its title (within the meeting, when one is given);
+  a title or meeting that contradicts the ID is an error, not a guess;
+- the person by email address (any case), else, on that panel, by name; else they are added.
+  A blank email address never erases a stored one;
+- the place on the panel by (panel, person): it is updated, or added;
+- role and status are accepted as their label in any of the site's languages or as their stored
+  value ("Moderator", "moderator"). The status is changed only when the column is filled in,
+  through ``services.record_answer``, which stamps the answer time: the file's "Answered at"
+  when it gives one, else the moment of the import;
+- every row is checked as the admin checks a form (``full_clean``, including the database's
+  rules: one moderator per panel, one place per person), and a second row for the same person
+  on the same panel is refused. Each error is reported beside its column, in words.
+
+The import runs in one transaction and a file with any bad row saves nothing, whichever step
+finds it (``import_data`` always rolls back on row errors). Panels whose panellists change have
+their version increased (``services.bump_panel_versions``), so that an open copy of such a
+panel's admin page refuses to overwrite the import.
+
+Spreadsheet formula injection (OWASP "CSV Injection"): an exported text cell that begins with
+``= + - @``, a tab or a carriage return is prefixed with an apostrophe, so that Excel and
+LibreOffice show it as text instead of running it; the import removes that apostrophe again.
+
+The package's modules: ``formats`` (the CSV format, the neutralising of formulae, the widgets
+that read and write the cells), ``lookups`` (the panel, person and place a row names) and
+``panellists`` (``PanellistResource``).
+"""
+
+import sys
+import types
+
+from . import panellists
+from .formats import (
+    ESCAPE,
+    FORMULA_TRIGGERS,
+    SPREADSHEET_FORMATS,
+    AnsweredAtField,
+    ChoiceWidget,
+    SpreadsheetCSV,
+    TextWidget,
+    WholeNumberWidget,
+    answered_at_text,
+    is_blank,
+    neutralise_formula,
+    restore_formula_text,
+)
+from .panellists import PanellistResource
+
+__all__ = [
+    "ESCAPE",
+    "FORMULA_TRIGGERS",
+    "MAX_IMPORT_ROWS",
+    "SPREADSHEET_FORMATS",
+    "AnsweredAtField",
+    "ChoiceWidget",
+    "PanellistResource",
+    "SpreadsheetCSV",
+    "TextWidget",
+    "WholeNumberWidget",
+    "answered_at_text",
+    "is_blank",
+    "neutralise_formula",
+    "restore_formula_text",
+]
+
+
+class _Package(types.ModuleType):
+    """This package, whose ``MAX_IMPORT_ROWS`` is the limit the import reads
+    (``panellists.MAX_IMPORT_ROWS``) rather than a copy of it: setting it here, as a test does
+    to refuse a small file, sets that limit."""
+
+    @property
+    def MAX_IMPORT_ROWS(self):
+        return panellists.MAX_IMPORT_ROWS
+
+    @MAX_IMPORT_ROWS.setter
+    def MAX_IMPORT_ROWS(self, value):
+        panellists.MAX_IMPORT_ROWS = value
+
+
+sys.modules[__name__].__class__ = _Package
