@@ -152,8 +152,13 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# django-crispy-forms lays out the public forms in the site's own template pack
+# (templates/site_forms/): the markup static/css/site.css styles, as the site does not use
+# Bootstrap. A layout naming a field the form lacks, or a field twice, is an error, not a
+# field silently left off the page.
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("site_forms",)
+CRISPY_TEMPLATE_PACK = "site_forms"
+CRISPY_FAIL_SILENTLY = False
 
 # The cache holds the answer page's rate-limit counters (django-ratelimit), and nothing else.
 MEMCACHED_LOCATION = os.environ.get("MEMCACHED_LOCATION", "")

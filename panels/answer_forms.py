@@ -6,13 +6,22 @@ person's details (``PersonDetailsForm``). The admin's forms are in ``forms.py``.
 
 Only the fields named here are read from a POST: ids or any other fields are ignored, so the
 link alone decides which slot is answered.
+
+The page shows the three forms in one ``<form>``; each lays out its own part of it with a
+django-crispy-forms ``helper`` (``part_helper``), rendered by ``{% crispy %}`` in the site's
+template pack (``templates/site_forms/``).
 """
 
 import re
 
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout
+from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.core import validators
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -49,6 +58,33 @@ class MultiLineField(forms.CharField):
         return super().has_changed(_unix_newlines(initial or ""), data)
 
 
+def part_helper(*layout):
+    """A crispy ``FormHelper`` laying out ``layout`` (field names and layout objects) as part
+    of a page's ``<form>``: without a ``<form>`` tag or CSRF token of its own."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*layout)
+    return helper
+
+
+class SubmitButton(StrictButton):
+    """A crispy layout's submit ``<button name=… value=…>``, in the site's style (``button``).
+
+    Unlike ``StrictButton``, which runs its text as a template, marks the result safe and keeps
+    it in place of the text, its text stays a (lazily translated) string, escaped each time the
+    button is shown.
+    """
+
+    field_classes = "button"
+
+    def __init__(self, text, *, name, value, css_class):
+        super().__init__(text, css_class=css_class, type="submit", name=name, value=value)
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        return render_to_string(self.get_template_name(template_pack), {"button": self})
+
+
 class AnswerForm(forms.Form):
     """Confirm or decline (the pressed submit button), an optional reason and note, and the
     ``services.slot_fingerprint`` of the slot the page showed."""
@@ -82,6 +118,30 @@ class AnswerForm(forms.Form):
         value = self.cleaned_data["fingerprint"]
         return value if FINGERPRINT.fullmatch(value) else ""
 
+    @property
+    def helper(self):
+        """The note and reason, then the buttons that send the answer. The answer's error shows
+        in the page's summary, and the fingerprint is the page's (of the slot shown now)."""
+        return part_helper(
+            "note",
+            "reason",
+            Div(
+                SubmitButton(
+                    _("Confirm: I will take part"),
+                    name="answer",
+                    value=Panellist.Status.CONFIRMED,
+                    css_class="button--primary",
+                ),
+                SubmitButton(
+                    _("Decline: I cannot take part"),
+                    name="answer",
+                    value=Panellist.Status.DECLINED,
+                    css_class="button--secondary",
+                ),
+                css_class="answer-buttons",
+            ),
+        )
+
 
 class PresentationForm(forms.ModelForm):
     """The panellist's presentation title, validated by the model (one line, its length)."""
@@ -91,6 +151,10 @@ class PresentationForm(forms.ModelForm):
         fields = ["presentation_title"]
         labels = {"presentation_title": _("Title of your presentation")}
         help_texts = {"presentation_title": _("Leave blank if you are not presenting.")}
+
+    @property
+    def helper(self):
+        return part_helper("presentation_title")
 
 
 class PersonDetailsForm(forms.ModelForm):
@@ -116,6 +180,10 @@ class PersonDetailsForm(forms.ModelForm):
         bio.max_length = MAX_BIO_LENGTH
         bio.validators.append(validators.MaxLengthValidator(MAX_BIO_LENGTH))
         bio.widget.attrs["maxlength"] = str(MAX_BIO_LENGTH)
+
+    @property
+    def helper(self):
+        return part_helper("position", "organisation", "bio")
 
 
 class AnswerForms:

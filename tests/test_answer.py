@@ -1,21 +1,26 @@
 """The panellist's answer page, reached through a personal link (issue 4, item 3).
 
 The domain (secrets, expiry, locking) is tested in ``test_links``; here the page: GET changes
-nothing, POST answers and corrects, the link reaches one slot only, every link that does not
-work looks the same, a stale answer is refused, and the headers and rate limit hold.
+nothing, POST answers and corrects, the form is laid out by django-crispy-forms in the site's
+markup, the link reaches one slot only, every link that does not work looks the same, a stale
+answer is refused, and the headers and rate limit hold.
 """
 
 from datetime import UTC, date, datetime, time
 
 import pytest
+from crispy_forms.helper import FormHelper
+from crispy_forms.utils import render_crispy_form
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from pytest_django.asserts import assertInHTML, assertTemplateNotUsed, assertTemplateUsed
 
 from panels import services
+from panels.answer_forms import PresentationForm, SubmitButton
 from panels.models import Meeting, Panel, Panellist, Person, Segment
 from panels.views import ANSWER_RATE
-from tests.test_views import parse
+from tests.test_views import Node, parse, parse_html
 
 NO_STORE = "max-age=0, no-cache, no-store, must-revalidate, private"
 
@@ -386,6 +391,184 @@ def test_post_needs_the_csrf_token(url, place):
 
     assert response.status_code == 403
     assert snapshot(place) == before
+
+
+# The form's layout (django-crispy-forms, the site's template pack in templates/site_forms/)
+
+# The note as the page shows it with an error: label, help, error, input, linked.
+NOTE_WITH_AN_ERROR = [
+    ("label", {"for": "id_note"}, "A note for the secretariat (optional)"),
+    (
+        "p",
+        {"class": "field__help", "id": "id_note_helptext"},
+        "For example travel, interpretation or accessibility needs.",
+    ),
+    (
+        "ul",
+        {"class": "errorlist", "id": "id_note_error"},
+        "This text contains an invisible control character; please retype it without copying "
+        "it from elsewhere.",
+    ),
+    (
+        "textarea",
+        {
+            "name": "note",
+            "cols": "40",
+            "rows": "3",
+            "maxlength": "2000",
+            "aria-invalid": "true",
+            "aria-describedby": "id_note_helptext id_note_error",
+            "id": "id_note",
+        },
+        "Two\u202emore",
+    ),
+]
+
+
+def elements(node):
+    """The elements directly inside ``node`` (no text), as (tag, attributes, text)."""
+    return [
+        (child.tag, child.attrs, child.text) for child in node.children if isinstance(child, Node)
+    ]
+
+
+def post_with_an_error_in_the_note(client, url):
+    """POST the page as shown, confirming, with an invisible control character in the note."""
+    return client.post(
+        url, answer_data(parse(client.get(url)), answer="confirmed", note="Two\u202emore")
+    )
+
+
+def test_each_form_is_laid_out_by_its_crispy_helper(client, url, place):
+    response = post_with_an_error_in_the_note(client, url)
+
+    page = response.content.decode()
+    forms = response.context["forms"]
+    assert [
+        [pointer.name for pointer in form.helper.layout.get_field_names()] for form in forms
+    ] == [["note", "reason"], ["presentation_title"], ["position", "organisation", "bio"]]
+    for form in forms:
+        assert isinstance(form.helper, FormHelper)
+        assert (form.helper.form_tag, form.helper.disable_csrf) == (False, True)
+        assertInHTML(render_crispy_form(form, form.helper), page)
+    assertTemplateUsed(response, "site_forms/whole_uni_form.html")
+    assertTemplateUsed(response, "site_forms/field.html")
+    assertTemplateUsed(response, "site_forms/layout/button.html")
+    assertTemplateNotUsed(response, "panels/includes/answer_field.html")
+
+
+def test_field_with_an_error_keeps_its_label_help_error_and_links(client, url, place):
+    response = post_with_an_error_in_the_note(client, url)
+
+    field = parse(response).find("div", "field--error")
+    assert field.attrs == {"class": "field field--error"}
+    assert elements(field) == NOTE_WITH_AN_ERROR
+
+
+def test_field_without_an_error_has_its_label_help_and_input(client, url):
+    page = parse(client.get(url))
+
+    field = page.find("fieldset").find("div", "field")
+    assert field.attrs == {"class": "field"}
+    assert elements(field) == [
+        ("label", {"for": "id_presentation_title"}, "Title of your presentation"),
+        (
+            "p",
+            {"class": "field__help", "id": "id_presentation_title_helptext"},
+            "Leave blank if you are not presenting.",
+        ),
+        (
+            "input",
+            {
+                "type": "text",
+                "name": "presentation_title",
+                "value": "Regional reviews",
+                "maxlength": "500",
+                "aria-describedby": "id_presentation_title_helptext",
+                "id": "id_presentation_title",
+            },
+            "",
+        ),
+    ]
+
+
+def test_form_holds_the_fields_then_the_two_buttons_and_one_fingerprint(client, url, place):
+    form = parse(post_with_an_error_in_the_note(client, url)).find("form", "answer-form")
+
+    controls = [node for node in form.iter() if node.tag in {"input", "textarea", "button"}]
+    assert [node.attrs["name"] for node in controls] == [
+        "csrfmiddlewaretoken",
+        "fingerprint",
+        "presentation_title",
+        "position",
+        "organisation",
+        "bio",
+        "note",
+        "reason",
+        "answer",
+        "answer",
+    ]
+    assert controls[1].attrs == {
+        "type": "hidden",
+        "name": "fingerprint",
+        "value": services.slot_fingerprint(place),
+    }
+    assert [label.attrs["for"] for label in form.find_all("label")] == [
+        node.attrs["id"] for node in controls[2:8]
+    ]
+    assert [
+        [node.attrs.get("class") for node in fieldset.find_all("div")]
+        for fieldset in form.find_all("fieldset")
+    ] == [["field"] * 4]
+    assert elements(form.find("div", "answer-buttons")) == [
+        (
+            "button",
+            {
+                "class": "button button--primary",
+                "name": "answer",
+                "type": "submit",
+                "value": "confirmed",
+            },
+            "Confirm: I will take part",
+        ),
+        (
+            "button",
+            {
+                "class": "button button--secondary",
+                "name": "answer",
+                "type": "submit",
+                "value": "declined",
+            },
+            "Decline: I cannot take part",
+        ),
+    ]
+
+
+def test_submit_button_text_is_escaped_not_run_as_a_template():
+    button = SubmitButton('<b>"Yes" & {{ secret }}</b>', name="a", value="b", css_class="c")
+
+    html = button.render(None, {"secret": "leaked"}, template_pack="site_forms")
+
+    assert elements(parse_html(html)) == [
+        (
+            "button",
+            {"class": "button c", "name": "a", "type": "submit", "value": "b"},
+            '<b>"Yes" & {{ secret }}</b>',
+        )
+    ]
+
+
+def test_a_form_error_of_no_single_field_is_shown_above_its_fields(place):
+    form = PresentationForm({"presentation_title": "Regional reviews"}, instance=place)
+    form.is_valid()
+    form.add_error(None, "This place has changed.")
+
+    html = parse_html(render_crispy_form(form))
+
+    assert [(tag, attrs.get("class"), text) for tag, attrs, text in elements(html)] == [
+        ("ul", "errorlist nonfield", "This place has changed."),
+        ("div", "field", "Title of your presentation Leave blank if you are not presenting."),
+    ]
 
 
 # One link, one slot

@@ -15,7 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from panels import services
 from panels.models import Panellist, Segment
@@ -235,13 +235,50 @@ def answer_page(make_meeting, make_panel, make_person, make_panellist, make_segm
     return reverse("panels:panellist-answer", kwargs={"secret": services.issue_link(place)})
 
 
+def send_with_an_error(page):
+    """Confirm on the answer page with an invisible control character in the note: the page
+    comes back with the error summary and the note marked."""
+    page.locator("#id_note").fill("Two\u202emore")
+    page.locator("button[value=confirmed]").click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("with_error", [False, True], ids=["as-shown", "with-error"])
 @pytest.mark.parametrize("language", ["en", "ar"])
-def test_answer_page_has_no_wcag_violations_on_a_phone(open_page, answer_page, language):
+def test_answer_page_has_no_wcag_violations_on_a_phone(
+    open_page, answer_page, language, with_error
+):
     page = open_page(answer_page, language=language, viewport=PHONE)
+    if with_error:
+        send_with_an_error(page)
+        expect(page.locator(".field--error")).to_have_count(1)
 
     results = run_axe(page)
 
     assert results.violations_count == 0, axe_report(results)
+
+
+def test_answer_page_fields_are_labelled_and_described_in_a_browser(open_page, answer_page):
+    page = open_page(answer_page, viewport=PHONE)
+    send_with_an_error(page)
+
+    expect(page.get_by_role("alert")).to_have_text(
+        "Your answer has not been recorded: please correct the field marked below."
+    )
+    note = page.get_by_label("A note for the secretariat (optional)")
+    expect(note).to_have_value("Two\u202emore")
+    expect(note).to_have_attribute("aria-invalid", "true")
+    expect(note).to_have_accessible_description(
+        "For example travel, interpretation or accessibility needs. This text contains an "
+        "invisible control character; please retype it without copying it from elsewhere."
+    )
+    expect(page.get_by_label("Title of your presentation")).to_have_accessible_description(
+        "Leave blank if you are not presenting."
+    )
+    for label in ["Your position", "Your organisation", "Your short bio"]:
+        expect(page.get_by_label(label)).to_be_editable()
+    expect(page.get_by_role("button", name="Confirm: I will take part")).to_be_visible()
+    expect(page.get_by_role("button", name="Decline: I cannot take part")).to_be_visible()
 
 
 # The page's own forms must pass Django's CSRF check in a real browser: a strict referrer
