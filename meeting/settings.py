@@ -64,7 +64,6 @@ INSTALLED_APPS = [
     "concurrency",
     "django_ratelimit",
     "crispy_forms",
-    "crispy_bootstrap5",
     "import_export",
     "panels",
 ]

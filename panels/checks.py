@@ -30,6 +30,11 @@ class Finding:
     code: str
     message: str
 
+    @property
+    def is_error(self):
+        """Whether the finding stops the panel from being published."""
+        return self.severity == ERROR
+
 
 def slot_findings(panel):
     """An overrun of the slot (an error) or unallocated minutes (a warning), or nothing."""

@@ -275,7 +275,7 @@ def overlaps(first_start, first_end, second_start, second_end):
 
 
 # The moderator's cue: the speaker is told when this many minutes of their segment are left
-# (issue 3: "2 minutes left at 15:18"). The run sheet prints it; the timekeeper turns amber.
+# ("2 minutes left at 15:18"). The run sheet prints it; the timekeeper turns amber.
 CUE_MINUTES = 2
 
 

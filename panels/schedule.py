@@ -18,8 +18,8 @@ personal link or its hash, no answer time, no reason for declining, no note to t
 secretariat. A person's ``guid`` is derived from their primary key, not from their email
 address as the schema's description suggests, since that would publish a hash of it.
 
-Cancelled panels stay in the file, as on the public pages and in the calendar feeds (issue 5,
-item 2), where pretalx drops them: an app that has a reminder set for a panel then shows it as
+Cancelled panels stay in the file, as on the public pages and in the calendar feeds, where
+pretalx drops them: an app that has a reminder set for a panel then shows it as
 cancelled instead of losing it. Events admit no key of their own (``additionalProperties``
 false), so a cancelled panel says so in its ``title`` ("Cancelled: …") and ``subtitle``
 ("Cancelled"); its ``type`` stays "panel".

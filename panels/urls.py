@@ -15,7 +15,7 @@ urlpatterns = [
         views.PanelDetailView.as_view(),
         name="panel-detail",
     ),
-    # The programme leaving the site (issue 5): iCalendar (RFC 5545) and c3voc schedule.json.
+    # The programme leaving the site: iCalendar (RFC 5545) and c3voc schedule.json.
     path("meetings/<slug:slug>/calendar.ics", views.meeting_calendar, name="meeting-calendar"),
     path(
         "meetings/<slug:slug>/schedule.json",

@@ -24,10 +24,11 @@ from django.views.generic import DetailView, ListView
 from django_ratelimit.decorators import ratelimit
 
 from . import ical, running_order, schedule, services
-from .answer_forms import AnswerForms
 from .checks import panel_findings
+from .forms import AnswerForms
 from .models import Meeting, Panel, Panellist
 from .running_order import zone_day
+from .wording import clock
 
 # Requests a client (an IP address; IPv6 by /64) may make to the answer page: enough for a
 # panellist who reloads and answers twice, far too few to guess a link's 256-bit secret.
@@ -145,13 +146,6 @@ class PanelTimekeeperView(PanelToolView):
         )
 
 
-def _clock(moment, zone, with_zone):
-    """An aware datetime as "15:05" in ``zone``, or "01:30 EST" ``with_zone`` (the zone's
-    abbreviation tells apart the two 01:30s of a night when the clocks go back)."""
-    local = moment.astimezone(zone)
-    return f"{local:%H:%M} {local.tzname()}" if with_zone else f"{local:%H:%M}"
-
-
 def timekeeper_plan(panel):
     """The running order as the timekeeper's script reads it: JSON-ready plain values.
 
@@ -175,8 +169,8 @@ def timekeeper_plan(panel):
                 "minutes": timed.duration,
                 "start": timed.start.isoformat(),
                 "clock": (
-                    f"{_clock(timed.start, panel.zone, with_zone)}–"
-                    f"{_clock(timed.end, panel.zone, with_zone)}"
+                    f"{clock(timed.start, panel.zone, with_zone)}–"
+                    f"{clock(timed.end, panel.zone, with_zone)}"
                 ),
             }
         )
@@ -184,7 +178,7 @@ def timekeeper_plan(panel):
         "panel": panel.pk,
         "zone": panel.meeting.time_zone,
         "start": panel.starts_at.isoformat(),
-        "startClock": _clock(panel.starts_at, panel.zone, with_zone=False),
+        "startClock": clock(panel.starts_at, panel.zone, with_zone=False),
         "end": panel.ends_at.isoformat(),
         "cueMinutes": running_order.CUE_MINUTES,
         "segments": segments,
@@ -254,7 +248,7 @@ def panellist_answer(request, secret=""):
     """A panellist's answer page, found only by the secret of their personal link.
 
     GET shows their slot and the form, and changes nothing (mail scanners open links). POST
-    confirms or declines through ``services.answer`` and saves their corrections, then
+    confirms or declines through ``services.answer_through_link`` with their corrections, then
     redirects to the same address with a message (post/redirect/get); an answer to a slot that
     changed since the page was shown is refused, and the page shows the new slot. A missing,
     unknown, revoked or expired link gets one page (404) that does not say which it was; too
@@ -310,9 +304,7 @@ def _answer_page(request, panellist, forms, *, slot_changed=False):
             "panellist": panellist,
             "panel": panel,
             "meeting": panel.meeting,
-            "own_segments": [
-                timed for timed in panel.timed_segments() if timed.item.speaker_id == panellist.pk
-            ],
+            "own_segments": services.own_segments(panellist),
             "deadline": services.answer_deadline(panel).astimezone(panel.zone),
             "answered_at": answered_at.astimezone(panel.zone) if answered_at else None,
             "forms": forms,
@@ -323,7 +315,7 @@ def _answer_page(request, panellist, forms, *, slot_changed=False):
     )
 
 
-# The programme leaving the site (issue 5): calendars and schedule.json. Unlike the pages,
+# The programme leaving the site: calendars and schedule.json. Unlike the pages,
 # these have no staff preview: a calendar or an app copies and keeps what it fetches, and
 # could not mark a draft as such. Only a public meeting's published panels leave the site.
 

@@ -249,7 +249,7 @@ def full_panel(panel, moderator, speaker, make_segment, make_section):
 @pytest.fixture
 def frozen_answers(monkeypatch):
     """Make ``services.record_answer`` stamp ``ANSWERED_AT`` as the time of each answer."""
-    monkeypatch.setattr(services, "timezone", SimpleNamespace(now=lambda: ANSWERED_AT))
+    monkeypatch.setattr(services.answers, "timezone", SimpleNamespace(now=lambda: ANSWERED_AT))
 
 
 # ---------------------------------------------------------------------------------------------

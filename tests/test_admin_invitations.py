@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from panels import mail, services
+from panels import services
 from panels.models import Meeting, Panel, Panellist, Sending
 from tests.test_admin import (
     admin_url,
@@ -163,7 +163,7 @@ def test_reminder_action_skips_those_who_answered_or_were_never_invited(
 ):
     waiting, answered = place("Amina Example"), place("Jorge Example")
     never_invited = place("Li Example")
-    mail.send_invitations([waiting, answered], now=timezone.now() - timedelta(days=10))
+    services.invite([waiting, answered], now=timezone.now() - timedelta(days=10))
     services.record_answer(answered, Panellist.Status.CONFIRMED)
     outbox.outbox.clear()
     selected = [waiting, answered, never_invited] if model is Panellist else [panel]
@@ -181,7 +181,7 @@ def test_reminder_action_skips_those_who_answered_or_were_never_invited(
 
 def test_reminder_action_does_not_remind_twice_within_the_interval(secretariat, place):
     amina = place("Amina Example")
-    mail.send_invitations([amina], now=timezone.now() - timedelta(days=10))
+    services.invite([amina], now=timezone.now() - timedelta(days=10))
     outbox.outbox.clear()
     run_action(secretariat, Panellist, "send_reminders", [amina])
     assert recipients() == ["amina@example.org"]
@@ -342,7 +342,7 @@ def test_panellist_page_shows_the_state_of_the_personal_link(
 ):
     if change is not None:
         change(declined)
-    monkeypatch.setattr("panels.admin.timezone", SimpleNamespace(now=lambda: NOW))
+    monkeypatch.setattr("panels.admin.panellists.timezone", SimpleNamespace(now=lambda: NOW))
 
     response = secretariat.get(admin_url(Panellist, "change", declined.pk))
 
@@ -389,7 +389,7 @@ def test_panellist_list_shows_answer_reason_note_and_last_email(secretariat, dec
 
 def test_panellist_list_last_email_says_when_it_failed(secretariat, place):
     amina = place("Amina Example", email="")
-    mail.send_invitations([amina], now=NOW)
+    services.invite([amina], now=NOW)
 
     response = secretariat.get(admin_url(Panellist, "changelist"))
 
@@ -404,7 +404,7 @@ def test_panellist_list_queries_do_not_grow_with_panellists_and_emails(
 ):
     for number in range(size):
         amina = place(f"Person{number} Example")
-        mail.send_invitations([amina], now=NOW)
+        services.invite([amina], now=NOW)
 
     # Session, user, permissions (2), meeting filter, 2 counts, the page.
     with django_assert_num_queries(8):
@@ -685,7 +685,7 @@ def test_new_time_notices_failing_unexpectedly_keep_the_save_and_say_so(
     def broken(panels):
         raise RuntimeError("template missing")
 
-    monkeypatch.setattr(mail, "notify_time_changes", broken)
+    monkeypatch.setattr(services, "notify_time_changes", broken)
     data = form_data(secretariat.get(admin_url(Panel, "change", panel.pk)))
     data["start_time"], data["end_time"] = "15:30", "17:00"
 

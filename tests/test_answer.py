@@ -17,7 +17,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertInHTML, assertTemplateNotUsed, assertTemplateUsed
 
 from panels import services
-from panels.answer_forms import PresentationForm, SubmitButton
+from panels.forms import PresentationForm, SubmitButton
 from panels.models import Meeting, Panel, Panellist, Person, Segment
 from panels.views import ANSWER_RATE
 from tests.test_views import Node, parse, parse_html

@@ -385,7 +385,7 @@ def test_import_adds_people_and_places_and_updates_by_email(admin_client, panel)
 
 
 def test_import_records_a_new_status_and_keeps_a_blank_one(admin_client, panel, monkeypatch):
-    monkeypatch.setattr(services, "timezone", SimpleNamespace(now=lambda: ANSWERED_AT))
+    monkeypatch.setattr(services.answers, "timezone", SimpleNamespace(now=lambda: ANSWERED_AT))
     rows = [
         ["Panel ID", "Email", "Status", "Answered at"],
         [str(panel.pk), "amina@example.org", "declined", ""],
@@ -854,7 +854,7 @@ def test_confirming_an_import_twice_says_it_was_done_and_imports_once(admin_clie
 
 
 def test_import_of_too_many_rows_is_refused_whole(admin_client, panel, monkeypatch):
-    monkeypatch.setattr(resources, "MAX_IMPORT_ROWS", 2)
+    monkeypatch.setattr(resources.panellists, "MAX_IMPORT_ROWS", 2)
     rows = [["panel id", "name", "email", "role"]] + [
         [str(panel.pk), f"Person {number}", f"p{number}@example.org", "Panellist"]
         for number in range(3)

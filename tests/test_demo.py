@@ -11,8 +11,8 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from panels.demo import SEED_PATH, load_demo, parse_seed
-from panels.mail import send_invitations
 from panels.models import ConceptNoteSection, Meeting, Panel, Panellist, Person, Segment
+from panels.services import invite
 
 SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "concept-note.txt"
 
@@ -177,7 +177,7 @@ def test_demo_panel_takes_answers_although_it_was_held_in_2017(mailoutbox):
     demo, _ = load_demo()
     deadline = demo.panel.answer_deadline.astimezone(demo.meeting.zone)
 
-    outcomes = send_invitations(demo.panel.panellists.all())
+    outcomes = invite(demo.panel.panellists.all()).outcomes
 
     assert demo.panel.date == date(2017, 2, 16)
     assert deadline > timezone.now() + timedelta(days=29)

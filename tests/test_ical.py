@@ -223,11 +223,9 @@ def test_sequence_grows_after_a_time_change_and_after_cancelling(client, make_pa
 
     panel.refresh_from_db()
     panel.start_time = time(14)
-    panel.save()
+    services.save_panel(panel)
     _, moved = download(client, url)
-    panel.refresh_from_db()
-    panel.status = Panel.Status.CANCELLED
-    panel.save()
+    services.cancel([panel])
     _, cancelled = download(client, url)
 
     events = [only_event(calendar) for calendar in (before, moved, cancelled)]

@@ -193,7 +193,7 @@ def test_place_given_to_another_person_drops_the_answer_and_the_link(
     secret = answered_with_a_link(future_place)
 
     future_place.person = make_person(name="Li Example")
-    future_place.save(update_fields=update_fields)
+    services.save_panellist(future_place, update_fields=update_fields)
 
     assert answer_state(future_place) == (Panellist.Status.INVITED, None, "", "", "")
     assert services.panellist_for_link(secret) is None
@@ -202,8 +202,9 @@ def test_place_given_to_another_person_drops_the_answer_and_the_link(
 def test_place_moved_to_another_panel_drops_the_answer_and_the_link(future_place, make_panel):
     secret = answered_with_a_link(future_place)
 
+    previous = future_place.panel
     future_place.panel = make_panel(future_place.panel.meeting, title="Another panel")
-    future_place.save()
+    services.save_panellist(future_place, previous_panel=previous)
 
     assert answer_state(future_place) == (Panellist.Status.INVITED, None, "", "", "")
     assert services.panellist_for_link(secret) is None
@@ -213,7 +214,7 @@ def test_place_saved_with_other_changes_keeps_the_answer_and_the_link(future_pla
     secret = answered_with_a_link(future_place)
 
     future_place.presentation_title = "Regional corridors"
-    future_place.save()
+    services.save_panellist(future_place)
 
     assert answer_state(future_place)[:4] == (
         Panellist.Status.DECLINED,

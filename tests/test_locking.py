@@ -14,8 +14,7 @@ from django.contrib.admin.models import LogEntry
 from django.db import connection
 from django.test import Client
 
-from panels import forms
-from panels.admin import PanelAdmin
+from panels.admin import PanelAdmin, stale
 from panels.models import Panel, Panellist, Segment
 from tests.test_admin import admin_url, form_data, inline_formset, row_index
 
@@ -289,7 +288,7 @@ def test_version_changed_between_checking_and_saving_is_refused_with_nothing_sav
     admin_client, panel, monkeypatch
 ):
     # As if another save committed between this page's check and its own save.
-    monkeypatch.setattr(forms.StaleSaveRefusalMixin, "clean", forms.forms.ModelForm.clean)
+    monkeypatch.setattr(stale.StaleSaveRefusalMixin, "clean", stale.forms.ModelForm.clean)
     data = stale_copy(admin_client, panel)
     data["title"] = "Migration and sustainable development"
     data["segments-1-duration_minutes"] = "25"

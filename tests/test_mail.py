@@ -18,7 +18,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from panels import mail, services
+from panels import services
 from panels.models import Panel, Panellist, Segment, Sending
 from tests.conftest import SITE, run_in_parallel
 from tests.test_views import parse, parse_html
@@ -97,7 +97,7 @@ def facts(page):
 
 
 def invite(*panellists):
-    return mail.send_invitations(panellists, now=NOW)
+    return services.invite(panellists, now=NOW).outcomes
 
 
 def invited_long_ago(panellist):
@@ -126,7 +126,7 @@ def sendings(panellist):
 def test_invitation_subject_says_an_answer_is_needed(amina):
     [outcome] = invite(amina)
 
-    assert outcome == mail.Outcome(panellist=amina, address="amina@example.org")
+    assert outcome == services.Outcome(panellist=amina, address="amina@example.org")
     [message] = outbox.outbox
     assert message.subject == "Please answer by 14 February: Regional dimensions"
     assert message.to == ["amina@example.org"]
@@ -462,7 +462,7 @@ def people(panel, make_panellist, make_person):
 
 
 def test_reminders_go_only_to_those_invited_who_have_not_answered(people):
-    outcomes = mail.send_reminders(people.values(), now=NOW)
+    outcomes = services.remind(people.values(), now=NOW).outcomes
 
     assert [(outcome.panellist, outcome.error) for outcome in outcomes] == [(people["due"], "")]
     [message] = outbox.outbox
@@ -479,15 +479,15 @@ def test_reminders_go_only_to_those_invited_who_have_not_answered(people):
 def test_reminder_goes_again_after_the_interval(people):
     later = NOW + timedelta(days=1, minutes=1)  # the reminder of two days ago is 3 days old
 
-    outcomes = mail.send_reminders([people["recent"]], now=later)
+    outcomes = services.remind([people["recent"]], now=later).outcomes
 
     assert [outcome.panellist for outcome in outcomes] == [people["recent"]]
-    assert mail.send_reminders([people["recent"]], now=later + timedelta(days=2)) == []
+    assert services.remind([people["recent"]], now=later + timedelta(days=2)).outcomes == []
     assert len(outbox.outbox) == 1
 
 
 def test_reminder_interval_can_be_given(people):
-    outcomes = mail.send_reminders([people["recent"]], now=NOW, interval=timedelta(days=1))
+    outcomes = services.remind([people["recent"]], now=NOW, interval=timedelta(days=1)).outcomes
 
     assert [outcome.panellist for outcome in outcomes] == [people["recent"]]
 
@@ -495,7 +495,7 @@ def test_reminder_interval_can_be_given(people):
 def test_reminder_skips_a_panel_past_its_deadline(people):
     Panel.objects.update(answer_deadline=NOW - timedelta(minutes=1))
 
-    assert mail.send_reminders([people["due"]], now=NOW) == []
+    assert services.remind([people["due"]], now=NOW).outcomes == []
     assert outbox.outbox == []
 
 
@@ -503,7 +503,7 @@ def test_reminder_replaces_the_link_only_when_sent(amina, refuse_amina):
     invited_long_ago(amina)
     invitation_secret = services.issue_link(amina)
 
-    [outcome] = mail.send_reminders([amina], now=NOW)
+    [outcome] = services.remind([amina], now=NOW).outcomes
 
     assert outcome.error == "the mail server refused it: mailbox unavailable"
     assert services.panellist_for_link(invitation_secret) == amina
@@ -517,14 +517,14 @@ def test_reminder_replaces_the_link_only_when_sent(amina, refuse_amina):
 def test_refused_invitation_does_not_count_as_invited(amina, refuse_amina):
     invite(amina)
 
-    assert mail.due_for_reminder([amina], now=NOW + timedelta(days=10)) == []
+    assert services.due_for_reminder([amina], now=NOW + timedelta(days=10)) == []
 
 
 def test_reminder_kills_the_invitations_link(client, amina):
     invite(amina)
     invite_path = link_path(outbox.outbox[0])
 
-    mail.send_reminders([amina], now=NOW + timedelta(days=4))
+    services.remind([amina], now=NOW + timedelta(days=4))
 
     assert client.get(invite_path).status_code == 404
     assert client.get(link_path(outbox.outbox[1])).status_code == 200
@@ -591,7 +591,7 @@ def test_secretariat_notice_gives_the_answer(amina):
         note_to_secretariat="Please ask my deputy <Ms. Deputy>.",
     )
 
-    outcome = mail.notify_secretariat(amina)
+    outcome = services.notify_secretariat(amina)
 
     assert (outcome.address, outcome.error) == ("secretariat@example.org", "")
     [message] = outbox.outbox
@@ -633,7 +633,7 @@ def test_secretariat_notice_with_a_line_break_in_the_name_is_one_header(amina):
         status=Panellist.Status.CONFIRMED, responded_at=NOW
     )
 
-    mail.notify_secretariat(amina)
+    services.notify_secretariat(amina)
 
     [message] = outbox.outbox
     parsed = email.message_from_bytes(message.message().as_bytes())
@@ -651,7 +651,7 @@ def test_no_secretariat_address_no_notice(amina, django_capture_on_commit_callba
             amina, Panellist.Status.CONFIRMED, fingerprint=services.slot_fingerprint(amina)
         )
 
-    assert mail.notify_secretariat(amina) is None
+    assert services.notify_secretariat(amina) is None
     assert outbox.outbox == []
     assert sendings(amina) == []
 
@@ -671,8 +671,8 @@ def test_panel_time_change_is_announced_once(confirmed, moderator):
         start_time=time(16, 0), end_time=time(17, 30)
     )
 
-    outcomes = mail.notify_time_changes([confirmed.panel], now=NOW)
-    again = mail.notify_time_changes([confirmed.panel], now=NOW)
+    outcomes = services.notify_time_changes([confirmed.panel], now=NOW).outcomes
+    again = services.notify_time_changes([confirmed.panel], now=NOW).outcomes
 
     assert [(outcome.panellist, outcome.error) for outcome in outcomes] == [(confirmed, "")]
     assert again == []
@@ -699,7 +699,7 @@ def test_panel_time_change_is_announced_once(confirmed, moderator):
 def test_segment_time_change_alone_is_announced(confirmed, moderator):
     Segment.objects.filter(speaker=moderator).update(duration_minutes=20)
 
-    mail.notify_time_changes([confirmed.panel], now=NOW)
+    services.notify_time_changes([confirmed.panel], now=NOW)
 
     [message] = outbox.outbox
     assert "- 15:20–15:30: Regional reviews (10 minutes)\n" in message.body
@@ -708,7 +708,7 @@ def test_segment_time_change_alone_is_announced(confirmed, moderator):
 def test_no_time_change_no_notice(confirmed):
     Panel.objects.filter(pk=confirmed.panel_id).update(room="Conference Room 1")
 
-    assert mail.notify_time_changes([confirmed.panel], now=NOW) == []
+    assert services.notify_time_changes([confirmed.panel], now=NOW).outcomes == []
     assert outbox.outbox == []
 
 
@@ -716,7 +716,7 @@ def test_time_change_is_not_sent_to_those_who_have_not_confirmed(amina, moderato
     Panellist.objects.filter(pk=moderator.pk).update(status=Panellist.Status.DECLINED)
     Panel.objects.filter(pk=amina.panel_id).update(start_time=time(16, 0), end_time=time(17, 30))
 
-    assert mail.notify_time_changes([amina.panel], now=NOW) == []
+    assert services.notify_time_changes([amina.panel], now=NOW).outcomes == []
     assert outbox.outbox == []
 
 
@@ -724,7 +724,7 @@ def test_confirmed_before_times_were_recorded_gets_them_stored_silently(confirme
     Panellist.objects.filter(pk=confirmed.pk).update(confirmed_times=None)
     Panel.objects.filter(pk=confirmed.panel_id).update(start_time=time(16, 0))
 
-    assert mail.notify_time_changes([confirmed.panel], now=NOW) == []
+    assert services.notify_time_changes([confirmed.panel], now=NOW).outcomes == []
     assert outbox.outbox == []
     stored = Panellist.objects.get(pk=confirmed.pk)
     assert stored.confirmed_times == services.slot_times(stored)
@@ -735,10 +735,10 @@ def test_failed_time_change_notice_is_tried_again(confirmed, refuse_amina, monke
     told = confirmed.confirmed_times
     Panel.objects.filter(pk=confirmed.panel_id).update(start_time=time(16, 0))
 
-    [failed] = mail.notify_time_changes([confirmed.panel], now=NOW)
+    [failed] = services.notify_time_changes([confirmed.panel], now=NOW).outcomes
     assert Panellist.objects.get(pk=confirmed.pk).confirmed_times == told
     monkeypatch.undo()
-    [retried] = mail.notify_time_changes([confirmed.panel], now=NOW)
+    [retried] = services.notify_time_changes([confirmed.panel], now=NOW).outcomes
 
     assert (failed.error, retried.error) == ("the mail server refused it: mailbox unavailable", "")
     assert len(outbox.outbox) == 1
@@ -773,4 +773,4 @@ def test_confirming_again_on_the_page_records_the_times_shown(confirmed, moderat
     )
 
     assert changed is False
-    assert mail.notify_time_changes([confirmed.panel], now=NOW) == []
+    assert services.notify_time_changes([confirmed.panel], now=NOW).outcomes == []

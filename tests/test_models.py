@@ -410,67 +410,7 @@ def test_meeting_dates_out_of_range_are_refused_by_the_database(make_meeting):
         make_meeting(start_date=date(9999, 12, 30), end_date=date(9999, 12, 31))
 
 
-# Calendar identity (issue 5): a UID that never changes, a SEQUENCE that grows with each change
-# of time, place or status (RFC 5545 §3.8.7.4).
-
-
-def sequence_of(panel):
-    return Panel.objects.values_list("sequence", flat=True).get(pk=panel.pk)
-
-
-@pytest.mark.parametrize(
-    ("field", "value"),
-    [
-        ("start_time", time(14, 0)),
-        ("end_time", time(17, 0)),
-        ("date", date(2017, 2, 17)),
-        ("room", "Conference Room 1"),
-        ("status", Panel.Status.CANCELLED),
-    ],
-)
-def test_panel_sequence_grows_when_its_time_place_or_status_changes(make_panel, field, value):
-    panel = make_panel()
-    uid = panel.uid
-
-    setattr(panel, field, value)
-    panel.save()
-
-    assert (sequence_of(panel), panel.uid) == (1, uid)
-
-
-def test_panel_sequence_stays_when_only_its_title_changes(make_panel):
-    panel = make_panel()
-
-    panel.title = "A new title"
-    panel.save()
-    panel.title = "Another title"
-    panel.save(update_fields=["title"])
-
-    assert sequence_of(panel) == 0
-
-
-def test_panel_sequence_grows_with_update_fields_too(make_panel):
-    panel = make_panel()
-
-    panel.status = Panel.Status.CANCELLED
-    panel.save(update_fields=["status"])
-
-    assert sequence_of(panel) == 1
-
-
-@pytest.mark.parametrize(
-    ("field", "value"), [("time_zone", "Europe/Zurich"), ("venue", "Palais des Nations")]
-)
-def test_meeting_zone_or_venue_change_revises_its_panels(make_meeting, make_panel, field, value):
-    meeting = make_meeting()
-    panels = [make_panel(meeting), make_panel(meeting)]
-
-    setattr(meeting, field, value)
-    meeting.save()
-    meeting.title = "Renamed"
-    meeting.save()
-
-    assert [sequence_of(panel) for panel in panels] == [1, 1]
+# Calendar identity: a UID that never changes (its revisions: ``services.save_panel``).
 
 
 def test_panels_have_distinct_calendar_identifiers(make_panel):

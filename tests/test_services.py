@@ -1,4 +1,5 @@
-"""State-changing operations (panels.services): answers and generating a running order."""
+"""State-changing operations (panels.services): answers, generating a running order and
+publishing. Locking, history and result objects: ``test_services_operations.py``."""
 
 from datetime import UTC, datetime, time
 
@@ -110,15 +111,26 @@ def test_publishing_a_panel_that_fits_is_allowed(make_panel, make_segment):
     make_segment(panel, 90, kind=Segment.Kind.DISCUSSION)
     panel.is_published = True
 
-    panel.full_clean()
+    panel.full_clean()  # raises ValidationError when refused
+
+    result = services.publish([panel])
+    assert result.published == [panel]
+    panel.refresh_from_db()
+    assert panel.is_published is True
 
 
 def test_lengthening_the_slot_lets_an_overrunning_panel_be_published(make_panel, make_segment):
     panel = make_panel(is_published=False)
     make_segment(panel, 95, kind=Segment.Kind.DISCUSSION)
-    panel.is_published, panel.end_time = True, time(16, 35)
+    assert services.publish([panel]).overrunning == [panel]
 
-    panel.full_clean()
+    panel.end_time = time(16, 35)
+    services.save_panel(panel)
+
+    result = services.publish([panel])
+    assert (result.published, result.overrunning) == ([panel], [])
+    panel.refresh_from_db()
+    assert panel.is_published is True
 
 
 def test_seed_panel_running_order_generated_again_is_the_seeds(seed_panel):

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from panels.models import Meeting, Panellist, Segment, anywhere_on_earth_today
 from panels.running_order import zone_day
-from panels.templatetags.programme import zone_label_html
+from panels.wording import zone_label_html
 
 # HTML elements that have no end tag.
 VOID_ELEMENTS = frozenset(

@@ -81,7 +81,8 @@ class AnswerStatus(models.TextChoices):
 # The answers after which a panellist is no longer expected to speak: their place is vacated.
 OFF_PROGRAMME = (AnswerStatus.DECLINED, AnswerStatus.WITHDRAWN)
 
-# A place's answer and personal link, as they are before any invitation (``Panellist.save``).
+# A place's answer and personal link, as they are before any invitation
+# (``services.save_panellist`` puts them back when a place passes to another person or panel).
 ANSWER_CLEARED = {
     "status": AnswerStatus.INVITED,
     "responded_at": None,

@@ -8,9 +8,8 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..validators import validate_single_line, validate_time_zone
@@ -93,19 +92,6 @@ class Meeting(models.Model):
 
     def __str__(self):
         return self.title
-
-    def save(self, *args, **kwargs):
-        """Save; when the time zone or venue changed, every panel's calendar entry is revised
-        (``Panel.sequence`` grows, RFC 5545 §3.8.7.4), since its times or place changed."""
-        changed = (
-            self.pk is not None
-            and Meeting.objects.filter(pk=self.pk)
-            .exclude(time_zone=self.time_zone, venue=self.venue)
-            .exists()
-        )
-        super().save(*args, **kwargs)
-        if changed:
-            self.panels.update(sequence=F("sequence") + 1, modified_at=timezone.now())
 
     def get_absolute_url(self):
         return reverse("panels:meeting-detail", kwargs={"slug": self.slug})

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from .. import running_order
 from ..validators import validate_single_line
+from ..wording import slot_usage_text
 from .choices import (
     DATE_RANGE_VALIDATORS,
     DEFAULT_PRESENTATION_LIMIT,
@@ -97,7 +98,7 @@ class Panel(models.Model):
         ),
     )
     # Calendar identity (RFC 5545): a UID that never changes, and a SEQUENCE that grows with
-    # each change of the panel's time, place or status (``save``).
+    # each change of the panel's time, place or status (``services.save_panel``).
     uid = models.UUIDField(
         _("calendar identifier"), default=uuid.uuid4, unique=True, editable=False
     )
@@ -146,23 +147,6 @@ class Panel(models.Model):
 
     def __str__(self):
         return self.title
-
-    # What a calendar entry of the panel shows of its time and place (``save``).
-    CALENDAR_FIELDS = ("date", "start_time", "end_time", "room", "status", "meeting_id")
-
-    def save(self, *args, **kwargs):
-        """Save; when the time, place or status changed, revise the calendar entry: ``sequence``
-        grows by one (RFC 5545 §3.8.7.4), so calendars that imported it take the change."""
-        if self.pk is not None and not self._state.adding:
-            stored = Panel.objects.filter(pk=self.pk).values(*self.CALENDAR_FIELDS, "sequence")
-            stored = stored.first()
-            if stored and any(
-                stored[name] != getattr(self, name) for name in self.CALENDAR_FIELDS
-            ):
-                self.sequence = stored["sequence"] + 1
-                if kwargs.get("update_fields") is not None:
-                    kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse(
@@ -284,17 +268,9 @@ class Panel(models.Model):
         return running_order.SlotUsage(planned=planned, slot=self.slot_minutes)
 
     def slot_usage_text(self):
-        """The running order's total against the slot in words: "85 of 90 minutes" etc."""
-        usage = self.slot_usage()
-        if usage.overrun:
-            return ngettext(
-                "%(planned)d of %(slot)d minutes: over by %(over)d minute",
-                "%(planned)d of %(slot)d minutes: over by %(over)d minutes",
-                usage.overrun,
-            ) % {"planned": usage.planned, "slot": usage.slot, "over": usage.overrun}
-        return ngettext(
-            "%(planned)d of %(slot)d minute", "%(planned)d of %(slot)d minutes", usage.slot
-        ) % {"planned": usage.planned, "slot": usage.slot}
+        """The running order's total against the slot in words: "85 of 90 minutes" etc.
+        (``wording.slot_usage_text``)."""
+        return slot_usage_text(self.slot_usage())
 
 
 class ConceptNoteSection(models.Model):

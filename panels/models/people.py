@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..validators import validate_single_line
-from .choices import ANSWER_CLEARED, OFF_PROGRAMME, AnswerStatus, Honorific, PanellistDisplay, Role
+from .choices import OFF_PROGRAMME, AnswerStatus, Honorific, PanellistDisplay, Role
 from .errors import errors_beside_fields
 from .panels import Panel
 from .querysets import PanellistQuerySet
@@ -103,7 +103,7 @@ class Panellist(models.Model):
         _("personal link issued at"), null=True, blank=True, editable=False
     )
     # The slot's times as the panellist last confirmed or was told them (services.slot_times),
-    # so that a change of time can be announced to them once (services.time_changes).
+    # so that a change of time can be announced to them once (services.notify_time_changes).
     confirmed_times = models.JSONField(_("times confirmed"), null=True, blank=True, editable=False)
 
     objects = PanellistQuerySet.as_manager()
@@ -137,23 +137,6 @@ class Panellist(models.Model):
 
     def __str__(self):
         return f"{self.person} ({self.get_role_display()})"
-
-    def save(self, *args, **kwargs):
-        """Save; when the place passes to another person or another panel, the answer and the
-        personal link given for the old one are dropped (status back to invited, reason, note
-        and confirmed times cleared, link revoked), so that nobody answers, or is shown as
-        having answered, for a person or a slot they were not invited as."""
-        if self.pk is not None and not self._state.adding:
-            stored = Panellist.objects.filter(pk=self.pk).values("panel_id", "person_id").first()
-            if stored and (stored["panel_id"], stored["person_id"]) != (
-                self.panel_id,
-                self.person_id,
-            ):
-                for name, value in ANSWER_CLEARED.items():
-                    setattr(self, name, value)
-                if kwargs.get("update_fields") is not None:
-                    kwargs["update_fields"] = {*kwargs["update_fields"], *ANSWER_CLEARED}
-        super().save(*args, **kwargs)
 
     def unique_error_message(self, model_class, unique_check):
         if set(unique_check) == {"panel", "person"}:

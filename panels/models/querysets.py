@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .choices import OFF_PROGRAMME, AnswerStatus, MeetingStatus, SendingKind
+from .choices import OFF_PROGRAMME, AnswerStatus, MeetingStatus, SegmentKind, SendingKind
 
 
 def anywhere_on_earth_today():
@@ -233,6 +233,10 @@ class SegmentQuerySet(models.QuerySet):
         return self.filter(speaker__in=_pks(panellists))
 
     def vacated(self):
-        """The places in a running order with nobody to fill them: segments with no speaker
-        (whatever their kind, a break included), or whose speaker declined or withdrew."""
-        return self.filter(Q(speaker__isnull=True) | Q(speaker__status__in=OFF_PROGRAMME))
+        """The places in a running order with nobody to fill them: presentations with no
+        speaker, and segments whose speaker declined or withdrew. (A break, a discussion or
+        remarks without a speaker are not vacated: nobody needs to be named for them.)"""
+        return self.filter(
+            Q(speaker__isnull=True, kind=SegmentKind.PRESENTATION)
+            | Q(speaker__status__in=OFF_PROGRAMME)
+        )

@@ -36,10 +36,6 @@ that read and write the cells), ``lookups`` (the panel, person and place a row n
 ``panellists`` (``PanellistResource``).
 """
 
-import sys
-import types
-
-from . import panellists
 from .formats import (
     ESCAPE,
     FORMULA_TRIGGERS,
@@ -72,20 +68,3 @@ __all__ = [
     "neutralise_formula",
     "restore_formula_text",
 ]
-
-
-class _Package(types.ModuleType):
-    """This package, whose ``MAX_IMPORT_ROWS`` is the limit the import reads
-    (``panellists.MAX_IMPORT_ROWS``) rather than a copy of it: setting it here, as a test does
-    to refuse a small file, sets that limit."""
-
-    @property
-    def MAX_IMPORT_ROWS(self):
-        return panellists.MAX_IMPORT_ROWS
-
-    @MAX_IMPORT_ROWS.setter
-    def MAX_IMPORT_ROWS(self, value):
-        panellists.MAX_IMPORT_ROWS = value
-
-
-sys.modules[__name__].__class__ = _Package

@@ -140,15 +140,3 @@ def find_place(panel, person):
         place.panel = panel
         place.person = person
     return place, new
-
-
-def lock_panels(pks):
-    """Lock the panels with the keys ``pks`` until the end of the transaction, in the order of
-    their keys, as every other save that changes several panels does, so that two such saves
-    wait for each other instead of deadlocking."""
-    list(
-        Panel.objects.select_for_update()
-        .filter(pk__in=pks)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )

@@ -24,7 +24,7 @@ from .formats import (
     neutralise_formula,
     recognise_headers,
 )
-from .lookups import PanelFinder, find_person, find_place, lock_panels
+from .lookups import PanelFinder, find_person, find_place
 
 # Rows one import takes: far more than a meeting's panellists, few enough that an import holds
 # the database (SQLite locks it whole) for seconds, not minutes.
@@ -223,7 +223,7 @@ class PanellistResource(resources.ModelResource):
         Headers are matched whatever their case or language (``formats.header_spellings``);
         other columns are ignored. The panels are locked in one order (by key), as every other
         save that changes several panels does, so that the import and an officer's save wait
-        for each other instead of deadlocking (``lookups.lock_panels``).
+        for each other instead of deadlocking (``services.lock_panels``).
         """
         if len(dataset) > MAX_IMPORT_ROWS:
             # Shown as the file's error on the preview (the library prints ``str(error)``).
@@ -245,7 +245,7 @@ class PanellistResource(resources.ModelResource):
                 found.add(self.find_panel(row).pk)
             except (ValidationError, ValueError):
                 continue
-        lock_panels(found)
+        services.lock_panels(found)
 
     def import_row(self, row, instance_loader, **kwargs):
         """Import one row; a row with every cell empty is skipped (spreadsheets keep them)."""
@@ -440,7 +440,7 @@ class PanellistResource(resources.ModelResource):
         error, not as a server error."""
         try:
             with transaction.atomic():
-                instance.save(force_insert=is_create)
+                services.save_panellist(instance, force_insert=is_create, raise_versions=False)
         except IntegrityError:
             raise ValidationError(
                 _(

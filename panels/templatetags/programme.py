@@ -14,51 +14,20 @@ Clock times themselves are rendered with Django's ``{% timezone %}`` tag and ``|
 
 from django import template
 from django.utils import formats
-from django.utils.html import format_html
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import pgettext
 
 from panels.running_order import cue_time, hours_and_minutes, zone_day
 from panels.text import render_markdown
+from panels.wording import zone_label_html
 
 register = template.Library()
-
-
-def _offset_text(offset):
-    if offset.abbreviation:
-        return f"{offset.abbreviation}, {offset.utc}"
-    return offset.utc
-
-
-def _ltr(text):
-    return format_html('<bdi dir="ltr">{}</bdi>', text)
-
-
-def zone_label_html(zone_day_):
-    """A ``ZoneDay`` in words, as safe HTML: "New York time (America/New_York, EST, UTC−05:00)".
-
-    On a day when the clocks change: "Zurich time (Europe/Zurich, CET, UTC+01:00 until 02:00,
-    then CEST, UTC+02:00 from 03:00)". Technical parts are isolated in ``<bdi dir="ltr">`` so
-    that they keep their order in a right-to-left page.
-    """
-    if zone_day_.after is None:
-        details = _ltr(f"{zone_day_.key}, {_offset_text(zone_day_.before)}")
-    else:
-        details = format_html(
-            gettext("{zone}, {before} until {change_from}, then {after} from {change_to}"),
-            zone=_ltr(zone_day_.key),
-            before=_ltr(_offset_text(zone_day_.before)),
-            change_from=_ltr(zone_day_.change_from.strftime("%H:%M")),
-            after=_ltr(_offset_text(zone_day_.after)),
-            change_to=_ltr(zone_day_.change_to.strftime("%H:%M")),
-        )
-    return format_html(gettext("{city} time ({details})"), city=zone_day_.city, details=details)
 
 
 @register.simple_tag
 def zone_label(zone, day):
     """``{% zone_label meeting.zone panel.date %}``: the zone of that day's times, as safe HTML.
 
-    ``zone`` is a ``ZoneInfo``, ``day`` a local ``date``. See ``zone_label_html``.
+    ``zone`` is a ``ZoneInfo``, ``day`` a local ``date``. See ``wording.zone_label_html``.
     """
     return zone_label_html(zone_day(zone, day))
 

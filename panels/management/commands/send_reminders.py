@@ -1,7 +1,7 @@
 """``manage.py send_reminders [--meeting SLUG] [--dry-run]``: remind panellists who have not
 answered, for a scheduler (cron, a systemd timer) to run, say, daily.
 
-Who is reminded is decided by ``panels.mail.due_for_reminder``: invited and not answered,
+Who is reminded is decided by ``services.due_for_reminder``: invited and not answered,
 panel's answer deadline not passed, no invitation or reminder within
 ``settings.REMINDER_INTERVAL_DAYS`` days; so running it often sends nothing twice.
 """
@@ -9,7 +9,7 @@ panel's answer deadline not passed, no invitation or reminder within
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from panels import mail
+from panels import services
 from panels.models import Meeting, Panellist
 
 
@@ -38,24 +38,22 @@ class Command(BaseCommand):
                 "SITE_URL is not set: reminders would carry links that do not work. Set it to "
                 "the site's public address, e.g. SITE_URL=https://panels.example.org."
             )
-        panellists = Panellist.objects.filter(status=Panellist.Status.INVITED).order_by(
-            "panel__date", "panel__start_time", "panel", "order", "pk"
-        )
+        panellists = Panellist.objects.unanswered().in_programme_order()
         if meeting is not None:
             if not Meeting.objects.filter(slug=meeting).exists():
                 raise CommandError(f"There is no meeting with the short name “{meeting}”.")
             panellists = panellists.filter(panel__meeting__slug=meeting)
 
         if dry_run:
-            due = mail.due_for_reminder(panellists)
+            due = services.due_for_reminder(panellists)
             for panellist in due:
                 self.stdout.write(f"Would remind {self._describe(panellist)}")
             self.stdout.write(f"{len(due)} reminder(s) would be sent (dry run: none sent).")
             return
 
-        outcomes = mail.send_reminders(panellists)
-        failed = [outcome for outcome in outcomes if not outcome.sent]
-        self.stdout.write(f"{len(outcomes) - len(failed)} reminder(s) sent.")
+        result = services.remind(panellists)
+        failed = result.failed
+        self.stdout.write(f"{len(result.sent)} reminder(s) sent.")
         for outcome in failed:
             self.stderr.write(f"Not sent to {self._describe(outcome.panellist)}: {outcome.error}")
         if failed:

@@ -1,0 +1,243 @@
+"""What the admin's classes share: times with their zone, refusing clashing saves, and
+reporting the emails the services sent."""
+
+import logging
+from functools import partial
+
+from concurrency.exceptions import RecordModifiedError
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminTimeWidget
+from django.db import IntegrityError, OperationalError, models, transaction
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .. import services
+from ..wording import quoted, when_and_zone
+
+logger = logging.getLogger(__name__)
+
+# Times of day as the programme writes them ("15:00"), without seconds.
+HOURS_AND_MINUTES = {models.TimeField: {"widget": AdminTimeWidget(format="%H:%M")}}
+
+# CSV files are written in UTF-8 with a byte order mark: without it, Excel reads them in the
+# computer's legacy code page and garbles every name outside it.
+CSV_ENCODING = "utf-8-sig"
+
+
+def running_order_total(panel):
+    """The running order's total against the slot ("85 of 90 minutes"), or None.
+
+    None for an unsaved panel and for a meeting whose time zone is not valid (the slot's
+    length cannot be computed). Uses ``planned_minutes`` when the panel was annotated.
+    """
+    if panel.pk is None or not panel.meeting.has_valid_time_zone():
+        return None
+    return panel.slot_usage_text()
+
+
+class AnsweredAtMixin:
+    """A read-only "answered at" column showing ``responded_at`` with its time zone."""
+
+    @admin.display(description=_("answered at"), ordering="responded_at")
+    def answered_at(self, panellist):
+        """When the panellist answered, in the server's zone, named ("…, 9:43 a.m. (UTC)")."""
+        if panellist.responded_at is None:
+            return self.get_empty_value_display()
+        return when_and_zone(panellist.responded_at)
+
+
+class RefuseClashingSaveMixin:
+    """Turn a save that the database refuses into a message, with nothing saved.
+
+    The formsets check the rules between rows, but rows are saved one at a time, and another
+    editor may have saved a clashing row meanwhile (two moderators, or one person twice). The
+    admin saves a page in one transaction, so when the database refuses a row, the whole save
+    is rolled back and the officer is sent back to the page with a message instead of an
+    error page. The same holds when a panel's version changed between checking the page and
+    saving it (``RecordModifiedError``; the forms' own check normally refuses such a save).
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RecordModifiedError:
+            self.message_user(
+                request,
+                _(
+                    "Nothing was saved: someone else saved this panel while you were saving "
+                    "it. The page now shows what is saved; make your changes again."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        except IntegrityError:
+            self.message_user(
+                request,
+                _(
+                    "Nothing was saved: the changes clash with each other or with a change "
+                    "someone else has just saved (a panel has one moderator, and each person "
+                    "has one place on it). The page now shows what is saved; make the change "
+                    "again, one row at a time if you are swapping people between rows."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        except OperationalError as error:
+            if not is_contention(error):
+                raise
+            self.message_user(request, CONTENTION_MESSAGE, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except OperationalError as error:
+            if not is_contention(error):
+                raise
+            self.message_user(request, CONTENTION_MESSAGE, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+CONTENTION_MESSAGE = _(
+    "Nothing was saved: other changes to the same panels were being saved at the same moment. "
+    "The page now shows what is saved; please do it again."
+)
+
+
+def is_contention(error):
+    """Whether a database ``OperationalError`` comes from saves that collided: a PostgreSQL
+    deadlock or serialisation failure (SQLSTATE 40P01, 40001), or SQLite's lock timeout."""
+    cause = error.__cause__
+    return getattr(cause, "pgcode", None) in {"40P01", "40001"} or "database is locked" in str(
+        error
+    )
+
+
+class EmailReportsMixin:
+    """Email panellists from the admin and say in its messages what became of each email.
+
+    Sending goes through ``services.emails``, which records every attempt (``Sending``) and
+    never stops a batch for one bad address; this reports the count sent and names each
+    panellist an email failed for, with the reason. Names are plain text (messages are
+    escaped).
+    """
+
+    def report_emails(self, request, outcomes, *, sent, failed):
+        """One message counting the emails sent and one error per email that failed.
+
+        ``outcomes`` is a list of ``services.Outcome``; ``sent`` a function of the number sent
+        that returns its message; ``failed`` a message with ``%(name)s``, ``%(panel)s`` and
+        ``%(reason)s``. Returns the number sent.
+        """
+        count = sum(outcome.sent for outcome in outcomes)
+        if count:
+            self.message_user(request, sent(count), messages.SUCCESS)
+        for outcome in outcomes:
+            if not outcome.sent:
+                place = outcome.panellist
+                self.message_user(
+                    request,
+                    failed
+                    % {
+                        "name": place.person.display_name,
+                        "panel": quoted(place.panel),
+                        "reason": outcome.error,
+                    },
+                    messages.ERROR,
+                )
+        return count
+
+    def invite(self, request, panellists):
+        """Email each of ``panellists`` an invitation with a new personal link; report it."""
+        self.report_emails(
+            request,
+            services.invite(panellists).outcomes,
+            sent=lambda count: (
+                ngettext(
+                    "Sent %(count)d invitation, with a new personal link.",
+                    "Sent %(count)d invitations, each with a new personal link.",
+                    count,
+                )
+                % {"count": count}
+            ),
+            failed=_("The invitation to %(name)s for %(panel)s was not sent: %(reason)s."),
+        )
+
+    def remind(self, request, panellists):
+        """Remind those of ``panellists`` who have not answered; report it, and explain how
+        many were left out and why (``services.remind`` decides)."""
+        result = services.remind(panellists)
+        self.report_emails(
+            request,
+            result.outcomes,
+            sent=lambda count: (
+                ngettext(
+                    "Sent %(count)d reminder, with a new personal link.",
+                    "Sent %(count)d reminders, each with a new personal link.",
+                    count,
+                )
+                % {"count": count}
+            ),
+            failed=_("The reminder to %(name)s for %(panel)s was not sent: %(reason)s."),
+        )
+        skipped = result.skipped
+        if skipped:
+            days = settings.REMINDER_INTERVAL_DAYS
+            interval = ngettext("in the last day", "in the last %(days)d days", days) % {
+                "days": days
+            }
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d panellist was not reminded: they had answered, had never been "
+                    "invited, had been invited or reminded %(interval)s, or the deadline for "
+                    "answers had passed.",
+                    "%(count)d panellists were not reminded: they had answered, had never been "
+                    "invited, had been invited or reminded %(interval)s, or the deadline for "
+                    "answers had passed.",
+                    skipped,
+                )
+                % {"count": skipped, "interval": interval},
+            )
+
+    def notify_time_changes_on_commit(self, request, panel_ids):
+        """Once the current transaction commits, tell the confirmed panellists of the panels
+        ``panel_ids`` whose time changed their new time (nothing if it rolls back)."""
+        transaction.on_commit(partial(self.send_time_changes, request, list(panel_ids)))
+
+    def send_time_changes(self, request, panel_ids):
+        """Send the new-time notices of the panels ``panel_ids`` now, and report them.
+
+        The save is already committed when this runs: an unexpected error is logged and
+        reported rather than turned into an error page. ``services.notify_time_changes`` stores
+        the times only of notices sent, so saving again tries the others again.
+        """
+        try:
+            outcomes = services.notify_time_changes(panel_ids).outcomes
+        except Exception:
+            logger.exception("The new times of panels %s could not be emailed.", panel_ids)
+            self.message_user(
+                request,
+                _(
+                    "The changes were saved, but an unexpected error stopped the new times "
+                    "from being emailed to confirmed panellists (it is in the server's log). "
+                    "Save the page again to try again."
+                ),
+                messages.ERROR,
+            )
+            return
+        self.report_emails(
+            request,
+            outcomes,
+            sent=lambda count: (
+                ngettext(
+                    "New time sent to %(count)d confirmed panellist.",
+                    "New time sent to %(count)d confirmed panellists.",
+                    count,
+                )
+                % {"count": count}
+            ),
+            failed=_("The new time was not sent to %(name)s for %(panel)s: %(reason)s."),
+        )

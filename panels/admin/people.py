@@ -1,0 +1,60 @@
+"""People in the admin: each page lists the panels the person is on."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import formats
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Panellist, Person
+from .mixins import AnsweredAtMixin
+
+
+class PanelPlaceInline(AnsweredAtMixin, admin.TabularInline):
+    """The panels a person is on, read-only, each linking to its panel's page."""
+
+    model = Panellist
+    verbose_name = _("place on a panel")
+    verbose_name_plural = _("places on panels")
+    fields = ["panel_link", "meeting", "date", "role", "status", "answered_at"]
+    readonly_fields = fields
+    ordering = ["panel__date", "panel__start_time", "pk"]
+    show_change_link = True
+    can_delete = False
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("panel__meeting")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("panel"))
+    def panel_link(self, panellist):
+        """The panel's title, linking to its admin page."""
+        url = reverse("admin:panels_panel_change", args=[panellist.panel_id])
+        return format_html('<a href="{}">{}</a>', url, panellist.panel)
+
+    @admin.display(description=_("meeting"))
+    def meeting(self, panellist):
+        """The meeting of the panel."""
+        return panellist.panel.meeting
+
+    @admin.display(description=_("date"))
+    def date(self, panellist):
+        """The panel's day, in the meeting's local time."""
+        return formats.date_format(panellist.panel.date)
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    """People who speak at or run panels; each page lists the panels they are on."""
+
+    list_display = ["name", "honorific", "position", "organisation", "email"]
+    search_fields = ["name", "organisation", "email"]
+    fieldsets = [
+        (None, {"fields": ["honorific", "name", "position", "organisation"]}),
+        (_("For the secretariat"), {"fields": ["email"]}),
+        (_("Biography"), {"fields": ["bio"]}),
+    ]
+    inlines = [PanelPlaceInline]

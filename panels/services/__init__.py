@@ -1,0 +1,120 @@
+"""Every state change of the app, as named operations.
+
+Each takes plain arguments (who acts, which objects, what), runs in one transaction, takes its
+locks through ``locking`` (panels first, in key order, their versions raised), writes the
+admin's history where an officer acts, and returns a small result object that the caller (an
+admin action, a view, a management command, an import) turns into its own messages.
+
+- ``answers``: a panellist's answer, through their link or on their behalf.
+- ``links``: personal links issued, looked up and revoked.
+- ``emails``: invitations, reminders, new-time and answer notices (``panels.mail`` writes
+  and sends them).
+- ``publishing``: publish, cancel, reinstate.
+- ``running_orders``: generate the standard running order, renumber segments.
+- ``panels`` and ``panellists``: saving meetings, panels and places, with what a change
+  entails.
+- ``locking`` and ``history``: the lock order and version bumps, the admin's history.
+"""
+
+from .answers import (
+    AnswersRecorded,
+    LinkAnswer,
+    StaleAnswer,
+    answer,
+    answer_through_link,
+    record_answer,
+    record_answers,
+)
+from .emails import (
+    Emailed,
+    Outcome,
+    due_for_reminder,
+    invite,
+    notify_secretariat,
+    notify_time_changes,
+    remind,
+)
+from .links import (
+    LINK_SECRET_BYTES,
+    LinksRevoked,
+    answer_deadline,
+    issue_link,
+    link_hash,
+    panellist_for_link,
+    revoke_link,
+    revoke_links,
+)
+from .locking import bump_panel_versions, changing_panels, current_panel, lock_panels
+from .panellists import (
+    SpeakerChanges,
+    delete_panellists,
+    hand_over_moderation,
+    save_panellist,
+    speaker_changes,
+    spoken_segments,
+)
+from .panels import save_meeting, save_panel
+from .publishing import Published, StatusChanged, cancel, publish, reinstate, set_status
+from .running_orders import (
+    NOT_PRESENTING,
+    Generated,
+    RunningOrderExists,
+    generate_running_order,
+    generate_running_orders,
+    presenters,
+    renumber_segments,
+)
+from .slots import own_segments, slot_fingerprint, slot_times
+
+__all__ = [
+    "LINK_SECRET_BYTES",
+    "NOT_PRESENTING",
+    "AnswersRecorded",
+    "Emailed",
+    "Generated",
+    "LinkAnswer",
+    "LinksRevoked",
+    "Outcome",
+    "Published",
+    "RunningOrderExists",
+    "SpeakerChanges",
+    "StaleAnswer",
+    "StatusChanged",
+    "answer",
+    "answer_deadline",
+    "answer_through_link",
+    "bump_panel_versions",
+    "cancel",
+    "changing_panels",
+    "current_panel",
+    "delete_panellists",
+    "due_for_reminder",
+    "generate_running_order",
+    "generate_running_orders",
+    "hand_over_moderation",
+    "invite",
+    "issue_link",
+    "link_hash",
+    "lock_panels",
+    "notify_secretariat",
+    "notify_time_changes",
+    "own_segments",
+    "panellist_for_link",
+    "presenters",
+    "publish",
+    "record_answer",
+    "record_answers",
+    "reinstate",
+    "remind",
+    "renumber_segments",
+    "revoke_link",
+    "revoke_links",
+    "save_meeting",
+    "save_panel",
+    "save_panellist",
+    "set_status",
+    "slot_fingerprint",
+    "slot_times",
+    "speaker_changes",
+    "spoken_segments",
+]

@@ -1,0 +1,188 @@
+"""Answers: a panellist's confirmation status, recorded by themselves through their personal
+link or by the secretariat on their behalf.
+
+Every answer goes through ``record_answer``, so that each stamps ``responded_at``, stores the
+confirmed times and revokes a withdrawn panellist's link the same way.
+"""
+
+import hmac
+from dataclasses import dataclass, field
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Panellist, Person
+from . import emails
+from .history import log_changed_fields
+from .locking import bump_panel_versions, changing_panels, lock_panellist, lock_panels
+from .slots import slot_fingerprint, slot_times
+
+
+class StaleAnswer(Exception):
+    """The slot changed after the answer page was shown; the answer was not recorded."""
+
+
+@transaction.atomic
+def record_answer(panellist, status, *, at=None):
+    """Set ``panellist``'s confirmation status and stamp when it was answered.
+
+    ``status`` is a ``Panellist.Status`` value; ``at`` an aware datetime (default: now).
+    Moving to confirmed, declined or withdrawn stamps ``responded_at``; moving back to invited
+    clears it. Moving to confirmed also stores the slot's times as they are now
+    (``confirmed_times``, see ``slot_times``), so that a later change of time is announced;
+    any other status clears them. Withdrawing revokes the personal link (a re-invitation gives
+    a new one). Setting the status it already has changes nothing (idempotent). The panel is
+    locked and its version raised (``changing_panels``) before the panellist's row is locked.
+    Returns True when something changed. Raises ``ValueError`` for an unknown status.
+    """
+    if status not in Panellist.Status.values:
+        raise ValueError(f"unknown status {status!r}")
+    if Panellist.objects.filter(pk=panellist.pk, status=status).exists():
+        panellist.refresh_from_db(fields=["status", "responded_at"])
+        return False
+    with changing_panels([panellist.panel_id]):
+        locked = lock_panellist(panellist)
+        if locked.status == status:
+            panellist.status, panellist.responded_at = locked.status, locked.responded_at
+            return False
+        locked.status = status
+        locked.responded_at = (
+            None if status == Panellist.Status.INVITED else (at or timezone.now())
+        )
+        if status == Panellist.Status.WITHDRAWN:
+            # Off the panel: their link stops, and inviting them again gives a new one.
+            locked.link_hash = ""
+        locked.confirmed_times = (
+            slot_times(locked) if status == Panellist.Status.CONFIRMED else None
+        )
+        locked.save(update_fields=["status", "responded_at", "confirmed_times", "link_hash"])
+    panellist.status, panellist.responded_at = locked.status, locked.responded_at
+    panellist.confirmed_times, panellist.link_hash = locked.confirmed_times, locked.link_hash
+    return True
+
+
+record_answer.alters_data = True
+
+
+@dataclass
+class AnswersRecorded:
+    """What ``record_answers`` did: ``changed``, the panellists given the new status, and
+    ``unchanged``, those who had it already (lists of ``Panellist``); ``status`` the status."""
+
+    status: str
+    changed: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+
+
+@transaction.atomic
+def record_answers(panellists, status, *, actor=None):
+    """Record ``status`` for each of ``panellists`` on their behalf (the secretariat's "mark
+    as confirmed"), through ``record_answer``.
+
+    The panels are locked in key order first, as every other change of several panels does,
+    so that two officers marking answers on the same panels wait for each other. Each change is
+    recorded in the admin's history as ``actor``'s. Returns ``AnswersRecorded``.
+    """
+    panellists = list(panellists)
+    lock_panels(place.panel_id for place in panellists)
+    result = AnswersRecorded(status=status)
+    for panellist in panellists:
+        if record_answer(panellist, status):
+            result.changed.append(panellist)
+        else:
+            result.unchanged.append(panellist)
+    log_changed_fields(actor, result.changed, Panellist, "status")
+    return result
+
+
+record_answers.alters_data = True
+
+
+@transaction.atomic
+def answer(panellist, status, *, fingerprint, reason="", note="", now=None):
+    """Record a panellist's own answer, given through their personal link.
+
+    ``status`` is ``Panellist.Status.CONFIRMED`` or ``DECLINED``; ``fingerprint`` is the
+    ``slot_fingerprint`` of the slot the page showed; ``reason`` (when declining) and ``note``
+    are kept for the secretariat. The panel and then the panellist are locked, so that a
+    double click or two parallel requests make exactly one change. Returns True when
+    something changed (False for the same answer again). When something changed, the
+    meeting's secretariat is emailed the answer (``emails.notify_secretariat``) once the
+    transaction commits; nothing is sent if it rolls back. A confirmation also records the
+    times the page showed as the ones confirmed (``slot_times``).
+
+    Raises ``StaleAnswer`` when the slot changed since the page was shown, and ``ValueError``
+    for any other status.
+    """
+    if status not in {Panellist.Status.CONFIRMED, Panellist.Status.DECLINED}:
+        raise ValueError(f"a panellist cannot answer {status!r}")
+    locked = lock_panellist(panellist)
+    if not hmac.compare_digest(slot_fingerprint(locked).encode(), (fingerprint or "").encode()):
+        raise StaleAnswer(panellist.pk)
+    reason = reason.strip() if status == Panellist.Status.DECLINED else ""
+    note = note.strip()
+    if status == locked.status == Panellist.Status.CONFIRMED:
+        # Confirming again, on a page that showed the current slot (the fingerprint matched):
+        # those are the times confirmed, even if a notice of them has not gone out yet.
+        shown = slot_times(locked)
+        if locked.confirmed_times != shown:
+            locked.confirmed_times = shown
+            locked.save(update_fields=["confirmed_times"])
+            panellist.confirmed_times = shown
+    if (locked.status, locked.decline_reason, locked.note_to_secretariat) == (
+        status,
+        reason,
+        note,
+    ):
+        return False
+    record_answer(locked, status, at=now)
+    locked.decline_reason, locked.note_to_secretariat = reason, note
+    locked.save(update_fields=["decline_reason", "note_to_secretariat"])
+    panellist.refresh_from_db()
+    # After the commit, so that a rolled-back answer is never announced; robust, so that a
+    # failure to write the notice cannot turn a recorded answer into an error page.
+    transaction.on_commit(partial(emails.notify_secretariat, panellist), robust=True)
+    return True
+
+
+answer.alters_data = True
+
+
+@dataclass(frozen=True)
+class LinkAnswer:
+    """What ``answer_through_link`` did: whether the answer changed, and whether the
+    panellist's details (presentation title, position, organisation, bio) did."""
+
+    answer_changed: bool
+    details_changed: bool
+
+
+@transaction.atomic
+def answer_through_link(
+    panellist, status, *, fingerprint, reason="", note="", place_changes=None, person_changes=None
+):
+    """Record the answer given on the panellist's answer page and their corrections, all or
+    nothing.
+
+    ``status``, ``fingerprint``, ``reason`` and ``note`` as for ``answer``. ``place_changes``
+    maps fields of the panellist (``presentation_title``) and ``person_changes`` fields of
+    their person (``position``, ``organisation``, ``bio``) to corrected, validated values;
+    only those fields are written, so that nothing else the secretariat saved meanwhile is
+    overwritten. A corrected presentation title raises the panel's version, so that an open
+    copy of the panel's admin page cannot save the old title back. Returns ``LinkAnswer``.
+    Raises ``StaleAnswer`` (nothing saved) as ``answer`` does.
+    """
+    answer_changed = answer(panellist, status, fingerprint=fingerprint, reason=reason, note=note)
+    details_changed = False
+    if place_changes:
+        bump_panel_versions([panellist.panel_id])
+        Panellist.objects.filter(pk=panellist.pk).update(**place_changes)
+        details_changed = True
+    if person_changes:
+        Person.objects.filter(pk=panellist.person_id).update(**person_changes)
+        details_changed = True
+    return LinkAnswer(answer_changed=answer_changed, details_changed=details_changed)
+
+
+answer_through_link.alters_data = True

@@ -1,0 +1,89 @@
+"""The one order in which state changes lock rows, and the panel versions they raise.
+
+Every operation that changes a panel or its rows (panellists, segments, concept note) takes
+the panels' row locks first, in ascending key order, then the rows below them; two operations
+on the same panels therefore wait for each other instead of deadlocking (PostgreSQL 40P01).
+Each such change raises the panels' ``version`` (django-concurrency), so that an open copy of
+a panel's admin page is refused on saving instead of overwriting the change, and moves their
+``modified_at``, so that calendar entries say they were revised (RFC 5545 ``DTSTAMP``,
+``LAST-MODIFIED``: who speaks is in the description).
+"""
+
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ..models import Panel, Panellist
+
+
+def _keys(panels):
+    """Primary keys of ``panels`` (``Panel`` objects, keys or a QuerySet), sorted, each once."""
+    if hasattr(panels, "values_list"):
+        panels = panels.values_list("pk", flat=True)
+    return sorted({getattr(panel, "pk", panel) for panel in panels} - {None})
+
+
+def lock_panels(panels):
+    """Lock the rows of ``panels`` in key order until the transaction ends; returns the keys.
+
+    ``panels`` is an iterable of ``Panel`` objects or keys, or a QuerySet. Call it inside a
+    transaction (``transaction.atomic``), before locking or writing any row of theirs.
+    """
+    keys = _keys(panels)
+    list(Panel.objects.select_for_update().filter(pk__in=keys).order_by("pk").values_list("pk"))
+    return keys
+
+
+def bump_panel_versions(panels, *, revised=True):
+    """Increase the ``version`` of ``panels`` (objects, keys or a QuerySet) by one.
+
+    ``update`` bypasses ``save``, which django-concurrency counts on, hence this. With
+    ``revised`` (the default) their ``modified_at`` moves to now too: their calendar entries
+    are revised. Panels that are locked (``lock_panels``) keep their lock order; panels that
+    are not are locked by the update itself.
+    """
+    values = {"version": F("version") + 1}
+    if revised:
+        values["modified_at"] = timezone.now()
+    Panel.objects.filter(pk__in=_keys(panels)).update(**values)
+
+
+bump_panel_versions.alters_data = True
+
+
+@contextmanager
+def changing_panels(panels, *, revised=True):
+    """Within one transaction: lock ``panels`` in key order and raise their versions.
+
+    ``with changing_panels([panel]) as keys:`` — the body then locks and writes the panels'
+    rows (panellists, segments) in the order below them. ``keys`` is the sorted list of panel
+    keys. The versions are raised before the body runs, so an admin page opened before it, and
+    saved after it, is refused. ``revised`` as in ``bump_panel_versions``.
+    """
+    with transaction.atomic():
+        keys = lock_panels(panels)
+        bump_panel_versions(keys, revised=revised)
+        yield keys
+
+
+@transaction.atomic
+def current_panel(pk):
+    """The panel ``pk`` as saved now, its row locked until the transaction ends, or ``None``.
+
+    For the admin's stale-page check: a page's save compares the version it was loaded with
+    against this one, and two saves of one panel are checked one after the other.
+    """
+    return Panel.objects.select_for_update().filter(pk=pk).first()
+
+
+def lock_panellist(panellist):
+    """The panellist's row as saved now, locked until the transaction ends (its panel is
+    locked first: ``lock_panels``), with its panel and meeting."""
+    lock_panels([panellist.panel_id])
+    return (
+        Panellist.objects.select_for_update()
+        .select_related("panel__meeting", "person")
+        .get(pk=panellist.pk)
+    )
