@@ -150,6 +150,19 @@ def test_load_demo_reset_restores_the_seed():
 
 
 @pytest.mark.django_db
+def test_load_demo_reset_revises_the_calendar_entries_it_moves_back():
+    demo, _ = load_demo()
+    Panel.objects.filter(pk=demo.panel.pk).update(start_time=time(15, 30))
+    Meeting.objects.filter(pk=demo.meeting.pk).update(venue="Somewhere else")
+
+    load_demo(reset=True)
+
+    panel = Panel.objects.get(pk=demo.panel.pk)
+    # One revision for the venue put back (the meeting's), one for the time (the panel's).
+    assert (panel.start_time, panel.sequence) == (time(15, 0), 2)
+
+
+@pytest.mark.django_db
 def test_load_demo_command_refuses_a_demo_login_without_debug(settings):
     settings.DEBUG = False
 

@@ -242,3 +242,50 @@ def test_save_panellist_handed_to_another_person_drops_the_answer_and_link(
     place.refresh_from_db()
     assert (place.status, place.link_hash, place.responded_at) == ("invited", "", None)
     assert versions(place.panel) == [before + 1]
+
+
+def test_record_answers_skips_a_panellist_deleted_before_the_lock(make_panel, make_panellist):
+    panel = make_panel()
+    gone, kept = make_panellist(panel), make_panellist(panel)
+    selection = Panellist.objects.filter(pk__in=[gone.pk, kept.pk])
+    Panellist.objects.filter(pk=gone.pk).delete()
+
+    result = services.record_answers(selection, Panellist.Status.CONFIRMED)
+
+    assert (result.changed, result.unchanged) == ([kept], [])
+
+
+def test_record_answer_for_a_deleted_panellist_changes_nothing(make_panel, make_panellist):
+    place = make_panellist(make_panel())
+    Panellist.objects.filter(pk=place.pk).delete()
+
+    assert services.record_answer(place, Panellist.Status.CONFIRMED) is False
+
+
+def test_record_answer_raises_the_version_of_the_panel_the_place_is_on_now(
+    make_panel, make_panellist
+):
+    old, new = make_panel(), make_panel()
+    place = make_panellist(old)
+    Panellist.objects.filter(pk=place.pk).update(panel=new)  # moved after it was read
+    before = versions(old, new)
+
+    services.record_answer(place, Panellist.Status.CONFIRMED)
+
+    assert versions(old, new) == [before[0], before[1] + 1]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="FOR UPDATE needs PostgreSQL")
+def test_an_answer_locks_the_panellists_row_only_not_the_meeting_or_person(
+    make_panel, make_panellist
+):
+    place = make_panellist(make_panel())
+
+    with CaptureQueriesContext(connection) as queries:
+        services.record_answer(place, Panellist.Status.CONFIRMED)
+
+    locking = [query["sql"] for query in queries if "FOR UPDATE" in query["sql"]]
+    table = Panellist._meta.db_table
+    assert [sql.rsplit("FOR UPDATE", 1)[1].strip() for sql in locking if table in sql] == [
+        f'OF "{table}"'
+    ]

@@ -22,7 +22,7 @@ from panels.models import (
     Panellist,
     Person,
 )
-from panels.services import generate_running_order
+from panels.services import generate_running_order, save_meeting, save_panel
 from panels.text import is_un_symbol
 
 SEED_PATH = Path(__file__).with_name("concept-note.txt")
@@ -202,6 +202,11 @@ def demo_answer_deadline(now=None):
 
 
 @transaction.atomic
+def _assign(obj, **values):
+    for name, value in values.items():
+        setattr(obj, name, value)
+
+
 def load_demo(seed_path=SEED_PATH, *, reset=False):
     """Create the seed's meeting and panel; running it again changes nothing.
 
@@ -215,32 +220,34 @@ def load_demo(seed_path=SEED_PATH, *, reset=False):
     existing = Panel.objects.filter(meeting__slug=MEETING_SLUG, title=note.panel_title).first()
     if existing and not reset:
         return DemoData(meeting=existing.meeting, panel=existing), False
-    meeting, _ = Meeting.objects.update_or_create(
-        slug=MEETING_SLUG,
-        defaults={
-            "title": note.meeting_title,
-            "organiser": MEETING_ORGANISER,
-            "venue": MEETING_VENUE,
-            # The 15th Coordination Meeting ran on 16 and 17 February 2017.
-            "start_date": note.day,
-            "end_date": note.day + timedelta(days=1),
-            "time_zone": MEETING_ZONE,
-            "status": Meeting.Status.PUBLIC,
-            "secretariat_email": MEETING_SECRETARIAT_EMAIL,
-        },
+    # Through the services, so that calendars that imported an edited demo panel take the
+    # seed's values back as a revision.
+    meeting = Meeting.objects.filter(slug=MEETING_SLUG).first() or Meeting(slug=MEETING_SLUG)
+    _assign(
+        meeting,
+        title=note.meeting_title,
+        organiser=MEETING_ORGANISER,
+        venue=MEETING_VENUE,
+        # The 15th Coordination Meeting ran on 16 and 17 February 2017.
+        start_date=note.day,
+        end_date=note.day + timedelta(days=1),
+        time_zone=MEETING_ZONE,
+        status=Meeting.Status.PUBLIC,
+        secretariat_email=MEETING_SECRETARIAT_EMAIL,
     )
-    panel, _ = Panel.objects.update_or_create(
-        meeting=meeting,
-        title=note.panel_title,
-        defaults={
-            "date": note.day,
-            "start_time": note.start,
-            "end_time": note.end,
-            "is_published": True,
-            "presentation_limit_minutes": 10,  # "max. 10 minutes"
-            "answer_deadline": demo_answer_deadline(),
-        },
+    save_meeting(meeting)
+    panel = Panel.objects.filter(meeting=meeting, title=note.panel_title).first()
+    panel = panel or Panel(meeting=meeting, title=note.panel_title)
+    _assign(
+        panel,
+        date=note.day,
+        start_time=note.start,
+        end_time=note.end,
+        is_published=True,
+        presentation_limit_minutes=10,  # "max. 10 minutes"
+        answer_deadline=demo_answer_deadline(),
     )
+    save_panel(panel)
     for order, (heading, body) in enumerate(note.sections):
         ConceptNoteSection.objects.update_or_create(
             panel=panel,

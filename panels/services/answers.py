@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from ..models import Panellist, Person
+from ..models import Panel, Panellist, Person
 from . import emails
 from .history import log_changed_fields
 from .locking import bump_panel_versions, changing_panels, lock_panellist, lock_panels
@@ -38,11 +39,18 @@ def record_answer(panellist, status, *, at=None):
     """
     if status not in Panellist.Status.values:
         raise ValueError(f"unknown status {status!r}")
-    if Panellist.objects.filter(pk=panellist.pk, status=status).exists():
+    stored = Panellist.objects.filter(pk=panellist.pk).values("panel_id", "status").first()
+    if stored is None:
+        return False  # deleted meanwhile
+    if stored["status"] == status:
         panellist.refresh_from_db(fields=["status", "responded_at"])
         return False
+    # The panel the place is on now (it may have moved since ``panellist`` was read).
+    panellist.panel_id = stored["panel_id"]
     with changing_panels([panellist.panel_id]):
         locked = lock_panellist(panellist)
+        if locked is None:
+            return False
         if locked.status == status:
             panellist.status, panellist.responded_at = locked.status, locked.responded_at
             return False
@@ -84,8 +92,14 @@ def record_answers(panellists, status, *, actor=None):
     so that two officers marking answers on the same panels wait for each other. Each change is
     recorded in the admin's history as ``actor``'s. Returns ``AnswersRecorded``.
     """
-    panellists = list(panellists)
-    lock_panels(place.panel_id for place in panellists)
+    if isinstance(panellists, QuerySet):
+        # Their panels are locked first, then the selection read: a panellist deleted or
+        # moved meanwhile is read as it is now.
+        lock_panels(Panel.objects.filter(pk__in=panellists.values("panel_id")))
+        panellists = list(panellists)
+    else:
+        panellists = list(panellists)
+        lock_panels(place.panel_id for place in panellists)
     result = AnswersRecorded(status=status)
     for panellist in panellists:
         if record_answer(panellist, status):
@@ -118,6 +132,8 @@ def answer(panellist, status, *, fingerprint, reason="", note="", now=None):
     if status not in {Panellist.Status.CONFIRMED, Panellist.Status.DECLINED}:
         raise ValueError(f"a panellist cannot answer {status!r}")
     locked = lock_panellist(panellist)
+    if locked is None:
+        raise StaleAnswer(panellist.pk)  # the place was deleted since the page was shown
     if not hmac.compare_digest(slot_fingerprint(locked).encode(), (fingerprint or "").encode()):
         raise StaleAnswer(panellist.pk)
     reason = reason.strip() if status == Panellist.Status.DECLINED else ""

@@ -12,7 +12,7 @@ a panel's admin page is refused on saving instead of overwriting the change, and
 from contextlib import contextmanager
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from ..models import Panel, Panellist
@@ -26,14 +26,21 @@ def _keys(panels):
 
 
 def lock_panels(panels):
-    """Lock the rows of ``panels`` in key order until the transaction ends; returns the keys.
+    """Lock the rows of ``panels`` in key order until the transaction ends; returns the keys
+    (sorted).
 
-    ``panels`` is an iterable of ``Panel`` objects or keys, or a QuerySet. Call it inside a
-    transaction (``transaction.atomic``), before locking or writing any row of theirs.
+    ``panels`` is an iterable of ``Panel`` objects or keys, or a Panel QuerySet; a QuerySet is
+    read in the same statement that locks, so that rows chosen by a condition on their
+    panellists ("the panels of these panellists") are the ones as they are once locked. Call
+    it inside a transaction (``transaction.atomic``), before locking or writing any row of
+    theirs.
     """
-    keys = _keys(panels)
-    list(Panel.objects.select_for_update().filter(pk__in=keys).order_by("pk").values_list("pk"))
-    return keys
+    chosen = Panel.objects.select_for_update()
+    if isinstance(panels, QuerySet):
+        chosen = chosen.filter(pk__in=panels.values("pk"))
+    else:
+        chosen = chosen.filter(pk__in=_keys(panels))
+    return list(chosen.order_by("pk").values_list("pk", flat=True))
 
 
 def bump_panel_versions(panels, *, revised=True):
@@ -79,11 +86,18 @@ def current_panel(pk):
 
 
 def lock_panellist(panellist):
-    """The panellist's row as saved now, locked until the transaction ends (its panel is
-    locked first: ``lock_panels``), with its panel and meeting."""
+    """The panellist's row as saved now, locked until the transaction ends, with its panel,
+    meeting and person read (not locked); ``None`` when it was deleted meanwhile.
+
+    Its panel is locked first (``lock_panels``), as every change of a panel's rows does. Only
+    the panellist's own row is locked (``of=("self",)``): locking the joined meeting and
+    person too would make an answer wait for, or deadlock with, an import that saves the
+    person.
+    """
     lock_panels([panellist.panel_id])
     return (
-        Panellist.objects.select_for_update()
+        Panellist.objects.select_for_update(of=("self",))
         .select_related("panel__meeting", "person")
-        .get(pk=panellist.pk)
+        .filter(pk=panellist.pk)
+        .first()
     )
