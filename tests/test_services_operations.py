@@ -289,3 +289,15 @@ def test_an_answer_locks_the_panellists_row_only_not_the_meeting_or_person(
     assert [sql.rsplit("FOR UPDATE", 1)[1].strip() for sql in locking if table in sql] == [
         f'OF "{table}"'
     ]
+
+
+def test_save_panel_keeps_a_revision_made_since_the_panel_was_read(make_panel):
+    panel = make_panel()
+    meeting = panel.meeting
+    meeting.venue = "Palais des Nations"
+    services.save_meeting(meeting)  # revises every panel of the meeting
+
+    panel.title = "Renamed on the meeting's page, from a copy read before"
+    services.save_panel(panel)
+
+    assert sequence_of(panel) == 1

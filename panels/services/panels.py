@@ -13,28 +13,30 @@ CALENDAR_FIELDS = ("date", "start_time", "end_time", "room", "status", "meeting_
 MEETING_CALENDAR_FIELDS = ("time_zone", "venue")
 
 
-def _changed(model, obj, names, *also):
-    """The stored row of ``obj`` (a dict of ``names`` and ``also``) when any of ``names``
-    differs from ``obj``'s; ``None`` for a new object or no such change."""
+def _changed(model, obj, names):
+    """Whether any of the fields ``names`` of ``obj`` differs from its stored row (False for
+    a new object)."""
     if obj.pk is None or obj._state.adding:
-        return None
-    stored = model.objects.filter(pk=obj.pk).values(*names, *also).first()
-    if stored and any(stored[name] != getattr(obj, name) for name in names):
-        return stored
-    return None
+        return False
+    stored = model.objects.filter(pk=obj.pk).values(*names).first()
+    return bool(stored) and any(stored[name] != getattr(obj, name) for name in names)
 
 
 @transaction.atomic
 def save_panel(panel, *, update_fields=None):
     """Save ``panel``; when its time, place or status changed (``CALENDAR_FIELDS``), its
     calendar entry is revised: ``sequence`` grows by one, so that calendars that imported it
-    take the change. ``update_fields`` as for ``Model.save``. The version check of
-    django-concurrency applies (``RecordModifiedError`` for a stale copy)."""
-    stored = _changed(Panel, panel, CALENDAR_FIELDS, "sequence")
-    if stored is not None:
-        panel.sequence = stored["sequence"] + 1
-        if update_fields is not None:
-            update_fields = {*update_fields, "sequence"}
+    take the change. The sequence is counted from the stored one, so that a revision made
+    since ``panel`` was read (its meeting's new venue) is not written over. ``update_fields``
+    as for ``Model.save``. The version check of django-concurrency applies
+    (``RecordModifiedError`` for a stale copy)."""
+    if panel.pk is not None and not panel._state.adding:
+        stored = Panel.objects.filter(pk=panel.pk).values(*CALENDAR_FIELDS, "sequence").first()
+        if stored is not None:
+            revised = any(stored[name] != getattr(panel, name) for name in CALENDAR_FIELDS)
+            panel.sequence = stored["sequence"] + revised
+            if revised and update_fields is not None:
+                update_fields = {*update_fields, "sequence"}
     panel.save(update_fields=update_fields)
     return panel
 
@@ -47,7 +49,7 @@ def save_meeting(meeting, *, update_fields=None):
     """Save ``meeting``; when its time zone or venue changed, the calendar entry of every one
     of its panels is revised (``sequence`` grows, ``modified_at`` moves), since their times or
     place changed."""
-    changed = _changed(Meeting, meeting, MEETING_CALENDAR_FIELDS) is not None
+    changed = _changed(Meeting, meeting, MEETING_CALENDAR_FIELDS)
     meeting.save(update_fields=update_fields)
     if changed:
         meeting.panels.update(sequence=F("sequence") + 1, modified_at=timezone.now())
