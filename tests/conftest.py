@@ -1,4 +1,5 @@
-"""Shared fixtures: small factories with no surprising defaults, and the seed's panel."""
+"""Shared fixtures: small factories with no surprising defaults, the seed's panel, and the
+panel the admin's tests (``tests/test_admin_*.py``) edit, with its moderator and speaker."""
 
 import threading
 from datetime import date, time
@@ -107,6 +108,39 @@ def seed_panel(db):
 
     demo, _ = load_demo()
     return demo.panel
+
+
+# The panel the admin's tests edit. A module with a ``panel`` (or ``moderator``, ``speaker``)
+# fixture of its own uses that one instead.
+
+
+@pytest.fixture
+def panel(make_panel):
+    """A 90-minute panel (15:00-16:30 in New York) with no one on it yet."""
+    return make_panel(title="Migration and the 2030 Agenda")
+
+
+@pytest.fixture
+def moderator(panel, make_person, make_panellist):
+    return make_panellist(
+        panel, person=make_person(name="Amina Example"), role=Panellist.Role.MODERATOR
+    )
+
+
+@pytest.fixture
+def speaker(panel, make_person, make_panellist):
+    return make_panellist(panel, person=make_person(name="Jorge Example"))
+
+
+@pytest.fixture
+def full_panel(panel, moderator, speaker, make_segment, make_section):
+    """The panel with a concept note, a moderator, a speaker and an 85-minute running order."""
+    make_section(panel, heading="Background", order=0)
+    make_section(panel, heading="Organization", order=1)
+    make_segment(panel, 5, kind=Segment.Kind.OPENING, speaker=moderator)
+    make_segment(panel, 20, speaker=speaker)
+    make_segment(panel, 60, kind=Segment.Kind.DISCUSSION)
+    return panel
 
 
 # The public address that links in emails are built on (settings.SITE_URL) in tests.

@@ -1,6 +1,6 @@
-"""The secretariat's side of invitations and answers in the admin (issue 4, items 1, 2, 4):
-actions that invite, remind and revoke links, the panellist's page with their answer and the
-emails sent, the panel list's answer counts and filter, and new-time notices after a save.
+"""The secretariat's side of invitations and answers in the admin: actions that invite, remind
+and revoke links, the panellist's page with their answer and the emails sent, the panel list's
+answer counts and filter, and new-time notices after a save.
 
 The officer is a staff member with the permissions a secretariat has (``secretariat``), not a
 superuser. Emails go to Django's locmem backend (``mail.outbox``).
@@ -21,12 +21,13 @@ from django.utils import timezone
 
 from panels import services
 from panels.models import Meeting, Panel, Panellist, Sending
-from tests.test_admin import (
+from tests.admin_helpers import (
     admin_url,
     column,
     form_data,
     messages_of,
     readonly_value,
+    run_action,
 )
 
 NOW = datetime(2099, 2, 1, 12, 0, tzinfo=UTC)
@@ -72,12 +73,6 @@ def place(panel, make_person, make_panellist):
         return panellist
 
     return make
-
-
-def run_action(client, model, action, selected):
-    """Run ``action`` of ``model``'s list on the objects ``selected``; return the page shown."""
-    data = {"action": action, "_selected_action": [obj.pk for obj in selected]}
-    return client.post(admin_url(model, "changelist"), data, follow=True)
 
 
 def recipients():

@@ -1,4 +1,4 @@
-"""The panellist's answer page, reached through a personal link (issue 4, item 3).
+"""The panellist's answer page, reached through a personal link.
 
 The domain (secrets, expiry, locking) is tested in ``test_links``; here the page: GET changes
 nothing, POST answers and corrects, the form is laid out by django-crispy-forms in the site's

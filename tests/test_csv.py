@@ -1,4 +1,5 @@
-"""The secretariat's spreadsheet of panellists (issue 5, item 4), and cancelling panels (item 2).
+"""The secretariat's spreadsheet of panellists: exporting panels' people from the admin's lists,
+and importing a spreadsheet of them back (``panels.resources``, ``panels.admin.imports``).
 
 Exports are read back with the ``csv`` module and ``openpyxl``, as a spreadsheet would read
 them; imports go through the admin's two steps (preview, then "Confirm import"), as an officer
@@ -12,14 +13,11 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
-from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
 from panels import resources, services
 from panels.models import Panel, Panellist, Person
-from tests.test_admin import column, form_data, messages_of, parse_form
+from tests.admin_helpers import admin_url, form_data, messages_of, staff_with
 
 ANSWERED_AT = datetime(2017, 1, 20, 14, 30, tzinfo=UTC)  # 09:30 in New York (UTC−5)
 
@@ -44,10 +42,6 @@ BOM = b"\xef\xbb\xbf"
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def admin_url(model, view, *args):
-    return reverse(f"admin:panels_{model._meta.model_name}_{view}", args=args)
 
 
 def csv_rows(data):
@@ -124,14 +118,6 @@ def totals(response):
 
 def database_counts():
     return (Person.objects.count(), Panellist.objects.count())
-
-
-def staff_with(client, django_user_model, *codenames):
-    """A client signed in as a staff member with only the permissions ``codenames``."""
-    user = django_user_model.objects.create_user("officer", is_staff=True)
-    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-    client.force_login(user)
-    return client
 
 
 def panel_version(panel):
@@ -717,110 +703,6 @@ def test_process_import_refused_without_permission(client, django_user_model, pa
     )
 
     assert response.status_code == 403
-
-
-# ---------------------------------------------------------------------------------------------
-# Cancelling and reinstating panels
-
-
-def statuses():
-    return dict(Panel.objects.values_list("title", "status"))
-
-
-def sequences():
-    return dict(Panel.objects.values_list("title", "sequence"))
-
-
-def test_cancel_action_cancels_panels_and_revises_their_calendar_entries(
-    admin_client, meeting, make_panel
-):
-    first = make_panel(meeting, title="First")
-    second = make_panel(meeting, title="Second", start_time=time(17), end_time=time(18))
-    done = make_panel(meeting, title="Done", status=Panel.Status.CANCELLED)
-    versions = {panel.title: panel_version(panel) for panel in (first, second, done)}
-
-    response = admin_client.post(
-        admin_url(Panel, "changelist"),
-        {"action": "cancel_panels", "_selected_action": [second.pk, first.pk, done.pk]},
-        follow=True,
-    )
-
-    assert statuses() == {"First": "cancelled", "Second": "cancelled", "Done": "cancelled"}
-    assert sequences() == {"First": 1, "Second": 1, "Done": 0}
-    assert {panel.title: panel_version(panel) for panel in (first, second, done)} == {
-        "First": versions["First"] + 1,
-        "Second": versions["Second"] + 1,
-        "Done": versions["Done"],
-    }
-    assert messages_of(response) == [
-        "Cancelled 2 panels: “First” and “Second”. They stay on the public programme and in "
-        "calendars, marked as cancelled.",
-        "“Done” was already cancelled.",
-    ]
-    logged = LogEntry.objects.filter(action_flag=CHANGE)
-    assert {entry.object_id: entry.get_change_message() for entry in logged} == {
-        str(first.pk): "Changed Status.",
-        str(second.pk): "Changed Status.",
-    }
-
-
-def test_reinstate_action_schedules_cancelled_panels_again(admin_client, meeting, make_panel):
-    make_panel(meeting, title="Cancelled", status=Panel.Status.CANCELLED)
-    make_panel(meeting, title="Scheduled")
-
-    response = admin_client.post(
-        admin_url(Panel, "changelist"),
-        {
-            "action": "reinstate_panels",
-            "_selected_action": list(Panel.objects.values_list("pk", flat=True)),
-        },
-        follow=True,
-    )
-
-    assert statuses() == {"Cancelled": "scheduled", "Scheduled": "scheduled"}
-    assert sequences() == {"Cancelled": 1, "Scheduled": 0}
-    assert messages_of(response) == [
-        "Reinstated 1 panel: “Cancelled”. It is shown as scheduled again.",
-        "“Scheduled” was not cancelled.",
-    ]
-
-
-def test_cancel_action_needs_change_permission(client, django_user_model, meeting, make_panel):
-    panel = make_panel(meeting, title="First")
-    officer = staff_with(client, django_user_model, "view_panel")
-
-    page = officer.get(admin_url(Panel, "changelist")).content.decode()
-    officer.post(
-        admin_url(Panel, "changelist"),
-        {"action": "cancel_panels", "_selected_action": [panel.pk]},
-    )
-
-    assert 'value="cancel_panels"' not in page
-    assert statuses() == {"First": "scheduled"}
-
-
-def test_panel_page_saves_status_and_list_shows_and_filters_it(admin_client, meeting, make_panel):
-    panel = make_panel(meeting, title="First")
-    make_panel(meeting, title="Second", start_time=time(17), end_time=time(18))
-    page = admin_client.get(admin_url(Panel, "change", panel.pk))
-    data = form_data(page) | {"status": "cancelled"}
-
-    options = parse_form(page).options["status"]
-    admin_client.post(admin_url(Panel, "change", panel.pk), data)
-    listed = admin_client.get(admin_url(Panel, "changelist"))
-    filtered = admin_client.get(admin_url(Panel, "changelist"), {"status__exact": "cancelled"})
-
-    assert options == [("scheduled", "Scheduled"), ("cancelled", "Cancelled")]
-    assert (statuses(), sequences()["First"]) == ({"First": "cancelled", "Second": "scheduled"}, 1)
-    assert column(listed, "status") == ["Cancelled", "Scheduled"]
-    assert column(filtered, "title") == ["First"]
-
-
-def test_panel_add_page_has_no_status_and_a_new_panel_is_scheduled(admin_client, panel):
-    add_page = parse_form(admin_client.get(admin_url(Panel, "add")))
-    change_page = parse_form(admin_client.get(admin_url(Panel, "change", panel.pk)))
-
-    assert ("status" in add_page.data, change_page.data["status"]) == (False, "scheduled")
 
 
 def test_neutralise_formula_and_restore_are_inverse():

@@ -1,4 +1,4 @@
-"""iCalendar exports (issue 5, items 1 and 6): every file is read back with ``icalendar``."""
+"""iCalendar exports of a meeting and of a panel: every file is read back with ``icalendar``."""
 
 import re
 import unicodedata

@@ -1,4 +1,4 @@
-"""Personal links and answers (panels.services, issue 4's domain): secrets, expiry, races."""
+"""Personal links and answers (panels.services): secrets, expiry, races."""
 
 from datetime import UTC, date, datetime, timedelta
 

@@ -1,4 +1,4 @@
-"""No lost edits (issue 3, item 6): a save from a stale copy of a panel's page is refused.
+"""No lost edits: a save from a stale copy of a panel's page is refused.
 
 Two editors open the same panel; the first saves; the second is refused with what changed
 since they opened the page, and the database holds exactly the first edit. A fresh copy then
@@ -16,7 +16,7 @@ from django.test import Client
 
 from panels.admin import PanelAdmin, stale
 from panels.models import Panel, Panellist, Segment
-from tests.test_admin import admin_url, form_data, inline_formset, row_index
+from tests.admin_helpers import admin_url, form_data, inline_formset, row_index
 
 LOADED_AT = "2026-11-30T10:00:00+00:00"
 SAVED_AT = datetime(2026, 11, 30, 10, 5, tzinfo=UTC)

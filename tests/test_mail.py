@@ -1,4 +1,4 @@
-"""Emails about a panellist's place (panels.mail, issue 4): invitations, reminders, answer
+"""Emails about a panellist's place (panels.mail): invitations, reminders, answer
 notices to the secretariat and new-time notices, and the services hooks they rely on.
 
 Emails go to Django's locmem backend (``mail.outbox``), which pytest-django sets up.

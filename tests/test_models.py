@@ -352,7 +352,12 @@ def test_meeting_time_zone_that_is_no_venue_zone_is_rejected(make_meeting, zone)
 
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Kathmandu", "America/Argentina/Buenos_Aires"])
 def test_meeting_time_zone_geographic_or_utc_is_accepted(make_meeting, zone):
-    make_meeting(time_zone=zone).full_clean()
+    meeting = make_meeting(time_zone=zone)
+
+    meeting.full_clean()  # raises ValidationError when refused
+
+    stored = Meeting.objects.get(pk=meeting.pk)
+    assert (stored.time_zone, stored.has_valid_time_zone(), stored.zone.key) == (zone, True, zone)
 
 
 @pytest.mark.parametrize(

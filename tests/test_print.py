@@ -1,5 +1,4 @@
-"""Cancelled panels on the public pages, and the programme and panel pages on paper (issue 5,
-items 2 and 5).
+"""Cancelled panels on the public pages, and the programme and panel pages on paper.
 
 The pages are read with the Django test client where no browser is needed. Printing is checked
 in Debian's Chromium through the helpers of ``test_browser`` (skipped without it, failing in

@@ -1,4 +1,4 @@
-"""Which panellists the public sees (issue 4, item 5): ``Panel.panellist_display``.
+"""Which panellists the public sees: ``Panel.panellist_display``.
 
 With ``EVERYONE`` a panellist who has not confirmed appears, marked "to be confirmed"; with
 ``CONFIRMED`` only those who confirmed appear. Declined and withdrawn panellists never appear.

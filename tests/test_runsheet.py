@@ -335,13 +335,18 @@ def test_runsheet_refuses_signed_in_users_who_are_not_staff(client, django_user_
     [(Meeting.Status.PUBLIC, True), (Meeting.Status.PUBLIC, False), (Meeting.Status.DRAFT, False)],
 )
 def test_runsheet_is_open_to_staff_before_publication(
-    staff_client, make_meeting, make_panel, meeting_status, is_published
+    staff_client, make_meeting, make_panel, make_segment, meeting_status, is_published
 ):
     panel = make_panel(make_meeting(status=meeting_status), is_published=is_published)
+    make_segment(panel, 5, kind=Segment.Kind.OPENING)
+    make_segment(panel, 85, kind=Segment.Kind.DISCUSSION)
 
     response = staff_client.get(runsheet_url(panel))
 
     assert response.status_code == 200
+    page = parse(response)
+    assert page.find("article", "runsheet").find("h1").text == "Test panel"
+    assert table_rows(page)[0][:4] == ["15:00–15:05", "5", "0:05", "Opening remarks"]
 
 
 def test_runsheet_in_the_wrong_meeting_is_404(staff_client, make_meeting, make_panel):

@@ -1,4 +1,4 @@
-"""A meeting's schedule.json (issue 5, items 3 and 6): the c3voc format schedule apps read.
+"""A meeting's schedule.json: the c3voc format that schedule apps read.
 
 Every export is checked against the published JSON Schema (draft-06) in
 ``../shared/schemas/c3voc-schedule.schema.json`` with all of jsonschema's format checks

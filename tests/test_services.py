@@ -56,6 +56,22 @@ def test_generate_running_order_leaves_out_who_declined(seed_like_panel):
     assert rows(seed_like_panel)[-2][0] == "15:35-16:25"
 
 
+def test_generate_running_order_gives_the_remarks_to_the_chair_without_a_moderator(
+    make_panel, make_panellist, make_person
+):
+    panel = make_panel()
+    make_panellist(panel, person=make_person(name="Chair"), role=Panellist.Role.CHAIR)
+
+    created = services.generate_running_order(panel)
+
+    assert len(created) == 3
+    assert rows(panel) == [
+        ("15:00-15:05", "opening", "", "Chair"),
+        ("15:05-16:25", "discussion", "", "Chair"),
+        ("16:25-16:30", "concluding", "", "Chair"),
+    ]
+
+
 def test_generate_running_order_never_overwrites(seed_like_panel, make_segment):
     existing = make_segment(seed_like_panel, 30, title="Kept")
 

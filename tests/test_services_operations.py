@@ -1,7 +1,8 @@
 """The secretariat's operations as services: their result objects, the admin's history they
 write, the lock order they keep and the versions they raise. No admin, no request."""
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -82,6 +83,30 @@ def test_cancel_and_reinstate_revise_the_calendar_entry_and_say_what_changed(mak
     assert (panel.status, panel.sequence) == (Panel.Status.SCHEDULED, 2)
 
 
+def test_cancel_raises_the_version_of_the_panels_it_changes_only(make_panel):
+    scheduled = make_panel(title="Scheduled")
+    cancelled = make_panel(title="Cancelled", status=Panel.Status.CANCELLED)
+    before = versions(scheduled, cancelled)
+
+    services.cancel([scheduled, cancelled])
+
+    assert versions(scheduled, cancelled) == [before[0] + 1, before[1]]
+    assert (sequence_of(scheduled), sequence_of(cancelled)) == (1, 0)
+
+
+def test_reinstate_leaves_a_scheduled_panel_as_it_was(make_panel, officer):
+    panel = make_panel()
+    before = versions(panel)
+
+    result = services.reinstate([panel], actor=officer)
+
+    assert result == services.StatusChanged(
+        status=Panel.Status.SCHEDULED, changed=[], unchanged=[panel]
+    )
+    assert (Panel.objects.get(pk=panel.pk).status, sequence_of(panel)) == ("scheduled", 0)
+    assert (versions(panel), history(panel)) == (before, [])
+
+
 def test_record_answers_locks_the_panels_in_key_order_before_any_panellist(
     make_panel, make_panellist, officer
 ):
@@ -104,6 +129,28 @@ def test_record_answers_locks_the_panels_in_key_order_before_any_panellist(
     assert f"IN ({first.pk}, {second.pk})" in touching[0]
     assert touching[0].rstrip().removesuffix(" FOR UPDATE").endswith("ORDER BY 1 ASC")
     assert history(late) == [(CHANGE, "Changed Confirmation status.")]
+
+
+def test_record_answers_stamps_the_time_of_those_it_changes(
+    make_panel, make_panellist, monkeypatch
+):
+    panel = make_panel()
+    earlier, now = (
+        datetime(2017, 1, 19, 9, 0, tzinfo=UTC),
+        datetime(2017, 1, 20, 14, 30, tzinfo=UTC),
+    )
+    confirmed, invited = make_panellist(panel), make_panellist(panel)
+    services.record_answer(confirmed, Panellist.Status.CONFIRMED, at=earlier)
+    monkeypatch.setattr(services.answers, "timezone", SimpleNamespace(now=lambda: now))
+
+    result = services.record_answers([confirmed, invited], Panellist.Status.CONFIRMED)
+
+    assert (result.changed, result.unchanged) == ([invited], [confirmed])
+    stored = Panellist.objects.values_list("pk", "status", "responded_at")
+    assert {pk: (status, at) for pk, status, at in stored} == {
+        confirmed.pk: ("confirmed", earlier),
+        invited.pk: ("confirmed", now),
+    }
 
 
 def test_record_answers_reports_those_who_had_the_status_already(make_panel, make_panellist):
@@ -164,6 +211,39 @@ def test_generate_running_orders_reports_each_panel(make_panel, make_panellist, 
     assert result.existing == [existing]
     assert result.too_short == [(crowded, 4)]
     assert Segment.objects.filter(panel=existing).count() == 1
+
+
+def test_generate_running_orders_records_the_segments_added_and_raises_the_version(
+    make_panel, make_panellist, officer
+):
+    panel = make_panel()
+    make_panellist(panel, role=Panellist.Role.MODERATOR)
+    make_panellist(panel, presentation_title="Remittances")
+    before = versions(panel)[0]
+
+    result = services.generate_running_orders([panel], actor=officer)
+
+    [(generated, timed)] = result.generated
+    assert (generated, len(timed)) == (panel, 4)
+    assert versions(panel) == [before + 1]
+    assert history(panel) == [
+        (
+            CHANGE,
+            "Added segment “Opening remarks”. Added segment “Remittances”. "
+            "Added segment “Discussion / Q&A”. Added segment “Concluding remarks”.",
+        )
+    ]
+
+
+def test_generate_running_orders_reports_a_slot_longer_than_a_day(make_meeting, make_panel):
+    meeting = make_meeting(start_date=date(2026, 10, 31), end_date=date(2026, 11, 2))
+    # New York, 1 November 2026: clocks go back, so 00:00-23:59 lasts 1,499 minutes.
+    panel = make_panel(meeting, date=date(2026, 11, 1), start_time=time(0), end_time=time(23, 59))
+
+    result = services.generate_running_orders([panel])
+
+    assert (result.generated, result.slot_too_long, result.too_short) == ([], [panel], [])
+    assert not Segment.objects.exists()
 
 
 # Saving panels and meetings: a SEQUENCE that grows with each change of a panel's time, place

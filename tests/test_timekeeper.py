@@ -250,12 +250,23 @@ def test_timekeeper_refuses_signed_in_users_who_are_not_staff(
     assert response.status_code == 403
 
 
-def test_timekeeper_is_open_to_staff_for_an_unpublished_panel(staff_client, make_panel):
+def test_timekeeper_is_open_to_staff_for_an_unpublished_panel(
+    staff_client, make_panel, make_segment
+):
     panel = make_panel(is_published=False)
+    make_segment(panel, 5, kind=Segment.Kind.OPENING)
+    make_segment(panel, 85, kind=Segment.Kind.DISCUSSION)
 
     response = staff_client.get(timekeeper_url(panel))
 
     assert response.status_code == 200
+    page = parse(response)
+    board = page.find("section", "tk-board")
+    assert page.find("h1").text == "Timekeeper Test panel"
+    assert (board.find("h2").text, board.find("p", "tk-planned").text) == (
+        "Opening remarks",
+        "Planned 15:00–15:05",
+    )
 
 
 @pytest.mark.parametrize("size", [1, 12])
