@@ -104,6 +104,140 @@ def schedule(start, items, duration_of=lambda item: item.duration_minutes):
 
 
 @dataclass(frozen=True)
+class PlacedItem:
+    """One item of a running order placed in time as far as what is known allows.
+
+    ``position`` is its place in the order (0, 1, 2…); ``start`` and ``end`` are aware
+    datetimes in the session's zone, or ``None`` where they do not follow from what is known
+    (an item with no time of its own, or one after it, has none: times are never invented).
+    """
+
+    item: object
+    position: int
+    start: datetime | None
+    end: datetime | None
+
+    @property
+    def duration(self):
+        """Whole minutes from start to end, or ``None`` when either is not known."""
+        if self.start is None or self.end is None:
+            return None
+        return round(elapsed_minutes(self.start, self.end))
+
+
+@dataclass(frozen=True)
+class Clash:
+    """Two facts of a running order that cannot both hold, for the checks to explain.
+
+    ``code`` is one of ``"ends_before_it_starts"`` (an item's end is not after its start),
+    ``"starts_before_previous_ends"`` (a fixed start falls inside the item before),
+    ``"starts_before_session"`` and ``"ends_after_session"`` (outside the session's slot);
+    ``position`` is the item's place in the order.
+    """
+
+    code: str
+    position: int
+
+
+def _none(item):
+    return None
+
+
+def place_items(
+    items,
+    *,
+    session_start=None,
+    session_end=None,
+    duration_of=lambda item: item.duration_minutes,
+    fixed_start_of=_none,
+    fixed_end_of=_none,
+):
+    """Place a running order's items in time from what is known of each; never invent a time.
+
+    ``items`` is an iterable in running order. For each item, ``duration_of`` gives its
+    duration in whole minutes (> 0) or ``None``; ``fixed_start_of`` and ``fixed_end_of`` give a
+    fixed start and end (aware datetimes) or ``None``. ``session_start`` and ``session_end``
+    are the session's slot (aware datetimes, or ``None`` for a session whose time is not
+    published).
+
+    Rules, in order: a fixed start is the start; else a fixed end and a duration give it; else
+    an item with a duration starts where the item before it ends (the first one at the
+    session's start), as a running order is read. A fixed end is the end; else start plus
+    duration. An item with no duration and no fixed time has no clock time, and the item
+    after it starts at a known time only if it has one of its own. Durations are elapsed
+    minutes (through UTC), so a day when the clocks change, or a session past local midnight,
+    is counted right.
+
+    Returns ``(placed, clashes)``: a list of ``PlacedItem`` in the same order, and a list of
+    ``Clash`` in order of position. With every duration known and no fixed time, the times
+    are exactly ``schedule``'s.
+    """
+    placed, clashes = [], []
+    cursor = session_start
+    previous_end = None
+    for position, item in enumerate(items):
+        duration = duration_of(item)
+        fixed_start, fixed_end = fixed_start_of(item), fixed_end_of(item)
+        if fixed_start is not None:
+            start = fixed_start
+        elif fixed_end is not None and duration is not None:
+            start = add_minutes(fixed_end, -duration)
+        elif duration is not None:
+            start = cursor
+        else:
+            start = None
+        if fixed_end is not None:
+            end = fixed_end
+        elif start is not None and duration is not None:
+            end = add_minutes(start, duration)
+        else:
+            end = None
+        clashes.extend(
+            Clash(code, position)
+            for code in _clashes(start, end, previous_end, session_start, session_end)
+        )
+        placed.append(PlacedItem(item=item, position=position, start=start, end=end))
+        cursor = end
+        if end is not None:
+            previous_end = end
+    return placed, clashes
+
+
+def _clashes(start, end, previous_end, session_start, session_end):
+    """The codes of ``Clash`` that one item's times make (see ``place_items``)."""
+    if start is not None and end is not None and elapsed_minutes(start, end) <= 0:
+        yield "ends_before_it_starts"
+    if start is not None and previous_end is not None and elapsed_minutes(previous_end, start) < 0:
+        yield "starts_before_previous_ends"
+    if (
+        start is not None
+        and session_start is not None
+        and elapsed_minutes(session_start, start) < 0
+    ):
+        yield "starts_before_session"
+    if end is not None and session_end is not None and elapsed_minutes(end, session_end) < 0:
+        yield "ends_after_session"
+
+
+@dataclass(frozen=True)
+class KnownTotal:
+    """What a running order's items add up to, as far as their times are known.
+
+    ``minutes`` is the sum of the known durations (whole minutes); ``unknown`` counts the
+    items whose duration is not known (no time of their own, or only a fixed end).
+    """
+
+    minutes: int
+    unknown: int
+
+    @classmethod
+    def of(cls, placed):
+        """The total of ``placed`` (``PlacedItem`` values)."""
+        known = [item.duration for item in placed if item.duration is not None]
+        return cls(minutes=sum(known), unknown=len(placed) - len(known))
+
+
+@dataclass(frozen=True)
 class SlotUsage:
     """How a running order fills its slot, in whole minutes.
 

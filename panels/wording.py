@@ -22,6 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import get_text_list
 from django.utils.translation import gettext, ngettext
 
+from .running_order import SlotUsage
 from .validators import validate_time_zone
 
 # Moments with their zone named -------------------------------------------------------------
@@ -208,3 +209,31 @@ def slot_usage_text(usage):
     return ngettext(
         "%(planned)d of %(slot)d minute", "%(planned)d of %(slot)d minutes", usage.slot
     ) % {"planned": usage.planned, "slot": usage.slot}
+
+
+def known_total_text(total, slot):
+    """A running order's total when some items have no duration, in words.
+
+    ``total`` is a ``running_order.KnownTotal``; ``slot`` the slot's length in whole minutes,
+    or ``None`` for a session whose time is not published. With every duration known, the
+    same words as ``slot_usage_text``; else "3 items have no duration: the total is not known
+    yet (45 minutes known of a 180-minute slot)".
+    """
+    if not total.unknown:
+        if slot is None:
+            return ngettext("%(planned)d minute", "%(planned)d minutes", total.minutes) % {
+                "planned": total.minutes
+            }
+        return slot_usage_text(SlotUsage(planned=total.minutes, slot=slot))
+    text = ngettext(
+        "%(count)d item has no duration: the total is not known yet",
+        "%(count)d items have no duration: the total is not known yet",
+        total.unknown,
+    ) % {"count": total.unknown}
+    if slot is None:
+        return text
+    return ngettext(
+        "%(text)s (%(known)d minutes known of a %(slot)d-minute slot)",
+        "%(text)s (%(known)d minutes known of a %(slot)d-minute slot)",
+        slot,
+    ) % {"text": text, "known": total.minutes, "slot": slot}

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from panels import wording
 from panels.checks import ERROR, WARNING, Finding
-from panels.running_order import SlotUsage, zone_day
+from panels.running_order import KnownTotal, SlotUsage, zone_day
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -141,3 +141,25 @@ def test_wording_is_translated():
 
     assert text.endswith("(America/New_York)")
     assert text.startswith("16 février 2017")
+
+
+@pytest.mark.parametrize(
+    ("minutes", "unknown", "slot", "text"),
+    [
+        (85, 0, 90, "85 of 90 minutes"),
+        (100, 0, 90, "100 of 90 minutes: over by 10 minutes"),
+        (45, 0, None, "45 minutes"),
+        (
+            45,
+            3,
+            180,
+            "3 items have no duration: the total is not known yet (45 minutes known of a "
+            "180-minute slot)",
+        ),
+        (0, 1, None, "1 item has no duration: the total is not known yet"),
+    ],
+)
+def test_known_total_text(minutes, unknown, slot, text):
+    total = KnownTotal(minutes=minutes, unknown=unknown)
+
+    assert wording.known_total_text(total, slot) == text
