@@ -82,7 +82,7 @@ def _load(panellists):
     """
     pks = list(dict.fromkeys(place.pk for place in panellists))
     found = Panellist.objects.select_related("person", "panel__meeting").prefetch_related(
-        Prefetch("panel__segments", queryset=Segment.objects.order_by("order", "pk"))
+        Prefetch("panel__segments", queryset=Segment.objects.in_running_order())
     )
     by_pk = {place.pk: place for place in found.filter(pk__in=pks)}
     return [by_pk[pk] for pk in pks if pk in by_pk]

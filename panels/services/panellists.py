@@ -80,7 +80,7 @@ class SpeakerChanges:
 def spoken_segments(panellists):
     """The keys of the segments each of ``panellists`` (keys) speaks: a dict key → list."""
     spoken = {}
-    for segment in Segment.objects.filter(speaker__in=list(panellists)).only("pk", "speaker"):
+    for segment in Segment.objects.spoken_by(list(panellists)).only("pk", "speaker"):
         spoken.setdefault(segment.speaker_id, []).append(segment.pk)
     return spoken
 

@@ -133,9 +133,7 @@ def renumber_segments(panel):
     Ties and gaps left by an edit are resolved the way every page already reads them, so
     nothing moves. Returns the number of segments renumbered.
     """
-    segments = list(
-        Segment.objects.filter(panel=panel).order_by("order", "pk").only("pk", "order")
-    )
+    segments = list(Segment.objects.filter(panel=panel).in_running_order().only("pk", "order"))
     moved = []
     for position, segment in enumerate(segments):
         if segment.order != position:
