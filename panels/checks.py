@@ -94,16 +94,22 @@ def segment_findings(panel):
                     % {"segment": label, "minutes": segment.duration_minutes, "limit": limit},
                 )
             )
-        speaker = segment.speaker
-        if speaker is None:
-            continue
+        findings.extend(speaker_findings(panel, segment, label))
+    return findings
+
+
+def speaker_findings(panel, segment, label):
+    """Warnings for each speaker of ``segment`` who is not, or no longer, a participant of
+    ``panel`` or has declined or withdrawn; ``label`` names the segment in the message."""
+    findings = []
+    for speaker in segment.speaker_places():
         if speaker.panel_id != panel.pk:
             findings.append(
                 Finding(
                     WARNING,
                     "speaker_not_on_panel",
                     _("%(segment)s is given to %(name)s, who is not a panellist of this panel.")
-                    % {"segment": label, "name": speaker.person.display_name},
+                    % {"segment": label, "name": speaker.display_name},
                 )
             )
         elif not speaker.is_on_programme:
@@ -114,7 +120,7 @@ def segment_findings(panel):
                     _("%(segment)s is given to %(name)s, whose status is “%(status)s”.")
                     % {
                         "segment": label,
-                        "name": speaker.person.display_name,
+                        "name": speaker.display_name,
                         "status": speaker.get_status_display(),
                     },
                 )
@@ -134,7 +140,7 @@ def double_bookings(panels):
         (panel, place)
         for panel in panels
         for place in panel.panellists.all()
-        if place.is_on_programme
+        if place.is_on_programme and place.is_named
     ]
     by_person = {}
     for panel, place in places:

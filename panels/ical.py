@@ -120,7 +120,7 @@ def speaker_lines(panel):
     )
     lines = []
     for place in panel.programme_panellists():
-        line = f"{place.person.display_name}, {place.get_role_display()}"
+        line = f"{place.display_name}, {place.get_role_display()}"
         if place.is_to_be_confirmed:
             line = f"{line} ({to_be_confirmed})"
         lines.append(line)

@@ -196,7 +196,7 @@ def _slot_context(panellist):
         "zone_text": _plain(zone_html),
         "clock_changes": day.after is not None,
         "own_segments": [
-            timed for timed in panel.timed_segments() if timed.item.speaker_id == panellist.pk
+            timed for timed in panel.timed_segments() if timed.item.is_spoken_by(panellist)
         ],
         "secretariat_email": meeting.secretariat_email,
     }
@@ -212,7 +212,7 @@ def link_email(kind, panellist, *, link_path, deadline, replaces_link):
     address is not valid or ``SITE_URL`` is not set.
     """
     panel = panellist.panel
-    address = check_address(panellist.person.email)
+    address = check_address(panellist.email)
     deadline = deadline.astimezone(panel.zone)
     deadline_day = zone_day(panel.zone, deadline.date())
     deadline_zone = zone_label_html(deadline_day)
@@ -264,6 +264,6 @@ def answer_notice(panellist, *, to, admin_path):
         "answer_notice",
         context,
         to=to,
-        reply_to=panellist.person.email,
+        reply_to=panellist.email,
         headers={"Auto-Submitted": "auto-generated"},
     )

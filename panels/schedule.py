@@ -200,22 +200,29 @@ def person_for(place):
     """A panellist the public sees (a ``Panellist``) as a c3voc Person, a dict.
 
     ``name`` and ``public_name`` (the deprecated frab spelling) are the name with its
-    honorific; ``guid`` is ``person_guid``; ``biography`` the short bio or None. The schema
+    honorific (for a place without a person: its function, or "To be announced"); ``guid`` is
+    ``person_guid`` (``place_guid`` without a person); ``biography`` the short bio or None. The
+    schema
     allows more keys on a person; these are what the panel page shows: ``role`` (translated,
-    e.g. "Moderator"), ``position``, ``organisation``, ``presentation_title`` (each "" when
-    unknown) and ``to_be_confirmed`` (a bool). No ``id`` key: with one, the person would match
-    both of the schema's person shapes (frab's and pretalx's), and it requires exactly one.
+    e.g. "Moderator"), ``position``, ``organisation``, ``function``, ``presentation_title``
+    (each "" when unknown), ``attendance`` ("in_person", "online" or "video"),
+    ``to_be_announced`` and ``to_be_confirmed`` (bools). No ``id`` key: with one, the person
+    would match both of the schema's person shapes (frab's and pretalx's), and it requires
+    exactly one.
     """
     person = place.person
     return {
-        "name": person.display_name,
-        "public_name": person.display_name,
-        "guid": person_guid(person),
-        "biography": person.bio or None,
+        "name": place.display_name,
+        "public_name": place.display_name,
+        "guid": person_guid(person) if person is not None else place_guid(place),
+        "biography": (person.bio or None) if person is not None else None,
         "role": place.get_role_display(),
-        "position": person.position,
-        "organisation": person.organisation,
+        "position": person.position if person is not None else "",
+        "organisation": person.organisation if person is not None else "",
+        "function": place.function,
         "presentation_title": place.presentation_title,
+        "attendance": place.attendance,
+        "to_be_announced": place.is_to_be_announced,
         "to_be_confirmed": place.is_to_be_confirmed,
     }
 
@@ -255,6 +262,13 @@ def person_guid(person):
     """A person's guid: a version 5 UUID of ``PERSON_NAMESPACE`` and their primary key, as a
     str; stable across exports and edits, and the same on every panel and meeting."""
     return str(uuid.uuid5(PERSON_NAMESPACE, str(person.pk)))
+
+
+def place_guid(place):
+    """The guid of a place without a person (a function, or "to be announced"): a version 5
+    UUID of ``PERSON_NAMESPACE`` and "place/<panellist pk>", as a str. It stays while the place
+    has no person; once named, the place takes its person's guid."""
+    return str(uuid.uuid5(PERSON_NAMESPACE, f"place/{place.pk}"))
 
 
 def room_name(panel):

@@ -28,7 +28,7 @@ from .checks import panel_findings
 from .forms import AnswerForms
 from .models import Meeting, Panel, Panellist
 from .running_order import zone_day
-from .wording import clock
+from .wording import clock, prose_list
 
 # Requests a client (an IP address; IPv6 by /64) may make to the answer page: enough for a
 # panellist who reloads and answers twice, far too few to guess a link's 256-bit secret.
@@ -159,13 +159,12 @@ def timekeeper_plan(panel):
     with_zone = zone_day(panel.zone, panel.date).after is not None
     segments = []
     for timed in panel.timed_segments():
-        speaker = timed.item.speaker
-        on_programme = speaker is not None and speaker.is_on_programme
+        speakers = [place for place in timed.item.speaker_places() if place.is_on_programme]
         segments.append(
             {
                 "title": timed.item.display_title,
-                "speaker": speaker.person.display_name if on_programme else "",
-                "role": speaker.get_role_display() if on_programme else "",
+                "speaker": prose_list([place.display_name for place in speakers]),
+                "role": speakers[0].get_role_display() if len(speakers) == 1 else "",
                 "minutes": timed.duration,
                 "start": timed.start.isoformat(),
                 "clock": (

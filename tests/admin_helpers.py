@@ -23,7 +23,9 @@ class AdminFormParser(HTMLParser):
     """Collect what a browser submits from an admin change form, and each select's options.
 
     ``data`` maps field names to values (unchecked checkboxes and the inlines' ``__prefix__``
-    templates left out); ``options`` maps each select's name to its ``(value, label)`` pairs.
+    templates left out; a list for several ticked boxes of one name); ``options`` maps each
+    select's name to its ``(value, label)`` pairs; ``boxes`` each checkbox name to the values
+    of its boxes, ticked or not.
     """
 
     SKIPPED_INPUTS = {"submit", "button", "reset", "image", "file"}
@@ -32,6 +34,7 @@ class AdminFormParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.data = {}
         self.options = {}
+        self.boxes = {}
         self._in_form = False
         self._select = None
         self._option = None
@@ -46,8 +49,9 @@ class AdminFormParser(HTMLParser):
         name = attrs.get("name", "")
         if tag == "input" and name and attrs.get("type", "text") not in self.SKIPPED_INPUTS:
             if attrs.get("type") in {"checkbox", "radio"}:
+                self.boxes.setdefault(name, []).append(attrs.get("value") or "on")
                 if "checked" in attrs:
-                    self._set(name, attrs.get("value") or "on")
+                    self._add(name, attrs.get("value") or "on")
             else:
                 self._set(name, attrs.get("value") or "")
         elif tag == "select":
@@ -92,6 +96,15 @@ class AdminFormParser(HTMLParser):
     def _set(self, name, value):
         if "__prefix__" not in name:
             self.data[name] = value
+
+    def _add(self, name, value):
+        """Set ``name``, or make it a list of values when a box of that name is ticked
+        already (a multiple choice)."""
+        if name in self.data:
+            values = self.data[name]
+            self.data[name] = [*values, value] if isinstance(values, list) else [values, value]
+        else:
+            self._set(name, value)
 
 
 def parse_form(response):
@@ -208,7 +221,7 @@ def running_order_rows(panel):
         (
             f"{timed.start:%H:%M}–{timed.end:%H:%M}",
             timed.item.display_title,
-            str(timed.item.speaker.person) if timed.item.speaker else "",
+            ", ".join(place.display_name for place in timed.item.speaker_places()),
         )
         for timed in panel.timed_segments()
     ]

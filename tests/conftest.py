@@ -8,7 +8,15 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
-from panels.models import ConceptNoteSection, Meeting, Panel, Panellist, Person, Segment
+from panels.models import (
+    ConceptNoteSection,
+    Meeting,
+    Panel,
+    Panellist,
+    Person,
+    Segment,
+    SegmentSpeaker,
+)
 
 
 @pytest.fixture
@@ -60,22 +68,35 @@ def make_person(db):
     return make
 
 
+# ``make_panellist``'s default person: a new one.
+NEW = object()
+
+
 @pytest.fixture
 def make_panellist(make_person):
-    """Create a panellist on ``panel``; a new person unless ``person`` is given."""
+    """Create a panellist on ``panel``; a new person unless ``person`` is given (``None`` for a
+    place without a person)."""
 
-    def make(panel, person=None, **fields):
+    def make(panel, person=NEW, **fields):
         values = {"role": Panellist.Role.PANELLIST, "order": panel.panellists.count()} | fields
-        return Panellist.objects.create(panel=panel, person=person or make_person(), **values)
+        person = make_person() if person is NEW else person
+        return Panellist.objects.create(panel=panel, person=person, **values)
 
     return make
 
 
 @pytest.fixture
 def make_segment():
-    def make(panel, duration_minutes, **fields):
+    """Create an item of ``panel``'s running order; ``speaker`` (one ``Panellist``) or
+    ``speakers`` (a list, in order) speak in it."""
+
+    def make(panel, duration_minutes, *, speaker=None, speakers=(), **fields):
         values = {"kind": Segment.Kind.PRESENTATION, "order": panel.segments.count()} | fields
-        return Segment.objects.create(panel=panel, duration_minutes=duration_minutes, **values)
+        segment = Segment.objects.create(panel=panel, duration_minutes=duration_minutes, **values)
+        speakers = [speaker] if speaker is not None else list(speakers)
+        for order, place in enumerate(speakers):
+            SegmentSpeaker.objects.create(segment=segment, panellist=place, order=order)
+        return segment
 
     return make
 

@@ -1,5 +1,5 @@
-"""The panel page's rows (``panels.admin.formsets``): the running order's segments (the speaker
-select, durations, rows left empty) and the panellists (one moderator, one place per person,
+"""The panel page's rows (``panels.admin.formsets``): the running order's segments (the speakers'
+boxes, durations, rows left empty) and the panellists (one moderator, one place per person,
 and a save the database refuses told as a message), and what the officer is told of the
 segments of a panellist removed or replaced.
 """
@@ -7,7 +7,7 @@ segments of a panellist removed or replaced.
 import pytest
 from django.utils.html import escape
 
-from panels.models import Panel, Panellist, Segment
+from panels.models import Panel, Panellist, Segment, SegmentSpeaker
 from tests.admin_helpers import (
     add_row,
     admin_url,
@@ -21,7 +21,7 @@ from tests.admin_helpers import (
 )
 
 # ---------------------------------------------------------------------------------------------
-# The running order's rows: the speaker select, durations, empty rows
+# The running order's rows: the speakers' boxes, durations, empty rows
 
 
 def test_segment_speaker_choices_are_this_panels_panellists(
@@ -31,20 +31,27 @@ def test_segment_speaker_choices_are_this_panels_panellists(
 
     response = admin_client.get(admin_url(Panel, "change", full_panel.pk))
 
-    options = parse_form(response).options
-    expected = [
-        ("", "---------"),
-        (str(moderator.pk), "Amina Example (Moderator)"),
-        (str(speaker.pk), "Jorge Example (Panellist)"),
+    form = parse_form(response)
+    expected = [str(moderator.pk), str(speaker.pk)]
+    assert (form.boxes["segments-0-item_speakers"], form.boxes["segments-2-item_speakers"]) == (
+        expected,
+        expected,
+    )
+    # The opening remarks are ticked for the moderator, the discussion for nobody.
+    assert form.data["segments-0-item_speakers"] == str(moderator.pk)
+    assert "segments-2-item_speakers" not in form.data
+    labels = inline_formset(response, Segment).forms[0].fields["item_speakers"].choices
+    assert [label for _value, label in labels] == [
+        "Amina Example (Moderator)",
+        "Jorge Example (Panellist)",
     ]
-    assert (options["segments-0-speaker"], options["segments-2-speaker"]) == (expected, expected)
 
 
 def test_segment_speaker_choices_empty_on_add_page(admin_client, full_panel):
     response = admin_client.get(admin_url(Panel, "add"))
 
     formset = inline_formset(response, Segment)
-    assert list(formset.empty_form.fields["speaker"].choices) == [("", "---------")]
+    assert list(formset.empty_form.fields["item_speakers"].choices) == []
 
 
 def test_segment_speaker_from_another_panel_rejected(
@@ -52,14 +59,48 @@ def test_segment_speaker_from_another_panel_rejected(
 ):
     stranger = make_panellist(make_panel(full_panel.meeting, title="Another panel"))
     data = form_data(admin_client.get(admin_url(Panel, "change", full_panel.pk)))
-    data["segments-2-speaker"] = str(stranger.pk)
+    data["segments-2-item_speakers"] = str(stranger.pk)
 
     response = admin_client.post(admin_url(Panel, "change", full_panel.pk), data)
 
     assert response.status_code == 200
     errors = inline_formset(response, Segment).forms[2].errors
-    assert errors == {"speaker": ["The speaker must be a panellist of this panel."]}
-    assert full_panel.segments.filter(speaker=stranger).exists() is False
+    assert errors == {"item_speakers": ["The speaker must be a panellist of this panel."]}
+    assert SegmentSpeaker.objects.filter(panellist=stranger).exists() is False
+
+
+def test_an_item_takes_several_speakers_in_order_and_keeps_them(
+    admin_client, full_panel, moderator, speaker
+):
+    data = form_data(admin_client.get(admin_url(Panel, "change", full_panel.pk)))
+    data["segments-2-item_speakers"] = [str(speaker.pk), str(moderator.pk)]
+
+    response = admin_client.post(admin_url(Panel, "change", full_panel.pk), data)
+
+    assert response.status_code == 302
+    discussion = full_panel.segments.get(order=2)
+    assert discussion.speaker_places() == [moderator, speaker]
+    # Saving the page again as it is changes nothing.
+    data = form_data(admin_client.get(admin_url(Panel, "change", full_panel.pk)))
+    assert data["segments-2-item_speakers"] == [str(moderator.pk), str(speaker.pk)]
+    admin_client.post(admin_url(Panel, "change", full_panel.pk), data)
+    assert list(discussion.speaking.values_list("panellist", "order")) == [
+        (moderator.pk, 0),
+        (speaker.pk, 1),
+    ]
+
+
+def test_unticking_a_speaker_keeps_the_others(admin_client, full_panel, moderator, speaker):
+    discussion = full_panel.segments.get(order=2)
+    SegmentSpeaker.objects.create(segment=discussion, panellist=speaker, order=0)
+    SegmentSpeaker.objects.create(segment=discussion, panellist=moderator, order=1)
+    data = form_data(admin_client.get(admin_url(Panel, "change", full_panel.pk)))
+    data["segments-2-item_speakers"] = str(moderator.pk)
+
+    response = admin_client.post(admin_url(Panel, "change", full_panel.pk), data)
+
+    assert response.status_code == 302
+    assert discussion.speaker_places() == [moderator]
 
 
 @pytest.mark.parametrize("minutes", ["0", "1441"])
@@ -99,7 +140,7 @@ def test_panellist_removed_while_editing_their_segment_leaves_it_without_speaker
 
     assert response.status_code == 302
     segment = full_panel.segments.get(order=1)
-    assert (segment.title, segment.speaker) == ("Keynote", None)
+    assert (segment.title, segment.speaker_places()) == ("Keynote", [])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -297,14 +338,14 @@ def test_removing_a_panellist_whose_segment_gets_another_speaker_says_nothing_of
 ):
     data = form_data(admin_client.get(admin_url(Panel, "change", full_panel.pk)))
     data[f"panellists-{row_index(data, 'panellists', speaker.pk)}-DELETE"] = "on"
-    data["segments-1-speaker"] = str(moderator.pk)
+    data["segments-1-item_speakers"] = str(moderator.pk)
 
     response = admin_client.post(admin_url(Panel, "change", full_panel.pk), data, follow=True)
 
     assert messages_of(response) == [
         "The panel “Migration and the 2030 Agenda” was changed successfully."
     ]
-    assert full_panel.segments.get(order=1).speaker == moderator
+    assert full_panel.segments.get(order=1).speaker_places() == [moderator]
 
 
 def test_replacing_a_panellists_person_hands_over_their_segments(

@@ -668,7 +668,7 @@ def test_running_order_generated_sends_confirmed_panellists_their_segment_time(
 ):
     response = run_action(secretariat, Panel, "generate_running_order", [panel])
 
-    assert panel.segments.filter(speaker=answered["confirmed"]).exists()
+    assert panel.segments.spoken_by([answered["confirmed"]]).exists()
     assert recipients() == ["confirmed@example.org"]
     assert messages_of(response)[-1] == "New time sent to 1 confirmed panellist."
 

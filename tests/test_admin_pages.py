@@ -83,7 +83,7 @@ PAGES = {
     ),
     (Panellist, "changelist"): (
         "Select panellist to change",
-        lambda response: (column(response, "person"), column(response, "role")),
+        lambda response: (column(response, "participant"), column(response, "role")),
         (["Amina Example", "Jorge Example"], ["Moderator", "Panellist"]),
     ),
     (Panellist, "add"): (
@@ -147,4 +147,4 @@ def test_panellist_changelist_filtered_by_meeting_opens(admin_client, full_panel
 
     response = admin_client.get(admin_url(Panellist, "changelist"), query)
 
-    assert column(response, "person") == ["Amina Example"]
+    assert column(response, "participant") == ["Amina Example"]

@@ -200,4 +200,4 @@ def test_panellist_changelist_queries_do_not_grow_with_panellists(
     with django_assert_max_num_queries(6):
         response = admin_client.get(admin_url(Panellist, "changelist"))
 
-    assert len(column(response, "person")) == panels
+    assert len(column(response, "participant")) == panels

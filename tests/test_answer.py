@@ -680,7 +680,9 @@ def test_link_stops_at_the_deadline(client, url, place):
 def test_answer_to_a_changed_slot_is_refused_and_the_new_time_shown(client, url, place):
     page = parse(client.get(url))
     before = snapshot(place)
-    Segment.objects.filter(speaker__role=Panellist.Role.MODERATOR).update(duration_minutes=20)
+    Segment.objects.filter(speaking__panellist__role=Panellist.Role.MODERATOR).update(
+        duration_minutes=20
+    )
 
     response = client.post(url, answer_data(page, answer="confirmed", note="See you there."))
 
@@ -730,7 +732,7 @@ def test_names_and_titles_with_markup_are_shown_as_text(client, place, url):
     Person.objects.filter(pk=place.person_id).update(name=markup)
     Panel.objects.filter(pk=place.panel_id).update(title=markup, room=markup)
     Meeting.objects.filter(pk=place.panel.meeting_id).update(title=markup)
-    Segment.objects.filter(speaker=place).update(title=markup)
+    Segment.objects.spoken_by([place]).update(title=markup)
 
     response = client.get(url)
 

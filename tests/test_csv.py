@@ -489,8 +489,9 @@ def good_row(panel):
             ["{panel}", "Sam Muster", "sam@example.org", "Speaker"],
             {
                 "Role": [
-                    "“Speaker” is not a role. Use one of Moderator, Chair, Keynote speaker, "
-                    "Panellist, Discussant, Rapporteur."
+                    "“Speaker” is not a role. Use one of Chair, Co-chair, Moderator, Keynote "
+                    "speaker, Opening statement, Panellist, Discussant, Respondent, Rapporteur, "
+                    "Closing remarks."
                 ]
             },
         ),

@@ -107,7 +107,7 @@ def test_answer_decline_keeps_the_reason_and_note(future_place):
 
 def test_answer_to_a_slot_changed_since_the_page_was_shown_is_refused(future_place):
     fingerprint = services.slot_fingerprint(future_place)
-    Segment.objects.filter(speaker=future_place).update(duration_minutes=15)
+    Segment.objects.spoken_by([future_place]).update(duration_minutes=15)
 
     with pytest.raises(services.StaleAnswer):
         services.answer(future_place, Panellist.Status.CONFIRMED, fingerprint=fingerprint)

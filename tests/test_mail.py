@@ -697,7 +697,7 @@ def test_panel_time_change_is_announced_once(confirmed, moderator):
 
 
 def test_segment_time_change_alone_is_announced(confirmed, moderator):
-    Segment.objects.filter(speaker=moderator).update(duration_minutes=20)
+    Segment.objects.spoken_by([moderator]).update(duration_minutes=20)
 
     services.notify_time_changes([confirmed.panel], now=NOW)
 
@@ -766,7 +766,7 @@ def test_record_answer_keeps_the_times_confirmed_and_clears_them_otherwise(amina
 
 
 def test_confirming_again_on_the_page_records_the_times_shown(confirmed, moderator):
-    Segment.objects.filter(speaker=moderator).update(duration_minutes=20)
+    Segment.objects.spoken_by([moderator]).update(duration_minutes=20)
 
     changed = services.answer(
         confirmed, Panellist.Status.CONFIRMED, fingerprint=services.slot_fingerprint(confirmed)

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from panels.models import Meeting, Panel, Panellist, Person, Segment
+from panels.models import Meeting, Panel, Panellist, Person, Segment, SegmentSpeaker
 
 
 def messages(error):
@@ -293,15 +293,28 @@ def test_segment_duration_zero_is_refused_by_the_database(make_panel, make_segme
         make_segment(make_panel(), 0)
 
 
-def test_segment_speaker_from_another_panel_is_explained(make_panel, make_panellist):
+def test_segment_speaker_from_another_panel_is_explained(make_panel, make_panellist, make_segment):
     panel, other = make_panel(), make_panel()
     stranger = make_panellist(other)
-    segment = Segment(panel=panel, duration_minutes=10, speaker=stranger)
+    row = SegmentSpeaker(segment=make_segment(panel, 10), panellist=stranger)
 
     with pytest.raises(ValidationError) as error:
-        segment.full_clean()
+        row.full_clean()
 
-    assert messages(error.value) == {"speaker": ["The speaker must be a panellist of this panel."]}
+    assert messages(error.value) == {
+        "panellist": ["The speaker must be a participant of this session."]
+    }
+
+
+def test_segment_speaker_twice_in_one_item_is_refused_by_the_database(
+    make_panel, make_panellist, make_segment
+):
+    panel = make_panel()
+    place = make_panellist(panel)
+    segment = make_segment(panel, 10, speaker=place)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SegmentSpeaker.objects.create(segment=segment, panellist=place, order=1)
 
 
 def test_segment_keeps_its_time_when_its_speaker_is_removed(
@@ -314,7 +327,7 @@ def test_segment_keeps_its_time_when_its_speaker_is_removed(
     place.delete()
     segment.refresh_from_db()
 
-    assert (segment.speaker, segment.duration_minutes) == (None, 10)
+    assert (segment.speaker_places(), segment.duration_minutes) == ([], 10)
 
 
 def test_segment_unknown_kind_is_refused_by_the_database(make_panel, make_segment):

@@ -247,9 +247,9 @@ def test_runsheet_lists_who_has_not_confirmed_even_when_the_public_sees_only_the
     [
         # meeting; panels with meeting; panellists with person
         ("meeting", 3),
-        # panel with meeting; sections; panellists with person; segments with speaker and
-        # the speaker's panel
-        ("panel", 4),
+        # panel with meeting; sections; panellists with person; segments; their speakers
+        # with person and panel
+        ("panel", 5),
     ],
 )
 def test_public_pages_query_count_is_constant_whatever_the_choice(

@@ -476,7 +476,10 @@ def test_schedule_person_shows_what_the_panel_page_shows(
             "role": "Keynote speaker",
             "position": "Ambassador",
             "organisation": "Example Mission",
+            "function": "",
             "presentation_title": "Why it matters",
+            "attendance": "in_person",
+            "to_be_announced": False,
             "to_be_confirmed": False,
         }
     ]

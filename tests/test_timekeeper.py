@@ -278,7 +278,7 @@ def test_timekeeper_query_count_is_constant(
         make_segment(panel, 10, speaker=make_panellist(panel))
 
     # session, user; panel with meeting; segments with speakers
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = staff_client.get(timekeeper_url(panel))
 
     assert response.status_code == 200

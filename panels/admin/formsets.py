@@ -11,7 +11,6 @@ from functools import cached_property
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models.fields import BLANK_CHOICE_DASH
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +35,10 @@ class KeptFormsMixin:
         ]
 
 
+# A place's own fields, in the order every admin form shows them.
+PLACE_FIELDS = ["person", "function", "role", "attendance", "order", "presentation_title"]
+
+
 class PanellistForm(forms.ModelForm):
     """A panellist, whose confirmation status is recorded through ``services.record_answer``.
 
@@ -52,11 +55,17 @@ class PanellistForm(forms.ModelForm):
 
     class Meta:
         model = Panellist
-        fields = ["panel", "person", "role", "order", "presentation_title", "answer"]
+        fields = ["panel", *PLACE_FIELDS, "answer"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("answer", self.instance.status)
+        if "attendance" in self.fields:
+            # A row added without it (a script, an older page) takes part in person.
+            self.fields["attendance"].required = False
+
+    def clean_attendance(self):
+        return self.cleaned_data.get("attendance") or Panellist.Attendance.IN_PERSON
 
     def clean(self):
         """Keep a panellist who speaks in a running order on that panel."""
@@ -225,9 +234,19 @@ class SegmentForm(forms.ModelForm):
     moved) is still an empty row, and is left out of the save.
     """
 
+    # The item's speakers: not the model's ``speakers`` (whose rows carry an order), saved by
+    # ``SegmentFormSet.save`` through ``services.set_speakers``.
+    item_speakers = forms.ModelMultipleChoiceField(
+        label=_("speakers"),
+        queryset=Panellist.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("The speaker must be a panellist of this panel.")},
+    )
+
     class Meta:
         model = Segment
-        fields = ["kind", "title", "duration_minutes", "speaker", "order"]
+        fields = ["kind", "title", "duration_minutes", "order"]
         error_messages = {
             "duration_minutes": {
                 "min_value": _("A segment lasts at least one minute and at most a day."),
@@ -244,8 +263,8 @@ class SegmentForm(forms.ModelForm):
 class SegmentFormSet(KeptFormsMixin, forms.BaseInlineFormSet):
     """A panel's running order.
 
-    The speaker select lists only this panel's saved panellists (none before the panel is
-    saved); its options are read once for all the rows. Each saved segment is given its
+    The speakers' boxes list only this panel's saved panellists (none before the panel is
+    saved); they are read once for all the rows. Each saved segment is given its
     planned clock times as ``timed`` (a ``running_order.TimedSegment``) for display.
 
     A published panel's submitted running order must fit its submitted slot (an overrun
@@ -262,11 +281,11 @@ class SegmentFormSet(KeptFormsMixin, forms.BaseInlineFormSet):
 
     @cached_property
     def speaker_choices(self):
-        """The speaker select's options, read from the database once for every row."""
-        return [
-            *BLANK_CHOICE_DASH,
-            *((panellist.pk, str(panellist)) for panellist in self.speakers),
-        ]
+        """The speakers' options, read from the database once for every row."""
+        return [(panellist.pk, str(panellist)) for panellist in self.speakers]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("speaking")
 
     @cached_property
     def timing(self):
@@ -279,13 +298,12 @@ class SegmentFormSet(KeptFormsMixin, forms.BaseInlineFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        speaker = form.fields.get("speaker")
-        if speaker is not None:
-            speaker.queryset = self.speakers
-            speaker.choices = self.speaker_choices
-            speaker.error_messages["invalid_choice"] = _(
-                "The speaker must be a panellist of this panel."
-            )
+        speakers = form.fields.get("item_speakers")
+        if speakers is not None:
+            speakers.queryset = self.speakers
+            speakers.choices = self.speaker_choices
+            if form.instance.pk is not None:
+                speakers.initial = [row.panellist_id for row in form.instance.speaking.all()]
         form.instance.timed = self.timing.get(form.instance.pk)
 
     def clean(self):
@@ -306,19 +324,23 @@ class SegmentFormSet(KeptFormsMixin, forms.BaseInlineFormSet):
 
     @transaction.atomic
     def save(self, commit=True):
-        """Save the rows, then number the running order 0, 1, 2… again.
+        """Save the rows and their speakers (``services.set_speakers``), then number the
+        running order 0, 1, 2… again.
 
-        A speaker removed from the panel in the same save is left blank: the panellists are
-        saved first, deleting one blanks its segments in the database (``on_delete=SET_NULL``),
-        and an edited row must not bring the deleted speaker back.
+        A speaker removed from the panel in the same save is left out: the panellists are
+        saved first, deleting one deletes its speaking rows, and an edited row must not bring
+        the deleted speaker back.
         """
-        if commit:
-            remaining = set(self.speakers.values_list("pk", flat=True))
-            for form in self.forms:
-                if form.instance.speaker_id and form.instance.speaker_id not in remaining:
-                    form.instance.speaker = None
         saved = super().save(commit=commit)
         if commit:
+            remaining = set(self.speakers.values_list("pk", flat=True))
+            for form in self.kept_forms():
+                if form.instance.pk is None or "item_speakers" not in form.changed_data:
+                    continue
+                chosen = form.cleaned_data.get("item_speakers") or []
+                services.set_speakers(
+                    form.instance, [place for place in chosen if place.pk in remaining]
+                )
             services.renumber_segments(self.instance)
         return saved
 

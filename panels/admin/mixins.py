@@ -141,7 +141,7 @@ class EmailReportsMixin:
                     request,
                     failed
                     % {
-                        "name": place.person.display_name,
+                        "name": place.display_name,
                         "panel": quoted(place.panel),
                         "reason": outcome.error,
                     },

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import services
 from ..models import Panellist, Sending
 from ..wording import in_zone, when_and_zone
-from .formsets import PanellistPageForm
+from .formsets import PLACE_FIELDS, PanellistPageForm
 from .imports import PanellistSpreadsheetMixin
 from .mixins import AnsweredAtMixin, EmailReportsMixin, RefuseClashingSaveMixin
 from .reports import report_answers_recorded, report_links_revoked
@@ -82,7 +82,7 @@ class PanellistAdmin(
 
     form = PanellistPageForm
     list_display = [
-        "person",
+        "participant",
         "panel",
         "role",
         "status",
@@ -93,21 +93,12 @@ class PanellistAdmin(
     ]
     list_filter = ["panel__meeting", "role", "status"]
     list_select_related = ["person", "panel"]
-    search_fields = ["person__name", "person__organisation", "panel__title"]
+    search_fields = ["person__name", "person__organisation", "function", "panel__title"]
     autocomplete_fields = ["panel", "person"]
     fieldsets = [
         (
             None,
-            {
-                "fields": [
-                    "panel",
-                    "person",
-                    "role",
-                    "order",
-                    "presentation_title",
-                    ("panel_version", "loaded_at"),
-                ]
-            },
+            {"fields": ["panel", *PLACE_FIELDS, ("panel_version", "loaded_at")]},
         ),
         (
             _("Answer"),
@@ -156,6 +147,11 @@ class PanellistAdmin(
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
+
+    @admin.display(description=_("participant"), ordering="person__name")
+    def participant(self, panellist):
+        """The person, else the place's function, else "To be announced"."""
+        return panellist.display_name
 
     @admin.display(description=_("reason for declining"))
     def reason(self, panellist):

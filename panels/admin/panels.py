@@ -24,7 +24,13 @@ from ..resources import PanellistResource, SpreadsheetCSV
 from ..wording import answers_text, findings_list, findings_summary
 from .filters import AnswersFilter, ProblemsFilter
 from .forms import PanelAdminForm
-from .formsets import PanellistForm, PanellistFormSet, SegmentForm, SegmentFormSet
+from .formsets import (
+    PLACE_FIELDS,
+    PanellistForm,
+    PanellistFormSet,
+    SegmentForm,
+    SegmentFormSet,
+)
 from .mixins import (
     CSV_ENCODING,
     HOURS_AND_MINUTES,
@@ -59,7 +65,7 @@ class PanellistInline(AnsweredAtMixin, admin.TabularInline):
     model = Panellist
     form = PanellistForm
     formset = PanellistFormSet
-    fields = ["person", "role", "order", "presentation_title", "answer", "answered_at"]
+    fields = [*PLACE_FIELDS, "answer", "answered_at"]
     readonly_fields = ["answered_at"]
     autocomplete_fields = ["person"]
     ordering = ["order", "pk"]
@@ -82,21 +88,10 @@ class SegmentInline(admin.TabularInline):
     model = Segment
     form = SegmentForm
     formset = SegmentFormSet
-    fields = ["kind", "title", "duration_minutes", "speaker", "order", "planned_time"]
+    fields = ["kind", "title", "duration_minutes", "item_speakers", "order", "planned_time"]
     readonly_fields = ["planned_time"]
     ordering = ["order", "pk"]
     extra = 0
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "speaker":
-            # Speakers are managed in the panellists above; a pop-up here could add one to
-            # another panel or delete one that other segments use.
-            formfield.widget.can_add_related = False
-            formfield.widget.can_change_related = False
-            formfield.widget.can_delete_related = False
-            formfield.widget.can_view_related = False
-        return formfield
 
     @admin.display(description=_("planned time"))
     def planned_time(self, segment):

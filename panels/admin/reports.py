@@ -218,7 +218,7 @@ def report_speaker_changes(modeladmin, request, result):
             )
             % {
                 "count": len(kept),
-                "name": place.person.display_name,
+                "name": place.display_name,
                 "segments": quoted_list(segment.display_title for segment in kept),
             },
             messages.WARNING,
@@ -234,7 +234,7 @@ def report_speaker_changes(modeladmin, request, result):
                 len(taken),
             )
             % {
-                "new": place.person.display_name,
+                "new": place.display_name,
                 "old": previous.display_name,
                 "count": len(taken),
                 "segments": quoted_list(segment.display_title for segment in taken),

@@ -22,6 +22,7 @@ from .choices import (
     MAX_SEGMENT_MINUTES,
     OFF_PROGRAMME,
     AnswerStatus,
+    Attendance,
     Honorific,
     MeetingStatus,
     PanellistDisplay,
@@ -41,7 +42,7 @@ from .querysets import (
     SegmentQuerySet,
     anywhere_on_earth_today,
 )
-from .segments import Segment
+from .segments import Segment, SegmentSpeaker
 from .sendings import Sending
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "MAX_SEGMENT_MINUTES",
     "OFF_PROGRAMME",
     "AnswerStatus",
+    "Attendance",
     "ConceptNoteSection",
     "Honorific",
     "Meeting",
@@ -68,6 +70,7 @@ __all__ = [
     "Role",
     "Segment",
     "SegmentKind",
+    "SegmentSpeaker",
     "SegmentQuerySet",
     "Sending",
     "SendingKind",

@@ -59,14 +59,31 @@ class Honorific(models.TextChoices):
 
 
 class Role(models.TextChoices):
-    """A panellist's part in a panel."""
+    """A participant's part in a session, in the order programmes list them.
 
-    MODERATOR = "moderator", _("Moderator")
+    The parts UN programmes name (Human Rights Council panels, coordination meetings on
+    international migration): those who run the session, those who open it, speak and respond,
+    and those who report and close.
+    """
+
     CHAIR = "chair", _("Chair")
+    CO_CHAIR = "co_chair", _("Co-chair")
+    MODERATOR = "moderator", _("Moderator")
     KEYNOTE_SPEAKER = "keynote", _("Keynote speaker")
+    OPENING = "opening", _("Opening statement")
     PANELLIST = "panellist", _("Panellist")
     DISCUSSANT = "discussant", _("Discussant")
+    RESPONDENT = "respondent", _("Respondent")
     RAPPORTEUR = "rapporteur", _("Rapporteur")
+    CLOSING = "closing", _("Closing remarks")
+
+
+class Attendance(models.TextChoices):
+    """How a participant takes part."""
+
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    VIDEO = "video", _("Recorded video message")
 
 
 class AnswerStatus(models.TextChoices):

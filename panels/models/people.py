@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..validators import validate_single_line
-from .choices import OFF_PROGRAMME, AnswerStatus, Honorific, PanellistDisplay, Role
+from .choices import OFF_PROGRAMME, AnswerStatus, Attendance, Honorific, PanellistDisplay, Role
 from .errors import errors_beside_fields
 from .panels import Panel
 from .querysets import PanellistQuerySet
@@ -60,23 +60,50 @@ class Person(models.Model):
 
 
 class Panellist(models.Model):
-    """A person's place on one panel: their role, order of appearance and answer.
+    """A place in one session (a participant): its role, order of appearance, attendance and
+    answer, and the person who takes it.
 
-    Rules (database constraints, explained by ``validate_constraints``): a person sits on a panel
-    at most once; a panel has at most one moderator.
+    A place may have no person yet: it is then known by its ``function`` ("Representative of
+    France") or shown as "to be announced"; naming the person later keeps the place, its items
+    in the running order and its history. Only a place with a person can be invited.
+
+    Rules (database constraints, explained by ``validate_constraints``): a person has at most
+    one place in a session (and may speak in any number of its items); a session has at most
+    one moderator.
     """
 
     Role = Role
 
     Status = AnswerStatus
 
+    Attendance = Attendance
+
     panel = models.ForeignKey(
         Panel, on_delete=models.CASCADE, related_name="panellists", verbose_name=_("panel")
     )
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="panel_places", verbose_name=_("person")
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="panel_places",
+        verbose_name=_("person"),
+        help_text=_("Leave blank for a place to be announced, or known by its function only."),
+    )
+    function = models.CharField(
+        _("function"),
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_(
+            "For a place without a named person, e.g. “Representative of France” or “Chair of "
+            "the Second Committee”."
+        ),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.PANELLIST)
+    attendance = models.CharField(
+        _("attendance"), max_length=20, choices=Attendance, default=Attendance.IN_PERSON
+    )
     order = models.PositiveSmallIntegerField(
         _("order of appearance"), default=0, help_text=_("Lower numbers appear first.")
     )
@@ -133,10 +160,13 @@ class Panellist(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=AnswerStatus.values), name="panellist_status_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(attendance__in=Attendance.values), name="panellist_attendance_valid"
+            ),
         ]
 
     def __str__(self):
-        return f"{self.person} ({self.get_role_display()})"
+        return f"{self.display_name} ({self.get_role_display()})"
 
     def unique_error_message(self, model_class, unique_check):
         if set(unique_check) == {"panel", "person"}:
@@ -154,6 +184,34 @@ class Panellist(models.Model):
             raise errors_beside_fields(
                 error, {"one_moderator": "role", "unique_together": "person"}
             ) from error
+
+    @property
+    def display_name(self):
+        """How the programme names this place: the person ("H.E. Ms. Amina Example"), else
+        the function ("Representative of France"), else "To be announced"."""
+        if self.person_id is not None:
+            return self.person.display_name
+        return self.function or str(_("To be announced"))
+
+    @property
+    def is_named(self):
+        """Whether a person takes this place (only then can it be invited)."""
+        return self.person_id is not None
+
+    @property
+    def is_to_be_announced(self):
+        """Whether the place has neither a person nor a function yet."""
+        return self.person_id is None and not self.function
+
+    @property
+    def email(self):
+        """The person's email address, or "" for a place without a person."""
+        return self.person.email if self.person_id is not None else ""
+
+    @property
+    def is_remote(self):
+        """Whether the participant takes part online or by recorded video."""
+        return self.attendance != Attendance.IN_PERSON
 
     @property
     def is_moderator(self):

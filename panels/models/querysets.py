@@ -101,17 +101,25 @@ class PanelQuerySet(models.QuerySet):
         )
 
     def with_running_order(self):
-        """Prefetch segments in running order with their speaker's person and panel.
+        """Prefetch segments in running order, each with its speakers in order (``speaking``,
+        read by ``Segment.speaker_places``) with their person and panel.
 
-        The speaker's panel is joined so that ``Panellist.is_public``, which reads it, runs no
+        The speakers' panel is joined so that ``Panellist.is_public``, which reads it, runs no
         query per segment.
         """
+        segments = _related(self, "segments")
+        speaking = _related(segments, "speaking")
         return self.prefetch_related(
             models.Prefetch(
                 "segments",
-                queryset=_related(self, "segments")
-                .select_related("speaker__person", "speaker__panel")
-                .in_running_order(),
+                queryset=segments.in_running_order().prefetch_related(
+                    models.Prefetch(
+                        "speaking",
+                        queryset=speaking.select_related(
+                            "panellist__person", "panellist__panel"
+                        ).order_by("order", "pk"),
+                    )
+                ),
             )
         )
 
@@ -228,15 +236,20 @@ class SegmentQuerySet(models.QuerySet):
         return self.order_by("order", "pk")
 
     def spoken_by(self, panellists):
-        """The segments whose speaker is one of ``panellists``: a Panellist QuerySet (used as a
-        subquery), or an iterable of ``Panellist`` or of panellist primary keys."""
-        return self.filter(speaker__in=_pks(panellists))
+        """The segments in which one of ``panellists`` speaks, each once: ``panellists`` is a
+        Panellist QuerySet (used as a subquery), or an iterable of ``Panellist`` or of
+        panellist primary keys."""
+        speaking = _related(self, "speaking").filter(
+            segment=OuterRef("pk"), panellist__in=_pks(panellists)
+        )
+        return self.filter(Exists(speaking))
 
     def vacated(self):
-        """The places in a running order with nobody to fill them: presentations with no
-        speaker, and segments whose speaker declined or withdrew. (A break, a discussion or
-        remarks without a speaker are not vacated: nobody needs to be named for them.)"""
-        return self.filter(
-            Q(speaker__isnull=True, kind=SegmentKind.PRESENTATION)
-            | Q(speaker__status__in=OFF_PROGRAMME)
-        )
+        """The places in a running order with nobody to fill them: presentations none of whose
+        speakers is still expected (none named, or every one declined or withdrew), and items
+        with a speaker who declined or withdrew. (A break, a discussion or remarks without a
+        speaker are not vacated: nobody needs to be named for them.)"""
+        speaking = _related(self, "speaking").filter(segment=OuterRef("pk"))
+        expected = speaking.exclude(panellist__status__in=OFF_PROGRAMME)
+        gone = speaking.filter(panellist__status__in=OFF_PROGRAMME)
+        return self.filter((Q(kind=SegmentKind.PRESENTATION) & ~Exists(expected)) | Exists(gone))

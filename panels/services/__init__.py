@@ -59,10 +59,12 @@ from .running_orders import (
     NOT_PRESENTING,
     Generated,
     RunningOrderExists,
+    SpeakersSet,
     generate_running_order,
     generate_running_orders,
     presenters,
     renumber_segments,
+    set_speakers,
 )
 from .slots import own_segments, slot_fingerprint, slot_times
 
@@ -77,6 +79,7 @@ __all__ = [
     "Outcome",
     "Published",
     "RunningOrderExists",
+    "SpeakersSet",
     "SpeakerChanges",
     "StaleAnswer",
     "StatusChanged",
@@ -107,6 +110,7 @@ __all__ = [
     "reinstate",
     "remind",
     "renumber_segments",
+    "set_speakers",
     "revoke_link",
     "revoke_links",
     "save_meeting",

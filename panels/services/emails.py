@@ -99,8 +99,10 @@ def _send_link(panellist, kind, batch, now, interval=None):
     answered, or was reminded by a parallel run, since the batch was chosen). The new link
     and the record of its sending are committed only when the email was sent.
     """
-    address = panellist.person.email
+    address = panellist.email
     try:
+        if not panellist.is_named:
+            raise mail.NotSent(_("no person is named for this place yet"))
         if panellist.status == Panellist.Status.WITHDRAWN:
             raise mail.NotSent(_("withdrawn from the panel"))
         deadline = answer_deadline(panellist.panel)
@@ -258,7 +260,7 @@ def notify_time_changes(panels, *, now=None):
     """
     now = now or timezone.now()
     confirmed = (
-        Panellist.objects.filter(status=Panellist.Status.CONFIRMED)
+        Panellist.objects.filter(status=Panellist.Status.CONFIRMED, person__isnull=False)
         .select_related("person")
         .order_by("order", "pk")
     )
@@ -287,7 +289,7 @@ notify_time_changes.alters_data = True
 
 def _notify_time_change(panellist, batch, now):
     """Send ``panellist`` their new times if they changed; ``None`` when no email was due."""
-    address = panellist.person.email
+    address = panellist.email
     times = slot_times(panellist)
     try:
         with transaction.atomic():

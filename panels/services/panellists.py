@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from ..models import ANSWER_CLEARED, Panellist, Person, Segment
+from ..models import ANSWER_CLEARED, Panellist, Person, Segment, SegmentSpeaker
 from .locking import bump_panel_versions, changing_panels, lock_panels
 
 
@@ -48,7 +48,7 @@ save_panellist.alters_data = True
 @transaction.atomic
 def delete_panellists(panellists):
     """Delete ``panellists`` (a QuerySet), raising their panels' versions first. Their
-    segments stay in the running order without a speaker (``on_delete=SET_NULL``)."""
+    segments stay in the running order without them (their ``SegmentSpeaker`` rows go)."""
     with changing_panels(panellists.values_list("panel_id", flat=True)):
         panellists.delete()
 
@@ -69,7 +69,7 @@ hand_over_moderation.alters_data = True
 @dataclass
 class SpeakerChanges:
     """What became of the segments of panellists removed or replaced on a panel's page:
-    ``removed`` pairs a removed panellist with the segments kept without a speaker;
+    ``removed`` pairs a removed panellist with the segments kept with no speaker left;
     ``replaced`` gives (the panellist now, the person before, the segments the new person
     takes over). Only panellists with such segments are listed."""
 
@@ -80,8 +80,9 @@ class SpeakerChanges:
 def spoken_segments(panellists):
     """The keys of the segments each of ``panellists`` (keys) speaks: a dict key → list."""
     spoken = {}
-    for segment in Segment.objects.spoken_by(list(panellists)).only("pk", "speaker"):
-        spoken.setdefault(segment.speaker_id, []).append(segment.pk)
+    rows = SegmentSpeaker.objects.filter(panellist__in=list(panellists))
+    for panellist, segment in rows.order_by("segment", "pk").values_list("panellist", "segment"):
+        spoken.setdefault(panellist, []).append(segment)
     return spoken
 
 
@@ -93,13 +94,13 @@ def speaker_changes(removed, replaced, spoken):
     ``SpeakerChanges``."""
     result = SpeakerChanges()
     for pk, place in removed.items():
-        kept = list(Segment.objects.filter(pk__in=spoken.get(pk, []), speaker=None))
+        kept = list(Segment.objects.filter(pk__in=spoken.get(pk, []), speaking__isnull=True))
         if kept:
             result.removed.append((place, kept))
     if replaced:
         people = Person.objects.in_bulk([person for _place, person in replaced.values()])
         for pk, (place, person) in replaced.items():
-            taken = list(Segment.objects.filter(pk__in=spoken.get(pk, []), speaker=place))
+            taken = list(Segment.objects.filter(pk__in=spoken.get(pk, [])).spoken_by([place]))
             if taken:
                 result.replaced.append((place, people[person], taken))
     return result

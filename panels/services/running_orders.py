@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from .. import running_order
-from ..models import MAX_SEGMENT_MINUTES, Panel, Panellist, Segment
+from ..models import MAX_SEGMENT_MINUTES, Panel, Panellist, Segment, SegmentSpeaker
 from .history import log_added_rows
 from .locking import changing_panels
 
@@ -62,7 +62,7 @@ def generate_running_order(panel):
         plan = running_order.standard_plan(
             panel.slot_minutes, len(speaking), panel.presentation_limit_minutes
         )
-        return Segment.objects.bulk_create(
+        segments = Segment.objects.bulk_create(
             Segment(
                 panel=panel,
                 kind=item.kind,
@@ -70,11 +70,17 @@ def generate_running_order(panel):
                 if item.speaker is not None
                 else "",
                 duration_minutes=item.minutes,
-                speaker=speaking[item.speaker] if item.speaker is not None else remarks_by,
                 order=position,
             )
             for position, item in enumerate(plan)
         )
+        speakers = [
+            SegmentSpeaker(segment=segment, panellist=who)
+            for segment, item in zip(segments, plan, strict=True)
+            if (who := speaking[item.speaker] if item.speaker is not None else remarks_by)
+        ]
+        SegmentSpeaker.objects.bulk_create(speakers)
+        return segments
 
 
 generate_running_order.alters_data = True
@@ -125,6 +131,49 @@ def generate_running_orders(panels, *, actor=None):
 
 
 generate_running_orders.alters_data = True
+
+
+@dataclass
+class SpeakersSet:
+    """What ``set_speakers`` changed on one item: the ``Panellist`` rows ``added`` and
+    ``removed`` as speakers (lists), and ``speakers``, the item's speakers now, in order."""
+
+    added: list
+    removed: list
+    speakers: list
+
+
+@transaction.atomic
+def set_speakers(segment, panellists):
+    """Make ``panellists`` (``Panellist`` rows of the item's session, in the order wanted for
+    new ones) the speakers of ``segment``: returns ``SpeakersSet``.
+
+    Speakers kept keep their place in the item's order; new ones follow, in the order given;
+    those not given stop speaking in it. Speakers from another session are refused with
+    ``ValueError`` (the admin's choices and the import's lookups offer only the session's own).
+    """
+    wanted = list(dict.fromkeys(panellists))
+    strangers = [place for place in wanted if place.panel_id != segment.panel_id]
+    if strangers:
+        raise ValueError(f"Not participants of panel {segment.panel_id}: {strangers}")
+    rows = list(SegmentSpeaker.objects.filter(segment=segment).select_related("panellist"))
+    current = {row.panellist_id: row for row in rows}
+    wanted_keys = {place.pk for place in wanted}
+    removed = [row for row in rows if row.panellist_id not in wanted_keys]
+    SegmentSpeaker.objects.filter(pk__in=[row.pk for row in removed]).delete()
+    added = [place for place in wanted if place.pk not in current]
+    last = max((row.order for row in rows), default=-1)
+    SegmentSpeaker.objects.bulk_create(
+        SegmentSpeaker(segment=segment, panellist=place, order=last + 1 + offset)
+        for offset, place in enumerate(added)
+    )
+    kept = [row.panellist for row in rows if row.panellist_id in wanted_keys]
+    return SpeakersSet(
+        added=added, removed=[row.panellist for row in removed], speakers=kept + added
+    )
+
+
+set_speakers.alters_data = True
 
 
 def renumber_segments(panel):

@@ -11,9 +11,7 @@ def own_segments(panellist):
     """The panellist's own parts of the running order with clock times: a list of
     ``running_order.TimedSegment``, in running order."""
     return [
-        timed
-        for timed in panellist.panel.timed_segments()
-        if timed.item.speaker_id == panellist.pk
+        timed for timed in panellist.panel.timed_segments() if timed.item.is_spoken_by(panellist)
     ]
 
 

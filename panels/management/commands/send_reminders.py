@@ -63,7 +63,7 @@ class Command(BaseCommand):
     def _describe(panellist):
         """Who a line is about, on one line: name, address, panel and meeting."""
         text = (
-            f"{panellist.person.display_name} <{panellist.person.email}>, "
+            f"{panellist.display_name} <{panellist.email}>, "
             f"{panellist.panel.title} ({panellist.panel.meeting.slug})"
         )
         return " ".join(text.split())

@@ -1,0 +1,132 @@
+"""Migrations keep what is there: data made with an earlier schema survives each migration
+that changes the shape of running orders and places (issue 11: real programmes fit)."""
+
+import uuid
+from datetime import date, time
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE_SPEAKERS = [("panels", "0006_panel_status_and_calendar_identity")]
+AFTER_SPEAKERS = [("panels", "0007_speakers_and_places")]
+
+
+def migrate(targets):
+    """Migrate the test database to ``targets``; returns the historical apps there."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def latest():
+    executor = MigrationExecutor(connection)
+    return executor.loader.graph.leaf_nodes("panels")
+
+
+@pytest.fixture
+def at_0006(transactional_db):
+    """The database at migration 0006, put back to the latest schema afterwards."""
+    apps = migrate(BEFORE_SPEAKERS)
+    yield apps
+    migrate(latest())
+
+
+def make_seed_shape(apps):
+    """A meeting with one panel as the seed has it: a moderator who answered through a link,
+    a panellist, and a running order whose segments each had one speaker."""
+    Meeting = apps.get_model("panels", "Meeting")
+    Panel = apps.get_model("panels", "Panel")
+    Person = apps.get_model("panels", "Person")
+    Panellist = apps.get_model("panels", "Panellist")
+    Segment = apps.get_model("panels", "Segment")
+    meeting = Meeting.objects.create(
+        title="Fifteenth Coordination Meeting on International Migration",
+        slug="cm15",
+        start_date=date(2017, 2, 16),
+        end_date=date(2017, 2, 17),
+        time_zone="America/New_York",
+        status="public",
+    )
+    uid = uuid.uuid4()
+    panel = Panel.objects.create(
+        meeting=meeting,
+        title="Panel",
+        date=date(2017, 2, 16),
+        start_time=time(15, 0),
+        end_time=time(16, 30),
+        room="Conference Room 4",
+        is_published=True,
+        uid=uid,
+        sequence=3,
+    )
+    amina = Person.objects.create(name="Amina Example", email="amina@example.org")
+    jorge = Person.objects.create(name="Jorge Example")
+    moderator = Panellist.objects.create(
+        panel=panel,
+        person=amina,
+        role="moderator",
+        status="confirmed",
+        link_hash="a" * 64,
+        note_to_secretariat="Arriving at 14:30.",
+    )
+    panellist = Panellist.objects.create(panel=panel, person=jorge, role="panellist", order=1)
+    opening = Segment.objects.create(
+        panel=panel, kind="opening", duration_minutes=5, speaker=moderator, order=0
+    )
+    talk = Segment.objects.create(
+        panel=panel, kind="presentation", duration_minutes=10, speaker=panellist, order=1
+    )
+    discussion = Segment.objects.create(
+        panel=panel, kind="discussion", duration_minutes=75, order=2
+    )
+    return {
+        "uid": uid,
+        "moderator": moderator.pk,
+        "panellist": panellist.pk,
+        "segments": [opening.pk, talk.pk, discussion.pk],
+    }
+
+
+def test_each_segments_speaker_becomes_its_only_speaker_and_answers_and_links_stay(at_0006):
+    made = make_seed_shape(at_0006)
+
+    apps = migrate(AFTER_SPEAKERS)
+
+    Panel = apps.get_model("panels", "Panel")
+    Panellist = apps.get_model("panels", "Panellist")
+    SegmentSpeaker = apps.get_model("panels", "SegmentSpeaker")
+    panel = Panel.objects.get()
+    assert (panel.uid, panel.sequence) == (made["uid"], 3)
+    moderator = Panellist.objects.get(pk=made["moderator"])
+    assert (moderator.status, moderator.link_hash, moderator.note_to_secretariat) == (
+        "confirmed",
+        "a" * 64,
+        "Arriving at 14:30.",
+    )
+    assert (moderator.attendance, moderator.function) == ("in_person", "")
+    rows = list(SegmentSpeaker.objects.order_by("segment").values_list("segment", "panellist"))
+    opening, talk, _discussion = made["segments"]
+    assert rows == [(opening, made["moderator"]), (talk, made["panellist"])]
+
+
+def test_going_back_gives_each_segment_its_first_speaker(at_0006):
+    made = make_seed_shape(at_0006)
+    apps = migrate(AFTER_SPEAKERS)
+    SegmentSpeaker = apps.get_model("panels", "SegmentSpeaker")
+    Panellist = apps.get_model("panels", "Panellist")
+    opening, talk, _discussion = made["segments"]
+    SegmentSpeaker.objects.create(segment_id=talk, panellist_id=made["moderator"], order=5)
+    Panellist.objects.create(panel_id=Panellist.objects.get(pk=made["moderator"]).panel_id)
+
+    apps = migrate(BEFORE_SPEAKERS)
+
+    Segment = apps.get_model("panels", "Segment")
+    assert dict(Segment.objects.values_list("pk", "speaker")) == {
+        opening: made["moderator"],
+        talk: made["panellist"],
+        made["segments"][2]: None,
+    }
+    # The place without a person has no shape in the old schema.
+    assert apps.get_model("panels", "Panellist").objects.count() == 2
