@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import running_order
-from .models import Panel
+from .models import Panel, Panellist
 
 ERROR = "error"
 WARNING = "warning"
@@ -22,9 +22,9 @@ WARNING = "warning"
 @dataclass(frozen=True)
 class Finding:
     """One problem: ``severity`` (``ERROR`` or ``WARNING``), a stable ``code`` for filters and
-    tests ("overrun", "unallocated", "no_running_order", "presentation_too_long",
-    "speaker_not_on_panel", "speaker_not_available", "double_booked") and a translated
-    ``message``."""
+    tests ("overrun", "unallocated", "no_running_order", "durations_unknown",
+    "presentation_too_long", "speaker_not_on_panel", "speaker_not_available", "item_clash",
+    "double_booked") and a translated ``message``."""
 
     severity: str
     code: str
@@ -37,8 +37,30 @@ class Finding:
 
 
 def slot_findings(panel):
-    """An overrun of the slot (an error) or unallocated minutes (a warning), or nothing."""
+    """An overrun of the slot (an error), unallocated minutes or items whose duration is not
+    known (warnings), or nothing. Only what is known is said: with items of unknown
+    duration, an overrun is certain only when the known ones alone overrun; a session whose
+    time is not published has no slot to fill."""
+    total = panel.known_total()
+    if not total.minutes and not total.unknown:
+        return [Finding(WARNING, "no_running_order", _("The panel has no running order yet."))]
     usage = panel.slot_usage()
+    unknown = []
+    if total.unknown:
+        unknown = [
+            Finding(
+                WARNING,
+                "durations_unknown",
+                ngettext(
+                    "%(count)d item has no duration: the total is not known yet.",
+                    "%(count)d items have no duration: the total is not known yet.",
+                    total.unknown,
+                )
+                % {"count": total.unknown},
+            )
+        ]
+    if usage is None:
+        return unknown
     if usage.overrun:
         return [
             Finding(
@@ -52,8 +74,8 @@ def slot_findings(panel):
                 % {"minutes": usage.overrun},
             )
         ]
-    if not usage.planned:
-        return [Finding(WARNING, "no_running_order", _("The panel has no running order yet."))]
+    if total.unknown:
+        return unknown
     if usage.unallocated:
         return [
             Finding(
@@ -75,14 +97,15 @@ def segment_findings(panel):
     panellist of the panel or has declined or withdrawn (warnings)."""
     findings = []
     limit = panel.presentation_limit_minutes
-    for timed in panel.timed_segments():
+    placed, clashes = panel.placed_items()
+    for timed in placed:
         segment = timed.item
-        label = _("“%(title)s” (%(start)s–%(end)s)") % {
-            "title": segment.display_title,
-            "start": timed.start.strftime("%H:%M"),
-            "end": timed.end.strftime("%H:%M"),
-        }
-        if segment.kind == segment.Kind.PRESENTATION and segment.duration_minutes > limit:
+        label = item_label(timed)
+        if (
+            segment.kind == segment.Kind.PRESENTATION
+            and segment.duration_minutes is not None
+            and segment.duration_minutes > limit
+        ):
             findings.append(
                 Finding(
                     WARNING,
@@ -95,7 +118,51 @@ def segment_findings(panel):
                 )
             )
         findings.extend(speaker_findings(panel, segment, label))
+    findings.extend(clash_findings(placed, clashes))
     return findings
+
+
+def item_label(placed):
+    """An item in words for a finding: "“Presentation” (15:05–15:15)", or its place in the
+    order when its times are not known ("“Agenda item” (item 3)")."""
+    if placed.is_timed:
+        return _("“%(title)s” (%(start)s–%(end)s)") % {
+            "title": placed.item.display_title,
+            "start": placed.start.strftime("%H:%M"),
+            "end": placed.end.strftime("%H:%M"),
+        }
+    return _("“%(title)s” (item %(number)s)") % {
+        "title": placed.item.display_title,
+        "number": placed.item.number or placed.position + 1,
+    }
+
+
+CLASH_MESSAGES = {
+    "ends_before_it_starts": gettext_lazy("%(item)s ends before it starts."),
+    "starts_before_previous_ends": gettext_lazy("%(item)s starts before the item before it ends."),
+    "starts_before_session": gettext_lazy("%(item)s starts before the session does."),
+    "ends_after_session": gettext_lazy("%(item)s ends after the session does."),
+}
+
+
+def clash_findings(placed, clashes):
+    """The running order's clashes (``running_order.Clash``: fixed times that overlap or fall
+    outside the session) as warnings, for the items with a fixed time."""
+    return [
+        Finding(
+            WARNING,
+            "item_clash",
+            CLASH_MESSAGES[clash.code] % {"item": item_label(placed[clash.position])},
+        )
+        for clash in clashes
+        if _has_fixed_time(placed[clash.position].item)
+    ]
+
+
+def _has_fixed_time(item):
+    # Items laid end to end from durations alone that run past the session are the overrun
+    # (``slot_findings``), not a clash of their own.
+    return item.fixed_start is not None or item.fixed_end is not None
 
 
 def speaker_findings(panel, segment, label):
@@ -128,51 +195,93 @@ def speaker_findings(panel, segment, label):
     return findings
 
 
-def double_bookings(panels):
-    """People on two panels of one meeting whose times overlap, as warnings per panel.
+# Roles that are due for the whole session, whatever items they speak in.
+RUNS_THE_SESSION = {
+    Panellist.Role.CHAIR,
+    Panellist.Role.CO_CHAIR,
+    Panellist.Role.MODERATOR,
+    Panellist.Role.RAPPORTEUR,
+}
 
-    ``panels`` is an iterable of panels with prefetched ``panellists`` and their ``person``
-    (and ``meeting``); panellists who declined or withdrew do not count. Touching end to start
-    is not an overlap. Returns ``{panel.pk: [Finding, ...]}``, naming the person and the other
-    panel with its day, time and room.
+
+def due_times(panel, place):
+    """When ``place`` (a participant of ``panel``) is due: a list of ``(start, end)`` aware
+    datetimes.
+
+    Those who run the session (``RUNS_THE_SESSION``) are due for all of it; anyone else for
+    the items they speak in whose times are known, or for the whole session when none is.
+    Reads the prefetched running order (``PanelQuerySet.with_running_order``).
+    """
+    if place.role not in RUNS_THE_SESSION:
+        own = [
+            (placed.start, placed.end)
+            for placed in panel.timed_segments()
+            if placed.is_timed and placed.item.is_spoken_by(place)
+        ]
+        if own:
+            return own
+    return [(panel.starts_at, panel.ends_at)]
+
+
+def double_bookings(panels):
+    """People due in two sessions of one meeting at overlapping times, as warnings per
+    session.
+
+    ``panels`` is an iterable of panels with prefetched ``panellists`` and their ``person``,
+    their running order (and ``meeting`` and ``room``); participants who declined or withdrew,
+    places without a person and sessions whose time is not published do not count. When a
+    person is due is ``due_times``: a speaker in two parallel sessions whose items do not
+    overlap is not double-booked. Touching end to start is not an overlap; items of one
+    session never clash with each other. Returns ``{panel.pk: [Finding, ...]}``, naming the
+    person and the other session with its day, the time they are due there, and its room.
     """
     places = [
-        (panel, place)
+        (panel, place, due_times(panel, place))
         for panel in panels
+        if panel.is_timed
         for place in panel.panellists.all()
         if place.is_on_programme and place.is_named
     ]
     by_person = {}
-    for panel, place in places:
-        by_person.setdefault(place.person_id, []).append((panel, place))
+    for seat in places:
+        by_person.setdefault(seat[1].person_id, []).append(seat)
     findings = {}
     for seats in by_person.values():
-        for panel, place in seats:
-            for other, _other_place in seats:
+        for panel, place, due in seats:
+            for other, _other_place, other_due in seats:
                 if other.pk == panel.pk or other.meeting_id != panel.meeting_id:
                     continue
-                if running_order.overlaps(
-                    panel.starts_at, panel.ends_at, other.starts_at, other.ends_at
-                ):
-                    findings.setdefault(panel.pk, []).append(
-                        Finding(
-                            WARNING,
-                            "double_booked",
-                            _(
-                                "%(name)s is also on “%(other)s” (%(room)s), %(day)s "
-                                "%(start)s–%(end)s, which overlaps this panel (%(this_room)s)."
-                            )
-                            % {
-                                "name": place.person.display_name,
-                                "other": other.title,
-                                "room": other.room or _("no room set"),
-                                "this_room": panel.room or _("no room set"),
-                                "day": formats.date_format(other.date),
-                                "start": other.start_time.strftime("%H:%M"),
-                                "end": other.end_time.strftime("%H:%M"),
-                            },
+                clash = next(
+                    (
+                        (there_start, there_end)
+                        for here_start, here_end in due
+                        for there_start, there_end in other_due
+                        if running_order.overlaps(here_start, here_end, there_start, there_end)
+                    ),
+                    None,
+                )
+                if clash is None:
+                    continue
+                there_start, there_end = (moment.astimezone(other.zone) for moment in clash)
+                findings.setdefault(panel.pk, []).append(
+                    Finding(
+                        WARNING,
+                        "double_booked",
+                        _(
+                            "%(name)s is also on “%(other)s” (%(room)s), %(day)s "
+                            "%(start)s–%(end)s, which overlaps this panel (%(this_room)s)."
                         )
+                        % {
+                            "name": place.person.display_name,
+                            "other": other.title,
+                            "room": other.room or _("no room set"),
+                            "this_room": panel.room or _("no room set"),
+                            "day": formats.date_format(there_start.date()),
+                            "start": there_start.strftime("%H:%M"),
+                            "end": there_end.strftime("%H:%M"),
+                        },
                     )
+                )
     return findings
 
 
@@ -184,7 +293,9 @@ def panel_findings(panel, meeting_panels=None):
     """
     if meeting_panels is None:
         meeting_panels = type(panel).objects.filter(meeting_id=panel.meeting_id).with_people()
-        meeting_panels = list(meeting_panels.select_related("meeting"))
+        meeting_panels = list(
+            meeting_panels.with_running_order().select_related("meeting", "room")
+        )
     findings = [
         *slot_findings(panel),
         *segment_findings(panel),
@@ -198,15 +309,15 @@ def findings_by_panel(panels):
 
     ``panels`` have their meeting and prefetched people and running order
     (``PanelQuerySet.with_people`` and ``with_running_order``). Double bookings are checked
-    against every panel of their meetings, read in two queries for the lot. Returns
+    against every panel of their meetings, read in four queries for the lot. Returns
     ``{panel.pk: [Finding, ...]}``; a panel whose meeting's time zone is not valid maps to
     ``None``, as its times cannot be checked.
     """
     panels = list(panels)
     meeting_ids = {panel.meeting_id for panel in panels if panel.meeting.has_valid_time_zone()}
     by_meeting = {}
-    others = Panel.objects.filter(meeting_id__in=meeting_ids).select_related("meeting")
-    for other in others.with_people():
+    others = Panel.objects.filter(meeting_id__in=meeting_ids).select_related("meeting", "room")
+    for other in others.with_people().with_running_order():
         by_meeting.setdefault(other.meeting_id, []).append(other)
     return {
         panel.pk: (

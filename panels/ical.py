@@ -24,6 +24,7 @@ from django.utils.translation import pgettext
 from icalendar import Calendar, Event, Timezone, vText
 
 from .text import read_markdown
+from .wording import prose_list
 
 PRODID = "-//Panel sessions//Programme calendar//EN"
 MEDIA_TYPE = "text/calendar; charset=utf-8"
@@ -127,10 +128,32 @@ def speaker_lines(panel):
     return lines
 
 
+def item_lines(panel):
+    """The running order, one str per item, as the panel page shows it: "15:05–15:15
+    Presentation: Dr. Amina Example", with the item's number first when it has one and no
+    time when none is known ("II. Agenda item"). Times are in the meeting's zone (the event's
+    TZID says which). Reads the prefetched ``segments`` when present."""
+    lines = []
+    for placed in panel.timed_segments():
+        item = placed.item
+        parts = []
+        if placed.is_timed:
+            parts.append(f"{placed.start:%H:%M}–{placed.end:%H:%M}")
+        if item.number:
+            parts.append(f"{item.number}.")
+        line = " ".join([*parts, item.display_title])
+        speakers = [place.display_name for place in item.public_speakers()]
+        if speakers:
+            line = f"{line}: {prose_list(speakers)}"
+        lines.append(line)
+    return lines
+
+
 def description(panel, address):
     """The plain-text DESCRIPTION of ``panel``'s event: a line saying it is cancelled (for
-    calendars that ignore STATUS), the concept note's summary, the public speakers and the
-    panel's absolute ``address`` (str), separated by blank lines."""
+    calendars that ignore STATUS), the concept note's summary, the public speakers, the
+    running order (``item_lines``) and the panel's absolute ``address`` (str), separated by
+    blank lines."""
     parts = []
     if panel.is_cancelled:
         parts.append(_("This panel has been cancelled."))
@@ -140,14 +163,19 @@ def description(panel, address):
     speakers = speaker_lines(panel)
     if speakers:
         parts.append("\n".join([_("Speakers:"), *speakers]))
+    items = item_lines(panel)
+    if items:
+        parts.append("\n".join([_("Running order:"), *items]))
     parts.append(address)
     return "\n\n".join(parts)
 
 
 def location(panel):
     """Where ``panel`` takes place, as one line: "Conference Room 4, United Nations
-    Headquarters, New York"; "" when neither the room nor the venue is known."""
-    return ", ".join(part for part in (panel.room, panel.meeting.venue) if part)
+    Headquarters, New York"; "" when neither the room nor the venue is known. Reads
+    ``panel.room`` (select it with the panel)."""
+    room = panel.room.name if panel.room_id else ""
+    return ", ".join(part for part in (room, panel.meeting.venue) if part)
 
 
 def event_for(panel, *, address):
@@ -166,8 +194,13 @@ def event_for(panel, *, address):
     event.add("DTSTAMP", revised)
     event.add("LAST-MODIFIED", revised)
     event.add("SEQUENCE", panel.sequence)
-    event.add("DTSTART", panel.starts_at)
-    event.add("DTEND", panel.ends_at)
+    if panel.is_timed:
+        event.add("DTSTART", panel.starts_at)
+        event.add("DTEND", panel.ends_at)
+    else:
+        # A session whose time is not published: an all-day event on its day (§3.6.1).
+        event.add("DTSTART", panel.date)
+        event.add("DTEND", panel.date + timedelta(days=1))
     event.add("SUMMARY", Text(clean_text(panel.title)))
     place = clean_text(location(panel))
     if place:

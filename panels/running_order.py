@@ -110,19 +110,27 @@ class PlacedItem:
     ``position`` is its place in the order (0, 1, 2…); ``start`` and ``end`` are aware
     datetimes in the session's zone, or ``None`` where they do not follow from what is known
     (an item with no time of its own, or one after it, has none: times are never invented).
+    ``minutes`` is its duration in whole minutes (its own, else from its fixed start to its
+    fixed end), or ``None``; ``offset`` the whole minutes from the session's start to the
+    item's start, or ``None`` when either is not known.
     """
 
     item: object
     position: int
     start: datetime | None
     end: datetime | None
+    minutes: int | None = None
+    offset: int | None = None
 
     @property
     def duration(self):
-        """Whole minutes from start to end, or ``None`` when either is not known."""
-        if self.start is None or self.end is None:
-            return None
-        return round(elapsed_minutes(self.start, self.end))
+        """The item's duration in whole minutes, or ``None`` when it is not known."""
+        return self.minutes
+
+    @property
+    def is_timed(self):
+        """Whether both the item's start and end are known."""
+        return self.start is not None and self.end is not None
 
 
 @dataclass(frozen=True)
@@ -196,7 +204,16 @@ def place_items(
             Clash(code, position)
             for code in _clashes(start, end, previous_end, session_start, session_end)
         )
-        placed.append(PlacedItem(item=item, position=position, start=start, end=end))
+        if duration is None and start is not None and end is not None:
+            duration = round(elapsed_minutes(start, end))
+        offset = None
+        if start is not None and session_start is not None:
+            offset = round(elapsed_minutes(session_start, start))
+        placed.append(
+            PlacedItem(
+                item=item, position=position, start=start, end=end, minutes=duration, offset=offset
+            )
+        )
         cursor = end
         if end is not None:
             previous_end = end
@@ -221,10 +238,10 @@ def _clashes(start, end, previous_end, session_start, session_end):
 
 @dataclass(frozen=True)
 class KnownTotal:
-    """What a running order's items add up to, as far as their times are known.
+    """What a running order's items add up to, as far as their durations are known.
 
     ``minutes`` is the sum of the known durations (whole minutes); ``unknown`` counts the
-    items whose duration is not known (no time of their own, or only a fixed end).
+    items whose duration is not known (no time of their own, or only a fixed start or end).
     """
 
     minutes: int
@@ -416,11 +433,12 @@ CUE_MINUTES = 2
 def cue_time(segment, minutes=CUE_MINUTES):
     """When to tell the speaker that ``minutes`` (whole minutes) of ``segment`` are left.
 
-    ``segment`` is a ``TimedSegment``. Returns an aware datetime in the segment's zone,
-    ``minutes`` of real time before its end, or ``None`` when the segment lasts ``minutes`` or
-    less, so that the cue would fall at or before its start.
+    ``segment`` is a ``TimedSegment`` or ``PlacedItem``. Returns an aware datetime in the
+    segment's zone, ``minutes`` of real time before its end, or ``None`` when the segment
+    lasts ``minutes`` or less, so that the cue would fall at or before its start, or when its
+    end or duration is not known.
     """
-    if segment.duration <= minutes:
+    if segment.end is None or segment.duration is None or segment.duration <= minutes:
         return None
     return add_minutes(segment.end, -minutes)
 

@@ -39,6 +39,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import running_order
+from .ical import item_lines
 from .text import read_markdown
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
@@ -107,8 +108,12 @@ def schedule_for(meeting, panels, *, base_url):
     """
     with translation.override(settings.LANGUAGE_CODE):
         acronym = conference_acronym(meeting.slug)
+        # An event needs a start and a duration: a session whose time is not published is
+        # left out until it has one.
         events = [
-            (panel.date, event_for(panel, base_url=base_url, acronym=acronym)) for panel in panels
+            (panel.date, event_for(panel, base_url=base_url, acronym=acronym))
+            for panel in panels
+            if panel.is_timed
         ]
         dates = {meeting.start_date, meeting.end_date}
         dates.update(event_date for event_date, _event in events)
@@ -163,11 +168,16 @@ def event_for(panel, *, base_url, acronym):
     during the panel is counted); ``room`` its room, else the meeting's venue, else "Main
     room"; ``slug`` "<acronym>-<id>-<title in ASCII>"; ``url`` the absolute panel page;
     ``abstract`` the first paragraph of its concept note and ``description`` the whole note
-    with its headings, both plain text (``concept_note_text``); ``links`` the web addresses
+    with its headings, then its running order (``ical.item_lines``), all plain text
+    (``concept_note_text``); ``links`` the web addresses
     the note links to; ``persons`` ``person_for`` each panellist the public sees. A cancelled
     panel's ``title`` and ``subtitle`` say so.
     """
     abstract, description, links = concept_note_text(panel.sections.all())
+    items = item_lines(panel)
+    if items:
+        running = "\n".join([_("Running order:"), *items])
+        description = f"{description}\n\n{running}" if description else running
     title = panel.title
     subtitle = ""
     if panel.is_cancelled:
@@ -273,8 +283,11 @@ def place_guid(place):
 
 def room_name(panel):
     """Where a panel takes place, for schedule apps: its room, else its meeting's venue, else
-    "Main room" (translated). Apps group events by this name."""
-    return panel.room or panel.meeting.venue or _("Main room")
+    "Main room" (translated). Apps group events by this name. Reads ``panel.room`` (select it
+    with the panel)."""
+    if panel.room_id:
+        return panel.room.name
+    return panel.meeting.venue or _("Main room")
 
 
 def event_slug(acronym, panel):

@@ -27,6 +27,7 @@ from . import ical, running_order, schedule, services
 from .checks import panel_findings
 from .forms import AnswerForms
 from .models import Meeting, Panel, Panellist
+from .programme import programme_days
 from .running_order import zone_day
 from .wording import clock, prose_list
 
@@ -51,22 +52,30 @@ class MeetingListView(ListView):
 
 
 class MeetingDetailView(DetailView):
-    """A meeting and its programme: ``panels`` in programme order, with their people."""
+    """A meeting and its programme: ``days`` (``programme.ProgrammeDay``, sessions in blocks
+    of parallel ones) with each session's people and running order, and the meeting's own
+    concept note (``sections``) and ``documents``."""
 
     model = Meeting
 
     def get_queryset(self):
-        return Meeting.objects.visible_to(self.request.user)
+        return Meeting.objects.visible_to(self.request.user).prefetch_related(
+            "sections", "documents"
+        )
 
     def get_context_data(self, **kwargs):
         panels = (
             Panel.objects.visible_to(self.request.user)
             .filter(meeting=self.object)
-            .select_related("meeting")
+            .select_related("meeting", "room")
             .with_people()
+            .with_running_order()
             .in_programme_order()
         )
-        return super().get_context_data(panels=panels, **kwargs)
+        days = programme_days(self.object, panels)
+        return super().get_context_data(
+            days=days, panels=[panel for day in days for panel in day.sessions], **kwargs
+        )
 
 
 class PanelDetailView(DetailView):
@@ -78,10 +87,10 @@ class PanelDetailView(DetailView):
         return (
             Panel.objects.visible_to(self.request.user)
             .filter(meeting__slug=self.kwargs["meeting_slug"])
-            .select_related("meeting")
+            .select_related("meeting", "room")
             .with_people()
             .with_running_order()
-            .prefetch_related("sections")
+            .prefetch_related("sections", "documents")
         )
 
 
@@ -111,7 +120,7 @@ class PanelToolView(StaffOnlyMixin, DetailView):
     def get_queryset(self):
         return (
             Panel.objects.filter(meeting__slug=self.kwargs["meeting_slug"])
-            .select_related("meeting")
+            .select_related("meeting", "room")
             .with_running_order()
         )
 
@@ -155,10 +164,16 @@ def timekeeper_plan(panel):
     in whole minutes, ``start`` the planned start with the meeting's UTC offset
     ("2017-02-16T15:00:00-05:00") and ``clock`` its planned time range in the meeting's zone.
     A speaker who declined or withdrew is left out, as on the public page.
+
+    Returns ``None`` when a time is missing (the session's, or an item's start or end): a
+    countdown needs every one of them.
     """
     with_zone = zone_day(panel.zone, panel.date).after is not None
+    placed = panel.timed_segments()
+    if not panel.is_timed or not all(timed.is_timed for timed in placed):
+        return None
     segments = []
-    for timed in panel.timed_segments():
+    for timed in placed:
         speakers = [place for place in timed.item.speaker_places() if place.is_on_programme]
         segments.append(
             {

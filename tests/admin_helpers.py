@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from panels.models import Panel
+from panels.models import Panel, Room
 
 # ---------------------------------------------------------------------------------------------
 # Reading the rendered admin form
@@ -243,3 +243,9 @@ def staff_with(client, django_user_model, *codenames):
     user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
     client.force_login(user)
     return client
+
+
+def room_id(panel, name):
+    """What a room select sends for the room ``name`` of ``panel``'s meeting (its key, a str),
+    the room made when the meeting has none of that name."""
+    return str(Room.objects.get_or_create(meeting=panel.meeting, name=name)[0].pk)

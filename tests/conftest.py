@@ -14,6 +14,7 @@ from panels.models import (
     Panel,
     Panellist,
     Person,
+    Room,
     Segment,
     SegmentSpeaker,
 )
@@ -41,7 +42,9 @@ def make_meeting(db):
 
 @pytest.fixture
 def make_panel(make_meeting):
-    """Create a published panel, 15:00-16:30 on the meeting's first day by default."""
+    """Create a published panel, 15:00-16:30 on the meeting's first day by default, in the
+    meeting's room "Conference Room 4"; a room given by name is the meeting's room of that
+    name (made when new), "" none."""
 
     def make(meeting=None, **fields):
         meeting = meeting or make_meeting()
@@ -54,6 +57,11 @@ def make_panel(make_meeting):
             "room": "Conference Room 4",
             "is_published": True,
         } | fields
+        if isinstance(values["room"], str):
+            name = values["room"]
+            values["room"] = (
+                Room.objects.get_or_create(meeting=meeting, name=name)[0] if name else None
+            )
         return Panel.objects.create(**values)
 
     return make

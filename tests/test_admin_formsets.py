@@ -187,7 +187,7 @@ def test_panel_add_two_moderators_rejected(admin_client, make_meeting, make_pers
         "presentation_limit_minutes": "10",
         "panellist_display": "everyone",
     }
-    for prefix in ("sections", "panellists", "segments"):
+    for prefix in ("sections", "documents", "panellists", "segments"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
     for person in (first, second):
         add_row(

@@ -59,7 +59,7 @@ PAGES = {
     (Panel, "add"): (
         "Add panel",
         inline_prefixes,
-        ["sections", "panellists", "segments"],
+        ["sections", "documents", "panellists", "segments"],
     ),
     (Panel, "change"): (
         "Change panel",

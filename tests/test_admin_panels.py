@@ -10,7 +10,7 @@ from datetime import date, time
 import pytest
 from django.contrib.admin.models import LogEntry
 
-from panels.models import ConceptNoteSection, Meeting, Panel, Panellist, Segment
+from panels.models import ConceptNoteSection, Meeting, Panel, Panellist, Room, Segment
 from tests.admin_helpers import (
     add_row,
     admin_url,
@@ -99,8 +99,9 @@ def test_panel_changelist_queries_do_not_grow_with_panels(
         make_segment(panel, 30, speaker=make_panellist(panel))
 
     # Session, user, meeting filter, 2 counts, the page with its people and running order (4),
-    # its meetings' panels with their people for double bookings (2), the date hierarchy's 2.
-    with django_assert_max_num_queries(13):
+    # its meetings' panels with their people and running orders for double bookings (4), the
+    # date hierarchy's 2.
+    with django_assert_max_num_queries(15):
         response = admin_client.get(admin_url(Panel, "changelist"))
 
     assert len(column(response, "total")) == panels
@@ -133,12 +134,12 @@ def test_panel_add_saves_with_inlines(admin_client, make_meeting, make_person):
         "date": "2017-02-16",
         "start_time": "15:00",
         "end_time": "16:30",
-        "room": "Conference Room 4",
+        "room": str(Room.objects.create(meeting=meeting, name="Conference Room 4").pk),
         "presentation_limit_minutes": "10",
         "panellist_display": "everyone",
         "is_published": "on",
     }
-    for prefix in ("sections", "panellists", "segments"):
+    for prefix in ("sections", "documents", "panellists", "segments"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
     add_row(data, "sections", heading="Background", body="Text.", order="0")
     add_row(
@@ -211,7 +212,7 @@ def test_panel_start_time_in_skipped_hour_shown_beside_field(admin_client, make_
         "presentation_limit_minutes": "10",
         "panellist_display": "everyone",
     }
-    for prefix in ("sections", "panellists", "segments"):
+    for prefix in ("sections", "documents", "panellists", "segments"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
 
     response = admin_client.post(admin_url(Panel, "add"), data)

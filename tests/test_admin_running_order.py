@@ -134,7 +134,7 @@ def test_panel_added_with_people_and_generated_in_one_save(
         "panellist_display": "everyone",
         "_generate_running_order": "Save and generate the standard running order",
     }
-    for prefix in ("sections", "panellists", "segments"):
+    for prefix in ("sections", "documents", "panellists", "segments"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
     for order, (name, role) in enumerate([("Amina Example", "moderator"), ("Jorge", "panellist")]):
         person = make_person(name=name)

@@ -18,7 +18,7 @@ from pytest_django.asserts import assertInHTML, assertTemplateNotUsed, assertTem
 
 from panels import services
 from panels.forms import PresentationForm, SubmitButton
-from panels.models import Meeting, Panel, Panellist, Person, Segment
+from panels.models import Meeting, Panel, Panellist, Person, Room, Segment
 from panels.views import ANSWER_RATE
 from tests.test_views import Node, parse, parse_html
 
@@ -730,7 +730,8 @@ def test_missing_or_altered_fingerprint_is_refused_as_stale(client, url, place, 
 def test_names_and_titles_with_markup_are_shown_as_text(client, place, url):
     markup = '<script>alert("x")</script><a href="https://evil.example">x</a>'
     Person.objects.filter(pk=place.person_id).update(name=markup)
-    Panel.objects.filter(pk=place.panel_id).update(title=markup, room=markup)
+    Panel.objects.filter(pk=place.panel_id).update(title=markup)
+    Room.objects.filter(pk=place.panel.room_id).update(name=markup)
     Meeting.objects.filter(pk=place.panel.meeting_id).update(title=markup)
     Segment.objects.spoken_by([place]).update(title=markup)
 

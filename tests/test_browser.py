@@ -173,6 +173,49 @@ def programme(make_meeting, make_panel, make_person, make_panellist, make_segmen
     }
 
 
+@pytest.fixture
+def real_programme(db):
+    """The invented two-day programme (``panels.demo.programme``): paths of its programme, a
+    session of untimed agenda items and a working group with shared items."""
+    from panels.demo.programme import load_programme_demo
+
+    demo, _ = load_programme_demo()
+    sessions = {panel.title: panel for panel in demo.meeting.panels.all()}
+    return {
+        "programme": demo.meeting.get_absolute_url(),
+        "agenda": sessions["Opening plenary"].get_absolute_url(),
+        "working group": sessions["Working group A: census and surveys"].get_absolute_url(),
+    }
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize("name", ["programme", "agenda", "working group"])
+def test_real_programme_pages_have_no_wcag_violations(
+    open_page, real_programme, name, language, viewport
+):
+    page = open_page(real_programme[name], language=language, viewport=viewport)
+
+    results = run_axe(page)
+
+    assert results.violations_count == 0, axe_report(results)
+
+
+def test_parallel_sessions_sit_side_by_side_on_a_wide_screen_and_stack_on_a_phone(
+    open_page, real_programme
+):
+    def lefts(page):
+        return page.eval_on_selector_all(
+            ".panel-list--parallel > li", "items => items.map(i => i.getBoundingClientRect().left)"
+        )
+
+    wide = lefts(open_page(real_programme["programme"], viewport=DESKTOP))
+    narrow = lefts(open_page(real_programme["programme"], viewport=PHONE))
+
+    assert len(wide) == 2 and wide[0] != wide[1]
+    assert len(narrow) == 2 and narrow[0] == narrow[1]
+
+
 def run_axe(page):
     """Run axe-core on the page as it stands, for WCAG 2.2 A and AA; returns its results."""
     return Axe().run(

@@ -201,3 +201,32 @@ def test_demo_panel_takes_answers_although_it_was_held_in_2017(mailoutbox):
     # The moderator and the four panellists.
     assert [outcome.error for outcome in outcomes] == [""] * 5
     assert len(mailoutbox) == 5
+
+
+# The invented two-day programme: every shape of a real programme
+
+
+def test_programme_demo_holds_every_shape_and_loads_once(client, db):
+    from panels.demo.programme import load_programme_demo
+
+    demo, written = load_programme_demo()
+    again, written_again = load_programme_demo()
+
+    assert (written, written_again, again.meeting) == (True, False, demo.meeting)
+    meeting = demo.meeting
+    panels = {panel.title: panel for panel in meeting.panels.all()}
+    assert panels["Registration and welcome"].date < meeting.start_date
+    assert panels["Informal consultations on the outcome"].is_timed is False
+    assert panels["Evening debate"].ends_after_midnight is True
+    morning = panels["Opening plenary"]
+    assert [placed.start for placed in morning.timed_segments()] == [None] * 4
+    places = {place.display_name: place for place in Panellist.objects.filter(panel=morning)}
+    assert {"Representative of the host country", "To be announced"} <= set(places)
+    shared = Segment.objects.get(title="Presentations by the panellists")
+    assert len(shared.speaker_places()) == 2
+    assert Panellist.objects.filter(
+        panel__meeting=meeting, attendance=Panellist.Attendance.VIDEO
+    ).exists()
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert page.count('class="parallel"') == 1
+    assert "Time to be announced" in page

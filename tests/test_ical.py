@@ -10,7 +10,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from panels import ical, services
-from panels.models import Meeting, Panel, Panellist
+from panels.models import Meeting, Panel, Panellist, Room
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
@@ -284,7 +284,8 @@ def test_cancelled_panel_stays_in_the_meeting_feed(client, make_meeting, make_pa
 def test_title_with_comma_semicolon_backslash_and_line_break_round_trips(client, make_panel):
     panel = make_panel()
     title = "Rights, duties; the law \\ its limits\nand a second line"
-    Panel.objects.filter(pk=panel.pk).update(title=title, room="Room 4, Floor 2; North")
+    Panel.objects.filter(pk=panel.pk).update(title=title)
+    Room.objects.filter(pk=panel.room_id).update(name="Room 4, Floor 2; North")
 
     raw, calendar = download(client, panel_calendar_url(panel))
 
@@ -496,6 +497,7 @@ def test_query_count_is_constant(
     make_panel,
     make_panellist,
     make_section,
+    make_segment,
     django_assert_num_queries,
     size,
 ):
@@ -503,14 +505,16 @@ def test_query_count_is_constant(
     for number in range(size):
         panel = make_panel(meeting, title=f"Panel {number}")
         make_section(panel)
-        make_panellist(panel)
-        make_panellist(panel, role=Panellist.Role.MODERATOR)
+        speaker = make_panellist(panel)
+        moderator = make_panellist(panel, role=Panellist.Role.MODERATOR)
+        make_segment(panel, 30, speakers=[moderator, speaker])
 
-    # meeting, panels, their panellists with people, their sections
-    with django_assert_num_queries(4):
+    # meeting, panels with their rooms, their panellists with people, their running orders,
+    # the items' speakers, their sections
+    with django_assert_num_queries(6):
         _, calendar = download(client, meeting_calendar_url(meeting))
-    # panel with meeting, panellists, sections
-    with django_assert_num_queries(3):
+    # panel with meeting and room, panellists, running order, speakers, sections
+    with django_assert_num_queries(5):
         client.get(panel_calendar_url(panel))
 
     assert len(calendar.walk("VEVENT")) == size

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from panels import services
-from panels.models import Panel, Panellist, Segment, Sending
+from panels.models import Panel, Panellist, Room, Segment, Sending
 from tests.conftest import SITE, run_in_parallel
 from tests.test_views import parse, parse_html
 
@@ -706,7 +706,8 @@ def test_segment_time_change_alone_is_announced(confirmed, moderator):
 
 
 def test_no_time_change_no_notice(confirmed):
-    Panel.objects.filter(pk=confirmed.panel_id).update(room="Conference Room 1")
+    room = Room.objects.create(meeting=confirmed.panel.meeting, name="Conference Room 1")
+    Panel.objects.filter(pk=confirmed.panel_id).update(room=room)
 
     assert services.notify_time_changes([confirmed.panel], now=NOW).outcomes == []
     assert outbox.outbox == []

@@ -10,6 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 BEFORE_SPEAKERS = [("panels", "0006_panel_status_and_calendar_identity")]
 AFTER_SPEAKERS = [("panels", "0007_speakers_and_places")]
+AFTER_STRUCTURE = [("panels", "0008_programme_structure")]
 
 
 def migrate(targets):
@@ -130,3 +131,68 @@ def test_going_back_gives_each_segment_its_first_speaker(at_0006):
     }
     # The place without a person has no shape in the old schema.
     assert apps.get_model("panels", "Panellist").objects.count() == 2
+
+
+def test_room_names_become_the_meetings_rooms_and_times_stay(at_0006):
+    made = make_seed_shape(at_0006)
+    Panel = at_0006.get_model("panels", "Panel")
+    panel = Panel.objects.get()
+    for title, room in [("Second", "Conference Room 4"), ("Third", "Trusteeship Council")]:
+        Panel.objects.create(
+            meeting_id=panel.meeting_id,
+            title=title,
+            date=panel.date,
+            start_time=panel.start_time,
+            end_time=panel.end_time,
+            room=room,
+        )
+    Panel.objects.create(
+        meeting_id=panel.meeting_id,
+        title="No room",
+        date=panel.date,
+        start_time=panel.start_time,
+        end_time=panel.end_time,
+    )
+
+    apps = migrate(AFTER_STRUCTURE)
+
+    Panel = apps.get_model("panels", "Panel")
+    Room = apps.get_model("panels", "Room")
+    assert list(Room.objects.order_by("order").values_list("name", "order")) == [
+        ("Conference Room 4", 0),
+        ("Trusteeship Council", 1),
+    ]
+    rooms = dict(Panel.objects.values_list("title", "room__name"))
+    assert rooms == {
+        "Panel": "Conference Room 4",
+        "Second": "Conference Room 4",
+        "Third": "Trusteeship Council",
+        "No room": None,
+    }
+    seed = Panel.objects.get(title="Panel")
+    assert (seed.uid, seed.start_time, seed.end_time, seed.kind) == (
+        made["uid"],
+        panel.start_time,
+        panel.end_time,
+        "panel",
+    )
+    assert seed.ends_after_midnight is False
+    Segment = apps.get_model("panels", "Segment")
+    assert sorted(Segment.objects.values_list("duration_minutes", flat=True)) == [5, 10, 75]
+    assert set(Segment.objects.values_list("number", "fixed_start", "fixed_end")) == {
+        ("", None, None)
+    }
+
+
+def test_going_back_from_the_structure_is_refused_while_a_session_has_no_time(at_0006):
+    make_seed_shape(at_0006)
+    apps = migrate(AFTER_STRUCTURE)
+    Panel = apps.get_model("panels", "Panel")
+    Panel.objects.update(start_time=None, end_time=None)
+
+    with pytest.raises(RuntimeError, match="1 session"):
+        migrate(AFTER_SPEAKERS)
+
+    Panel.objects.update(start_time="15:00", end_time="16:30")
+    apps = migrate(AFTER_SPEAKERS)
+    assert apps.get_model("panels", "Panel").objects.get().room == "Conference Room 4"

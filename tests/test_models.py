@@ -79,7 +79,10 @@ def test_panel_end_before_start_is_explained(make_panel):
         panel.full_clean()
 
     assert messages(error.value) == {
-        "end_time": ["The panel must end after it starts, on the same day."]
+        "end_time": [
+            "The session must end after it starts. If it ends after midnight, tick “ends after "
+            "midnight”."
+        ]
     }
 
 
@@ -96,8 +99,18 @@ def test_panel_outside_the_meeting_days_is_explained(make_panel):
         panel.full_clean()
 
     assert messages(error.value) == {
-        "date": ["The meeting runs from Feb. 16, 2017 to Feb. 17, 2017; choose a day in between."]
+        "date": [
+            "The meeting runs from Feb. 16, 2017 to Feb. 17, 2017; choose a day in between, or "
+            "up to 7 days before or after (an arrival day, a briefing)."
+        ]
     }
+
+
+def test_an_arrival_day_before_the_meeting_is_a_day_of_its_programme(make_panel):
+    panel = make_panel(title="Arrival and registration")
+    panel.date = date(2017, 2, 15)
+
+    panel.full_clean()
 
 
 def test_panel_start_in_a_skipped_hour_is_explained(make_meeting, make_panel):

@@ -245,11 +245,12 @@ def test_runsheet_lists_who_has_not_confirmed_even_when_the_public_sees_only_the
 @pytest.mark.parametrize(
     ("page", "queries"),
     [
-        # meeting; panels with meeting; panellists with person
-        ("meeting", 3),
-        # panel with meeting; sections; panellists with person; segments; their speakers
-        # with person and panel
-        ("panel", 5),
+        # meeting; its concept note; its documents; panels with meeting and room; panellists
+        # with person; segments; their speakers with person and panel
+        ("meeting", 7),
+        # panel with meeting and room; sections; documents; panellists with person;
+        # segments; their speakers with person and panel
+        ("panel", 6),
     ],
 )
 def test_public_pages_query_count_is_constant_whatever_the_choice(

@@ -75,7 +75,8 @@ def test_an_item_without_time_breaks_the_chain_until_a_fixed_start():
 
     assert labels(placed) == ["10:00-10:10", "?-?", "?-?", "11:00-11:20", "11:20-11:35"]
     assert clashes == []
-    assert running_order.KnownTotal.of(placed) == running_order.KnownTotal(45, 2)
+    # The 30-minute item has a duration though not a start: only the untimed one is unknown.
+    assert running_order.KnownTotal.of(placed) == running_order.KnownTotal(75, 1)
 
 
 def test_a_fixed_end_and_a_duration_give_the_start():

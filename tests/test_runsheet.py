@@ -396,8 +396,9 @@ def test_runsheet_query_count_is_constant(
         make_segment(panel, 10, speaker=make_panellist(panel))
 
     # session, user; panel with meeting; segments; their speakers; the meeting's panels with
-    # their meeting and their panellists (for double bookings)
-    with django_assert_num_queries(7):
+    # their meeting, their panellists and their running orders with speakers (for double
+    # bookings)
+    with django_assert_num_queries(9):
         response = staff_client.get(runsheet_url(panel))
 
     assert response.status_code == 200

@@ -663,6 +663,7 @@ def test_schedule_runs_four_queries_whatever_the_number_of_panels(
     make_panel,
     make_panellist,
     make_section,
+    make_segment,
     django_assert_num_queries,
     count,
 ):
@@ -675,12 +676,15 @@ def test_schedule_runs_four_queries_whatever_the_number_of_panels(
             start_time=time(8 + number),
             end_time=time(8 + number, 45),
         )
-        make_panellist(panel, role=Panellist.Role.MODERATOR, status=Panellist.Status.CONFIRMED)
-        make_panellist(panel)
+        moderator = make_panellist(
+            panel, role=Panellist.Role.MODERATOR, status=Panellist.Status.CONFIRMED
+        )
+        make_segment(panel, 45, speakers=[moderator, make_panellist(panel)])
         make_section(panel)
 
-    # The meeting, its panels, their panellists with their people, their concept notes.
-    with django_assert_num_queries(4):
+    # The meeting, its panels with their rooms, their panellists with their people, their
+    # running orders, the items' speakers, their concept notes.
+    with django_assert_num_queries(6):
         response = client.get(schedule_url(meeting))
 
     events = events_of(json.loads(response.content))

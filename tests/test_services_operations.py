@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from panels import services
-from panels.models import Panel, Panellist, Segment
+from panels.models import Panel, Panellist, Room, Segment
 
 
 @pytest.fixture
@@ -261,6 +261,7 @@ def sequence_of(panel):
         ("end_time", time(17, 0)),
         ("date", date(2017, 2, 17)),
         ("room", "Conference Room 1"),
+        ("ends_after_midnight", True),
         ("status", Panel.Status.CANCELLED),
     ],
 )
@@ -268,6 +269,10 @@ def test_panel_sequence_grows_when_its_time_place_or_status_changes(make_panel, 
     panel = make_panel()
     uid = panel.uid
 
+    if field == "room":
+        value = Room.objects.create(meeting=panel.meeting, name=value)
+    if field == "ends_after_midnight":
+        panel.end_time = time(1, 0)
     setattr(panel, field, value)
     services.save_panel(panel)
 

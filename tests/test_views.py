@@ -747,6 +747,7 @@ def full_panel(make_meeting, make_panel, make_panellist, make_person, make_segme
         "panellist": place,
         "segment": segment,
         "section": section,
+        "room": panel.room,
     }
 
 
@@ -757,7 +758,7 @@ def full_panel(make_meeting, make_panel, make_panellist, make_person, make_segme
         ("meeting", "venue"),
         ("meeting", "organiser"),
         ("panel", "title"),
-        ("panel", "room"),
+        ("room", "name"),
         ("person", "name"),
         ("person", "position"),
         ("person", "organisation"),
@@ -843,7 +844,7 @@ def test_meeting_detail_query_count_for_staff_is_constant(
     )
 
     # session and user, then as for the public
-    with django_assert_num_queries(2 + 3):
+    with django_assert_num_queries(2 + 7):
         response = staff_client.get(meeting.get_absolute_url())
 
     assert response.status_code == 200

@@ -13,14 +13,52 @@ from django.contrib.admin.widgets import (
     BaseAdminTimeWidget,
 )
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import running_order, services
-from ..models import EARLIEST_DATE, LATEST_DATE, Meeting, Panel, clock_change_message
+from ..models import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    Language,
+    Meeting,
+    MeetingFormat,
+    Panel,
+    Room,
+    SessionKind,
+    clock_change_message,
+)
 from ..validators import iana_time_zones
 from .stale import LoadedAtField, StaleSaveRefusalMixin
+
+
+class DefaultWhenOmittedMixin:
+    """For a ModelForm: the choice fields named in ``defaults_when_omitted`` (a dict name →
+    value) take that value when a submission leaves them out or blank (a row added by a
+    script, a page from before the field existed), instead of failing as required."""
+
+    defaults_when_omitted = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.defaults_when_omitted:
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        for name, default in self.defaults_when_omitted.items():
+            if name in self.cleaned_data and not self.cleaned_data[name]:
+                self.cleaned_data[name] = default
+
+
+def https_formfield(db_field, **kwargs):
+    """A model field's form field, addresses typed without a scheme taken as https."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
 
 
 def time_zone_choices():
@@ -31,7 +69,7 @@ def time_zone_choices():
     ]
 
 
-class MeetingAdminForm(forms.ModelForm):
+class MeetingAdminForm(DefaultWhenOmittedMixin, forms.ModelForm):
     """A meeting, with its time zone chosen from the IANA zones instead of typed.
 
     The field stays a text field under the select, so that a name that is not a zone (sent by
@@ -39,19 +77,35 @@ class MeetingAdminForm(forms.ModelForm):
     explanation rather than with a generic "not one of the choices".
     """
 
+    defaults_when_omitted = {"format": MeetingFormat.IN_PERSON}
+
+    interpretation_languages = forms.TypedMultipleChoiceField(
+        label=_("interpretation"),
+        choices=Language.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The languages the meeting is interpreted into."),
+    )
+
     class Meta:
         model = Meeting
         fields = [
             "title",
             "slug",
+            "body",
+            "body_session",
             "organiser",
             "venue",
+            "format",
+            "webcast_url",
+            "interpretation_languages",
             "start_date",
             "end_date",
             "time_zone",
             "status",
         ]
         widgets = {"time_zone": forms.Select(choices=time_zone_choices)}
+        formfield_callback = https_formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,14 +121,15 @@ class MeetingAdminForm(forms.ModelForm):
 
 def slot_is_known(panel):
     """Whether ``panel``'s slot length can be computed: a meeting with a valid time zone, a day
-    in the supported range and an end after the start. (``Panel.clean`` explains the rest.)"""
+    in the supported range and both times, the end after the start (on the next day for a
+    session that ends after midnight). (``Panel.clean`` explains the rest.)"""
     return bool(
         panel.meeting_id
         and panel.date is not None
         and panel.start_time is not None
         and panel.end_time is not None
-        and EARLIEST_DATE <= panel.date <= LATEST_DATE
-        and panel.end_time > panel.start_time
+        and EARLIEST_DATE <= panel.date < LATEST_DATE
+        and (panel.end_time <= panel.start_time) == panel.ends_after_midnight
         and panel.meeting.has_valid_time_zone()
     )
 
@@ -118,7 +173,7 @@ class MeetingTimeField(forms.SplitDateTimeField):
         return datetime.combine(day, clock)
 
 
-class PanelAdminForm(StaleSaveRefusalMixin, forms.ModelForm):
+class PanelAdminForm(DefaultWhenOmittedMixin, StaleSaveRefusalMixin, forms.ModelForm):
     """A panel on its admin page, refused when stale (``StaleSaveRefusalMixin``).
 
     ``running_order_in_page`` is set by the admin when the page has the running-order inline:
@@ -132,14 +187,18 @@ class PanelAdminForm(StaleSaveRefusalMixin, forms.ModelForm):
 
     running_order_in_page = False
 
+    defaults_when_omitted = {"kind": SessionKind.PANEL}
+
     class Meta:
         model = Panel
         fields = [
             "meeting",
+            "kind",
             "title",
             "date",
             "start_time",
             "end_time",
+            "ends_after_midnight",
             "room",
             "presentation_limit_minutes",
             "answer_deadline",
@@ -214,14 +273,29 @@ class PanelAdminForm(StaleSaveRefusalMixin, forms.ModelForm):
         super().add_error(field, error)
 
 
-class PanelInlineForm(StaleSaveRefusalMixin, forms.ModelForm):
+# A session's fields as a row of its meeting's page, in order.
+SESSION_ROW_FIELDS = [
+    "title",
+    "kind",
+    "date",
+    "start_time",
+    "end_time",
+    "ends_after_midnight",
+    "room",
+    "is_published",
+]
+
+
+class PanelInlineForm(DefaultWhenOmittedMixin, StaleSaveRefusalMixin, forms.ModelForm):
     """A panel as a row of its meeting's page, refused when stale (``StaleSaveRefusalMixin``)."""
+
+    defaults_when_omitted = {"kind": SessionKind.PANEL}
 
     loaded_at = LoadedAtField()
 
     class Meta:
         model = Panel
-        fields = ["title", "date", "start_time", "end_time", "room", "is_published", "version"]
+        fields = [*SESSION_ROW_FIELDS, "version"]
 
     def reload_url(self):
         """The page to open again: the meeting's admin page."""
@@ -237,3 +311,25 @@ class PanelInlineForm(StaleSaveRefusalMixin, forms.ModelForm):
         return panel
 
     save.alters_data = True
+
+
+def page_object_id(request):
+    """The primary key of the object an admin change page shows (a str), or ``None`` on an
+    add page or a list."""
+    match = request.resolver_match
+    return match.kwargs.get("object_id") if match is not None else None
+
+
+def limit_rooms(formfield, meetings):
+    """Offer in a room select (``formfield``) only the rooms of ``meetings`` (a list of
+    keys, or a QuerySet of them, used as the right-hand side of ``__in``); with ``None`` (a
+    session being added, its meeting not chosen yet), every room, named with its meeting. The
+    model's ``clean`` refuses another meeting's room whatever is sent."""
+    if formfield is None:
+        return formfield
+    if meetings is not None:
+        formfield.queryset = Room.objects.filter(meeting__in=meetings)
+    else:
+        formfield.queryset = Room.objects.select_related("meeting")
+        formfield.label_from_instance = lambda room: f"{room.meeting}: {room.name}"
+    return formfield

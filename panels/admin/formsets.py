@@ -15,9 +15,9 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext_lazy as _
 
-from .. import running_order, services
+from .. import services
 from ..models import Panellist, Segment
-from .forms import slot_is_known
+from .forms import DefaultWhenOmittedMixin, slot_is_known
 from .stale import LoadedAtField, refuse_if_panel_changed
 
 
@@ -39,7 +39,7 @@ class KeptFormsMixin:
 PLACE_FIELDS = ["person", "function", "role", "attendance", "order", "presentation_title"]
 
 
-class PanellistForm(forms.ModelForm):
+class PanellistForm(DefaultWhenOmittedMixin, forms.ModelForm):
     """A panellist, whose confirmation status is recorded through ``services.record_answer``.
 
     The status is chosen in ``answer``, a form field that is not the model's ``status``:
@@ -57,15 +57,11 @@ class PanellistForm(forms.ModelForm):
         model = Panellist
         fields = ["panel", *PLACE_FIELDS, "answer"]
 
+    defaults_when_omitted = {"attendance": Panellist.Attendance.IN_PERSON}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("answer", self.instance.status)
-        if "attendance" in self.fields:
-            # A row added without it (a script, an older page) takes part in person.
-            self.fields["attendance"].required = False
-
-    def clean_attendance(self):
-        return self.cleaned_data.get("attendance") or Panellist.Attendance.IN_PERSON
 
     def clean(self):
         """Keep a panellist who speaks in a running order on that panel."""
@@ -227,6 +223,10 @@ class PanellistFormSet(KeptFormsMixin, forms.BaseInlineFormSet):
             services.hand_over_moderation(outgoing)
 
 
+# An item's own fields, in the order the running order's rows show them.
+ITEM_FIELDS = ["number", "kind", "title", "duration_minutes", "fixed_start", "fixed_end"]
+
+
 class SegmentForm(forms.ModelForm):
     """One segment of the running order, with its errors in the secretariat's words.
 
@@ -246,7 +246,7 @@ class SegmentForm(forms.ModelForm):
 
     class Meta:
         model = Segment
-        fields = ["kind", "title", "duration_minutes", "order"]
+        fields = [*ITEM_FIELDS, "order"]
         error_messages = {
             "duration_minutes": {
                 "min_value": _("A segment lasts at least one minute and at most a day."),
@@ -293,8 +293,8 @@ class SegmentFormSet(KeptFormsMixin, forms.BaseInlineFormSet):
         panel = self.instance
         if panel.pk is None or not panel.meeting.has_valid_time_zone():
             return {}
-        timed = running_order.schedule(panel.starts_at, self.get_queryset())
-        return {slot.item.pk: slot for slot in timed}
+        placed, _clashes = panel.placed_items(self.get_queryset())
+        return {slot.item.pk: slot for slot in placed}
 
     def add_fields(self, form, index):
         super().add_fields(form, index)

@@ -1,13 +1,21 @@
 """Meetings in the admin, with their panels listed on each meeting's page."""
 
 from django.contrib import admin
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .. import services
-from ..models import Meeting, Panel
-from .forms import MeetingAdminForm, PanelInlineForm
+from .. import checks, services
+from ..models import ConceptNoteSection, Document, Meeting, Panel, Room
+from .forms import (
+    SESSION_ROW_FIELDS,
+    MeetingAdminForm,
+    PanelInlineForm,
+    limit_rooms,
+    page_object_id,
+)
 from .mixins import (
     HOURS_AND_MINUTES,
+    HTTPS_ADDRESSES,
     EmailReportsMixin,
     RefuseClashingSaveMixin,
     running_order_total,
@@ -21,28 +29,65 @@ class PanelInline(admin.TabularInline):
     form = PanelInlineForm
     formfield_overrides = HOURS_AND_MINUTES
     fields = [
-        "title",
-        "date",
-        "start_time",
-        "end_time",
-        "room",
-        "is_published",
+        *SESSION_ROW_FIELDS,
         "total",
         "version",
         "loaded_at",
     ]
     readonly_fields = ["total"]
-    ordering = ["date", "start_time", "end_time", "pk"]
     show_change_link = True
     extra = 0
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("meeting").with_planned_minutes()
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("meeting", "room")
+            .with_planned_minutes()
+            .in_programme_order()
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "room":
+            meeting = page_object_id(request)
+            return limit_rooms(formfield, [meeting] if meeting else None)
+        return formfield
 
     @admin.display(description=_("running order"))
     def total(self, panel):
         """The running order's total against the slot, e.g. "85 of 90 minutes"."""
         return running_order_total(panel) or self.get_empty_value_display()
+
+
+class RoomInline(admin.TabularInline):
+    """The rooms of a meeting's venue, in the order the programme shows them side by side."""
+
+    model = Room
+    fields = ["name", "order"]
+    extra = 0
+
+
+class MeetingSectionInline(admin.StackedInline):
+    """The sections of the meeting's own concept note, shown on its programme page."""
+
+    model = ConceptNoteSection
+    fk_name = "meeting"
+    fields = ["heading", "body", "order"]
+    ordering = ["order", "pk"]
+    extra = 0
+    verbose_name = _("concept note section of the meeting")
+    verbose_name_plural = _("concept note of the meeting")
+
+
+class MeetingDocumentInline(admin.TabularInline):
+    """The meeting's documents, shown on its programme page."""
+
+    model = Document
+    fk_name = "meeting"
+    fields = ["title", "symbol", "url", "order"]
+    formfield_overrides = HTTPS_ADDRESSES
+    extra = 0
 
 
 @admin.register(Meeting)
@@ -54,17 +99,24 @@ class MeetingAdmin(RefuseClashingSaveMixin, EmailReportsMixin, admin.ModelAdmin)
     """
 
     form = MeetingAdminForm
+    formfield_overrides = HTTPS_ADDRESSES
     list_display = ["title", "start_date", "end_date", "time_zone", "status"]
     list_filter = ["status"]
-    search_fields = ["title", "slug", "organiser", "venue"]
+    search_fields = ["title", "slug", "body", "body_session", "organiser", "venue"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start_date"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "organiser", "venue"]}),
+        (None, {"fields": ["title", "slug", "body", "body_session", "organiser", "venue"]}),
         (_("Dates and time zone"), {"fields": ["start_date", "end_date", "time_zone"]}),
+        (
+            _("Format"),
+            {"fields": ["format", "webcast_url", "interpretation_languages"]},
+        ),
         (_("Publication"), {"fields": ["status"]}),
+        (_("Checks"), {"fields": ["double_bookings"]}),
     ]
-    inlines = [PanelInline]
+    readonly_fields = ["double_bookings"]
+    inlines = [RoomInline, MeetingSectionInline, MeetingDocumentInline, PanelInline]
 
     def get_inlines(self, request, obj):
         # A panel's day and times are checked against its meeting's days and zone, which a
@@ -74,14 +126,57 @@ class MeetingAdmin(RefuseClashingSaveMixin, EmailReportsMixin, admin.ModelAdmin)
     def get_fieldsets(self, request, obj=None):
         if obj is not None:
             return self.fieldsets
-        first, *rest = self.fieldsets
-        description = _("Save the meeting first; its panels can then be added on this page.")
+        first, *rest = self.fieldsets[:-1]
+        description = _(
+            "Save the meeting first; its rooms, concept note, documents and panels can then be "
+            "added on this page."
+        )
         return [(first[0], {**first[1], "description": description}), *rest]
+
+    @admin.display(description=_("people due in two places at once"))
+    def double_bookings(self, meeting):
+        """Every person due in two of the meeting's sessions at overlapping times
+        (``checks.double_bookings``), session by session, as saved."""
+        if meeting.pk is None or not meeting.has_valid_time_zone():
+            return self.get_empty_value_display()
+        panels = list(
+            Panel.objects.filter(meeting=meeting)
+            .select_related("meeting", "room")
+            .with_people()
+            .with_running_order()
+            .in_programme_order()
+        )
+        found = checks.double_bookings(panels)
+        if not found:
+            return _("Nobody is due in two places at once.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li><strong>{}:</strong> {}</li>",
+                (
+                    (panel.title, finding.message)
+                    for panel in panels
+                    for finding in found.get(panel.pk, [])
+                ),
+            ),
+        )
 
     def save_model(self, request, obj, form, change):
         """Save through ``services.save_meeting``: a new zone or venue revises the calendar
         entries of every panel."""
         services.save_meeting(obj)
+
+    def save_formset(self, request, form, formset, change):
+        """Rooms are saved through ``services.save_room``: a renamed room revises the calendar
+        entries of its sessions."""
+        if formset.model is not Room:
+            return super().save_formset(request, form, formset, change)
+        for room in formset.save(commit=False):
+            services.save_room(room)
+        for room in formset.deleted_objects:
+            room.delete()
+        return None
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

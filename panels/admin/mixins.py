@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 
 # Times of day as the programme writes them ("15:00"), without seconds.
 HOURS_AND_MINUTES = {models.TimeField: {"widget": AdminTimeWidget(format="%H:%M")}}
+# Addresses typed without a scheme ("webtv.un.org/…") are taken as https.
+HTTPS_ADDRESSES = {models.URLField: {"assume_scheme": "https"}}
 
 # CSV files are written in UTF-8 with a byte order mark: without it, Excel reads them in the
 # computer's legacy code page and garbles every name outside it.

@@ -19,12 +19,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .. import checks, services
-from ..models import ConceptNoteSection, Meeting, Panel, Panellist, Segment
+from ..models import ConceptNoteSection, Document, Meeting, Panel, Panellist, Segment
 from ..resources import PanellistResource, SpreadsheetCSV
 from ..wording import answers_text, findings_list, findings_summary
 from .filters import AnswersFilter, ProblemsFilter
-from .forms import PanelAdminForm
+from .forms import PanelAdminForm, limit_rooms, page_object_id
 from .formsets import (
+    ITEM_FIELDS,
     PLACE_FIELDS,
     PanellistForm,
     PanellistFormSet,
@@ -34,6 +35,7 @@ from .formsets import (
 from .mixins import (
     CSV_ENCODING,
     HOURS_AND_MINUTES,
+    HTTPS_ADDRESSES,
     AnsweredAtMixin,
     EmailReportsMixin,
     RefuseClashingSaveMixin,
@@ -54,8 +56,19 @@ class ConceptNoteSectionInline(admin.StackedInline):
     """The sections of a panel's concept note, in order."""
 
     model = ConceptNoteSection
+    fk_name = "panel"
     fields = ["heading", "body", "order"]
     ordering = ["order", "pk"]
+    extra = 0
+
+
+class DocumentInline(admin.TabularInline):
+    """The session's own documents, shown on its page."""
+
+    model = Document
+    fk_name = "panel"
+    fields = ["title", "symbol", "url", "order"]
+    formfield_overrides = HTTPS_ADDRESSES
     extra = 0
 
 
@@ -88,17 +101,28 @@ class SegmentInline(admin.TabularInline):
     model = Segment
     form = SegmentForm
     formset = SegmentFormSet
-    fields = ["kind", "title", "duration_minutes", "item_speakers", "order", "planned_time"]
+    formfield_overrides = HOURS_AND_MINUTES
+    fields = [
+        *ITEM_FIELDS,
+        "item_speakers",
+        "order",
+        "planned_time",
+    ]
     readonly_fields = ["planned_time"]
     ordering = ["order", "pk"]
     extra = 0
 
     @admin.display(description=_("planned time"))
     def planned_time(self, segment):
-        """Start and end in the meeting's time zone, as saved ("15:00–15:10")."""
+        """Start and end in the meeting's time zone, as saved ("15:00–15:10"), as far as they
+        are known ("from 15:00", "until 16:00")."""
         timed = getattr(segment, "timed", None)
-        if timed is None:
+        if timed is None or (timed.start is None and timed.end is None):
             return self.get_empty_value_display()
+        if timed.end is None:
+            return _("from %(start)s") % {"start": f"{timed.start:%H:%M}"}
+        if timed.start is None:
+            return _("until %(end)s") % {"end": f"{timed.end:%H:%M}"}
         return f"{timed.start:%H:%M}–{timed.end:%H:%M}"
 
 
@@ -116,6 +140,7 @@ class PanelAdmin(RefuseClashingSaveMixin, EmailReportsMixin, admin.ModelAdmin):
     form = PanelAdminForm
     list_display = [
         "title",
+        "kind",
         "checks",
         "answers",
         "meeting",
@@ -128,19 +153,28 @@ class PanelAdmin(RefuseClashingSaveMixin, EmailReportsMixin, admin.ModelAdmin):
         "status",
         "total",
     ]
-    list_filter = ["meeting", "date", "is_published", "status", ProblemsFilter, AnswersFilter]
+    list_filter = [
+        "meeting",
+        "date",
+        "kind",
+        "is_published",
+        "status",
+        ProblemsFilter,
+        AnswersFilter,
+    ]
     formfield_overrides = HOURS_AND_MINUTES
-    list_select_related = ["meeting"]
-    search_fields = ["title", "meeting__title", "room"]
+    list_select_related = ["meeting", "room"]
+    search_fields = ["title", "meeting__title", "room__name"]
     date_hierarchy = "date"
     fieldsets = [
-        (None, {"fields": ["meeting", "title", ("version", "loaded_at")]}),
+        (None, {"fields": ["meeting", "kind", "title", ("version", "loaded_at")]}),
         (
             _("Time slot"),
             {
                 "fields": [
                     "date",
                     ("start_time", "end_time"),
+                    "ends_after_midnight",
                     "time_zone",
                     "room",
                     "presentation_limit_minutes",
@@ -164,7 +198,7 @@ class PanelAdmin(RefuseClashingSaveMixin, EmailReportsMixin, admin.ModelAdmin):
         (_("Publication"), {"fields": ["is_published", "status", "panellist_display"]}),
     ]
     readonly_fields = ["time_zone", "total", "answers", "findings"]
-    inlines = [ConceptNoteSectionInline, PanellistInline, SegmentInline]
+    inlines = [ConceptNoteSectionInline, DocumentInline, PanellistInline, SegmentInline]
     actions = [
         "generate_running_order",
         "publish",
@@ -179,7 +213,7 @@ class PanelAdmin(RefuseClashingSaveMixin, EmailReportsMixin, admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("meeting")
+            .select_related("meeting", "room")
             .with_planned_minutes()
             .with_people()
             .with_running_order()
@@ -196,6 +230,14 @@ class PanelAdmin(RefuseClashingSaveMixin, EmailReportsMixin, admin.ModelAdmin):
             (title, {**options, "fields": [f for f in options["fields"] if f != "status"]})
             for title, options in fieldsets
         ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "room":
+            panel = page_object_id(request)
+            meeting = Panel.objects.filter(pk=panel).values("meeting") if panel else None
+            return limit_rooms(formfield, meeting)
+        return formfield
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -138,6 +138,16 @@ def report_generated(modeladmin, request, result):
             % {"panel": quoted(panel)},
             messages.ERROR,
         )
+    for panel in result.untimed:
+        say(
+            request,
+            _(
+                "Not generated for %(panel)s: its time is not set, so there is no slot to "
+                "fill. Give its start and end times first, or build the running order by hand."
+            )
+            % {"panel": quoted(panel)},
+            messages.ERROR,
+        )
     for panel in result.slot_too_long:
         say(
             request,

@@ -8,8 +8,9 @@ RFC 5545 ``TZID`` does. Audit timestamps (``responded_at``) are stored aware, in
 
 The package's modules, each importing only those before it in this list: ``choices`` (field
 choices, limits and defaults), ``errors`` (validation messages), ``querysets`` (every model's
-QuerySet), ``meetings``, ``panels`` (with concept note sections), ``people`` (people and
-panellists), ``segments`` (running orders) and ``sendings`` (emails sent). Import the names
+QuerySet), ``meetings`` (with rooms), ``panels`` (sessions), ``notes`` (concept-note sections and
+documents of meetings and sessions), ``people`` (people and panellists), ``segments``
+(running orders) and ``sendings`` (emails sent). Import the names
 from ``panels.models``.
 """
 
@@ -21,19 +22,24 @@ from .choices import (
     LATEST_DATE,
     MAX_SEGMENT_MINUTES,
     OFF_PROGRAMME,
+    OUTSIDE_DAYS,
     AnswerStatus,
     Attendance,
     Honorific,
+    Language,
+    MeetingFormat,
     MeetingStatus,
     PanellistDisplay,
     PanelStatus,
     Role,
     SegmentKind,
     SendingKind,
+    SessionKind,
 )
 from .errors import clock_change_message, errors_beside_fields
-from .meetings import Meeting
-from .panels import ConceptNoteSection, Panel
+from .meetings import Meeting, Room
+from .notes import ConceptNoteSection, Document
+from .panels import Panel
 from .people import Panellist, Person
 from .querysets import (
     MeetingQuerySet,
@@ -53,12 +59,16 @@ __all__ = [
     "LATEST_DATE",
     "MAX_SEGMENT_MINUTES",
     "OFF_PROGRAMME",
+    "OUTSIDE_DAYS",
     "AnswerStatus",
     "Attendance",
     "ConceptNoteSection",
+    "Document",
     "Honorific",
+    "Language",
     "Meeting",
     "MeetingQuerySet",
+    "MeetingFormat",
     "MeetingStatus",
     "Panel",
     "PanelQuerySet",
@@ -67,10 +77,12 @@ __all__ = [
     "PanellistDisplay",
     "PanellistQuerySet",
     "Person",
+    "Room",
     "Role",
     "Segment",
     "SegmentKind",
     "SegmentSpeaker",
+    "SessionKind",
     "SegmentQuerySet",
     "Sending",
     "SendingKind",

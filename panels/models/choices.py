@@ -18,6 +18,9 @@ DATE_RANGE_VALIDATORS = [
     MinValueValidator(EARLIEST_DATE, message=_("Choose a date from the year 1900 on.")),
     MaxValueValidator(LATEST_DATE, message=_("Choose a date before the year 2200.")),
 ]
+# Days a session may fall before the meeting's first day or after its last (an arrival day, a
+# pre-sessional briefing, a field visit after the meeting), and still be on its programme.
+OUTSIDE_DAYS = 7
 # The seed concept note: "Panellists will each make a presentation (max. 10 minutes)."
 DEFAULT_PRESENTATION_LIMIT = 10
 
@@ -27,6 +30,40 @@ class MeetingStatus(models.TextChoices):
 
     DRAFT = "draft", _("Draft (secretariat only)")
     PUBLIC = "public", _("Public")
+
+
+class MeetingFormat(models.TextChoices):
+    """How people attend a meeting."""
+
+    IN_PERSON = "in_person", _("In person")
+    HYBRID = "hybrid", _("Hybrid (in person and online)")
+    VIRTUAL = "virtual", _("Virtual (online only)")
+
+
+class Language(models.TextChoices):
+    """Languages a meeting may be interpreted into: the six official languages of the United
+    Nations (ISO 639-1 codes) and International Sign (ISO 639-3 "ils")."""
+
+    ARABIC = "ar", _("Arabic")
+    CHINESE = "zh", _("Chinese")
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+    RUSSIAN = "ru", _("Russian")
+    SPANISH = "es", _("Spanish")
+    INTERNATIONAL_SIGN = "ils", _("International Sign")
+
+
+class SessionKind(models.TextChoices):
+    """What a session of a meeting is. A break shared by every room (lunch, a reception) is a
+    session of its own, usually without a room."""
+
+    PANEL = "panel", _("Panel discussion")
+    PLENARY = "plenary", _("Plenary session")
+    WORKING_GROUP = "working_group", _("Working group")
+    SIDE_EVENT = "side_event", _("Side event")
+    BRIEFING = "briefing", _("Briefing")
+    BREAK = "break", _("Break")
+    OTHER = "other", _("Other")
 
 
 class PanelStatus(models.TextChoices):
@@ -111,13 +148,20 @@ ANSWER_CLEARED = {
 
 
 class SegmentKind(models.TextChoices):
-    """What happens in a segment of the running order."""
+    """What happens in an item of the running order."""
 
     OPENING = "opening", _("Opening remarks")
+    KEYNOTE = "keynote", _("Keynote address")
+    AGENDA_ITEM = "agenda_item", _("Agenda item")
     PRESENTATION = "presentation", _("Presentation")
+    STATEMENTS = "statements", _("Statements")
     DISCUSSION = "discussion", _("Discussion / Q&A")
+    OPEN_FLOOR = "open_floor", _("Open floor")
+    TOUR_DE_TABLE = "tour_de_table", _("Tour de table")
+    VIDEO = "video", _("Video screening")
     CONCLUDING = "concluding", _("Concluding remarks")
     BREAK = "break", _("Break")
+    LUNCH = "lunch", _("Lunch")
     OTHER = "other", _("Other")
 
 

@@ -13,14 +13,43 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..validators import validate_single_line, validate_time_zone
-from .choices import DATE_RANGE_VALIDATORS, EARLIEST_DATE, LATEST_DATE, MeetingStatus
+from .choices import (
+    DATE_RANGE_VALIDATORS,
+    EARLIEST_DATE,
+    LATEST_DATE,
+    Language,
+    MeetingFormat,
+    MeetingStatus,
+)
 from .querysets import MeetingQuerySet
 
 
+def validate_languages(value):
+    """``value`` is a list of distinct ``Language`` codes (raises ``ValidationError``; its
+    codes are not "invalid", which ``JSONField`` would reword as "not valid JSON")."""
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise ValidationError(_("Choose languages from the list."), code="not_languages")
+    unknown = [code for code in value if code not in Language.values]
+    if unknown:
+        raise ValidationError(
+            _("Unknown language code: %(codes)s.") % {"codes": ", ".join(unknown)},
+            code="unknown_language",
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Each language once."), code="language_twice")
+
+
 class Meeting(models.Model):
-    """An intergovernmental meeting (e.g. a coordination meeting) holding one or more panels."""
+    """An intergovernmental meeting (e.g. a coordination meeting) holding one or more
+    sessions (``Panel``), on one or more days, in the rooms of its venue (``Room``).
+
+    ``body`` and ``body_session`` say what it belongs to ("Human Rights Council", "31st regular
+    session"); ``format``, ``webcast_url`` and ``interpretation_languages`` how to follow it.
+    """
 
     Status = MeetingStatus
+
+    Format = MeetingFormat
 
     title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
     slug = models.SlugField(
@@ -31,6 +60,35 @@ class Meeting(models.Model):
     )
     organiser = models.CharField(
         _("organiser"), max_length=300, blank=True, validators=[validate_single_line]
+    )
+    body = models.CharField(
+        _("body"),
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("The body the meeting belongs to, e.g. “Human Rights Council”."),
+    )
+    body_session = models.CharField(
+        _("session of the body"),
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("E.g. “31st regular session”."),
+    )
+    format = models.CharField(
+        _("format"), max_length=20, choices=MeetingFormat, default=MeetingFormat.IN_PERSON
+    )
+    webcast_url = models.URLField(
+        _("webcast"),
+        blank=True,
+        help_text=_("Where the public can watch, e.g. the meeting's page on UN Web TV."),
+    )
+    interpretation_languages = models.JSONField(
+        _("interpretation"),
+        default=list,
+        blank=True,
+        validators=[validate_languages],
+        help_text=_("The languages the meeting is interpreted into."),
     )
     venue = models.CharField(
         _("venue"), max_length=300, blank=True, validators=[validate_single_line]
@@ -88,6 +146,9 @@ class Meeting(models.Model):
                 name="meeting_dates_in_range",
                 violation_error_message=_("Meeting days fall between 1900 and 2199."),
             ),
+            models.CheckConstraint(
+                condition=Q(format__in=MeetingFormat.values), name="meeting_format_valid"
+            ),
         ]
 
     def __str__(self):
@@ -119,3 +180,31 @@ class Meeting(models.Model):
         except ValidationError:
             return False
         return True
+
+
+class Room(models.Model):
+    """A named room of a meeting's venue ("Conference Room 4", "Salle XX"), where sessions take
+    place; sessions in different rooms may run in parallel."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="rooms", verbose_name=_("meeting")
+    )
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Rooms are listed in this order, side by side.")
+    )
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        ordering = ["order", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "name"],
+                name="room_name_once_per_meeting",
+                violation_error_message=_("This meeting already has a room of that name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

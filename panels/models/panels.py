@@ -1,16 +1,19 @@
-"""Panels: a meeting's sessions, each in a time slot on one day, and their concept notes.
+"""Panels: a meeting's sessions, each on one day (possibly ending after midnight), in a room,
+and their concept notes and documents.
 
 A panel's date and start and end times are wall-clock values in its meeting's IANA time zone;
-aware datetimes are computed from them with ``zoneinfo`` (see ``running_order``).
+aware datetimes are computed from them with ``zoneinfo`` (see ``running_order``). A session
+whose time is not published yet has neither.
 """
 
 import uuid
+from datetime import time, timedelta
 
 from concurrency.fields import AutoIncVersionField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
@@ -18,43 +21,72 @@ from django.utils.translation import ngettext
 
 from .. import running_order
 from ..validators import validate_single_line
-from ..wording import slot_usage_text
+from ..wording import known_total_text
 from .choices import (
     DATE_RANGE_VALIDATORS,
     DEFAULT_PRESENTATION_LIMIT,
     EARLIEST_DATE,
     LATEST_DATE,
     MAX_SEGMENT_MINUTES,
+    OUTSIDE_DAYS,
     PanellistDisplay,
     PanelStatus,
+    SessionKind,
 )
 from .errors import clock_change_message
-from .meetings import Meeting
+from .meetings import Meeting, Room
 from .querysets import PanelQuerySet
 
 
 class Panel(models.Model):
-    """A panel session of a meeting, in a time slot on one day.
+    """A session of a meeting (a panel, a plenary session of agenda items, a working group, a
+    shared break…), on one day, in a room, with a running order of items.
 
     ``date``, ``start_time`` and ``end_time`` are wall-clock values in the meeting's zone; the
-    slot's aware datetimes are ``starts_at`` and ``ends_at``.
+    slot's aware datetimes are ``starts_at`` and ``ends_at``. A session whose time is not
+    published has neither time (``is_timed`` is false); one that ends after local midnight
+    (``ends_after_midnight``) ends at ``end_time`` on the next day. The day may fall up to
+    ``OUTSIDE_DAYS`` before or after the meeting's days (an arrival day, a briefing).
     """
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="panels", verbose_name=_("meeting")
+    )
+    kind = models.CharField(
+        _("kind of session"), max_length=20, choices=SessionKind, default=SessionKind.PANEL
     )
     title = models.CharField(_("title"), max_length=500, validators=[validate_single_line])
     date = models.DateField(
         _("date"), validators=DATE_RANGE_VALIDATORS, help_text=_("In the meeting's local time.")
     )
     start_time = models.TimeField(
-        _("start time"), help_text=_("In the meeting's local time, e.g. 15:00.")
+        _("start time"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "In the meeting's local time, e.g. 15:00. Leave both times blank while the time is "
+            "not published."
+        ),
     )
     end_time = models.TimeField(
-        _("end time"), help_text=_("In the meeting's local time, e.g. 16:30.")
+        _("end time"),
+        null=True,
+        blank=True,
+        help_text=_("In the meeting's local time, e.g. 16:30."),
     )
-    room = models.CharField(
-        _("room"), max_length=200, blank=True, validators=[validate_single_line]
+    ends_after_midnight = models.BooleanField(
+        _("ends after midnight"),
+        default=False,
+        help_text=_("Tick when the session ends on the next day, e.g. 22:00 to 01:00."),
+    )
+    room = models.ForeignKey(
+        Room,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="panels",
+        verbose_name=_("room"),
+        help_text=_("One of the meeting's rooms; blank for a session shared by every room."),
     )
     is_published = models.BooleanField(
         _("published"),
@@ -119,12 +151,37 @@ class Panel(models.Model):
     class Meta:
         verbose_name = _("panel")
         verbose_name_plural = _("panels")
-        ordering = ["date", "start_time", "end_time", "pk"]
+        ordering = [
+            "date",
+            F("start_time").asc(nulls_last=True),
+            F("end_time").asc(nulls_last=True),
+            "pk",
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_time__gt=models.F("start_time")),
-                name="panel_ends_after_start",
-                violation_error_message=_("The panel must end after it starts, on the same day."),
+                condition=Q(
+                    start_time__isnull=True, end_time__isnull=True, ends_after_midnight=False
+                )
+                | Q(
+                    start_time__isnull=False,
+                    end_time__isnull=False,
+                    ends_after_midnight=False,
+                    end_time__gt=F("start_time"),
+                )
+                | Q(
+                    start_time__isnull=False,
+                    end_time__isnull=False,
+                    ends_after_midnight=True,
+                    end_time__lte=F("start_time"),
+                ),
+                name="panel_slot_consistent",
+                violation_error_message=_(
+                    "Give both times or neither; the session ends after it starts, on the same "
+                    "day unless it ends after midnight."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=SessionKind.values), name="panel_kind_valid"
             ),
             models.CheckConstraint(
                 condition=Q(date__gte=EARLIEST_DATE, date__lte=LATEST_DATE),
@@ -154,42 +211,44 @@ class Panel(models.Model):
         )
 
     def clean(self):
-        """Explain the slot's rules next to the field they concern.
+        """Explain the session's rules next to the field they concern.
 
-        The date falls within the meeting's days; the end is after the start; both times exist
-        exactly once on that day in the meeting's zone (not skipped or repeated by a clock
-        change).
+        The day falls within the meeting's days, or up to ``OUTSIDE_DAYS`` before or after;
+        the room is one of the meeting's; both times or neither are given; the end is after
+        the start (on the next day for a session that ends after midnight); both times exist
+        exactly once on their day in the meeting's zone (not skipped or repeated by a clock
+        change); a published session's running order does not overrun its slot.
         """
         errors = {}
         meeting = self.meeting if self.meeting_id else None
-        if self.date and not EARLIEST_DATE <= self.date <= LATEST_DATE:
+        if self.date and not EARLIEST_DATE <= self.date <= LATEST_DATE - timedelta(days=1):
             # The date's own validators explain this; clock times cannot be computed for it.
             meeting = None
-        if (
-            meeting
-            and self.date
-            and meeting.start_date
-            and meeting.end_date
-            and not meeting.start_date <= self.date <= meeting.end_date
-        ):
-            errors["date"] = _(
-                "The meeting runs from %(first)s to %(last)s; choose a day in between."
-            ) % {
-                "first": formats.date_format(meeting.start_date),
-                "last": formats.date_format(meeting.end_date),
-            }
-        if self.start_time and self.end_time and self.end_time <= self.start_time:
-            errors["end_time"] = _("The panel must end after it starts, on the same day.")
+        if meeting and self.date and meeting.start_date and meeting.end_date:
+            first = meeting.start_date - timedelta(days=OUTSIDE_DAYS)
+            last = meeting.end_date + timedelta(days=OUTSIDE_DAYS)
+            if not first <= self.date <= last:
+                errors["date"] = _(
+                    "The meeting runs from %(first)s to %(last)s; choose a day in between, or "
+                    "up to %(days)d days before or after (an arrival day, a briefing)."
+                ) % {
+                    "first": formats.date_format(meeting.start_date),
+                    "last": formats.date_format(meeting.end_date),
+                    "days": OUTSIDE_DAYS,
+                }
+        if meeting and self.room_id and self.room.meeting_id != meeting.pk:
+            errors["room"] = _("Choose one of this meeting's rooms.")
+        errors.update(self._slot_errors())
         if meeting and self.date and meeting.has_valid_time_zone():
             for field in ("start_time", "end_time"):
                 clock = getattr(self, field)
                 if clock is None or field in errors:
                     continue
                 try:
-                    running_order.local_datetime(self.date, clock, meeting.zone)
+                    running_order.local_datetime(self.day_of(clock), clock, meeting.zone)
                 except running_order.LocalTimeError as error:
                     errors[field] = clock_change_message(error, clock, meeting.time_zone)
-        if self.is_published and self.pk and "end_time" not in errors and meeting:
+        if self.is_published and self.pk and not errors and meeting and self.is_timed:
             refusal = self.publishing_refusal(
                 self.segments.aggregate(total=Sum("duration_minutes"))["total"] or 0
             )
@@ -198,12 +257,47 @@ class Panel(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def publishing_refusal(self, planned_minutes):
-        """Why this panel cannot be published with a running order of ``planned_minutes``
-        (whole minutes), or ``None`` when it can.
+    def _slot_errors(self):
+        """The slot's own rules (``panel_slot_consistent``), as errors by field."""
+        start, end = self.start_time, self.end_time
+        if start is None and end is None:
+            if self.ends_after_midnight:
+                return {
+                    "ends_after_midnight": _(
+                        "Give the times of a session that ends after midnight."
+                    )
+                }
+            return {}
+        if start is None:
+            return {"start_time": _("Give the start time too, or leave both times blank.")}
+        if end is None:
+            return {"end_time": _("Give the end time too, or leave both times blank.")}
+        if not self.ends_after_midnight and end <= start:
+            return {
+                "end_time": _(
+                    "The session must end after it starts. If it ends after midnight, tick "
+                    "“ends after midnight”."
+                )
+            }
+        if self.ends_after_midnight and end > start:
+            return {
+                "ends_after_midnight": _(
+                    "A session that ends after midnight ends before %(start)s on the next day."
+                )
+                % {"start": start.strftime("%H:%M")}
+            }
+        return {}
 
-        The rule: a running order that overruns the slot is not published.
+    def publishing_refusal(self, planned_minutes):
+        """Why this panel cannot be published with a running order whose known durations add
+        up to ``planned_minutes`` (whole minutes), or ``None`` when it can.
+
+        The rule: a running order that overruns the slot is not published. A session whose
+        time is not published has no slot to overrun; items without a duration count for
+        nothing, so only a certain overrun refuses.
         """
+        if not self.is_timed:
+            return None
         usage = running_order.SlotUsage(planned=planned_minutes, slot=self.slot_minutes)
         if usage.fits:
             return None
@@ -222,22 +316,55 @@ class Panel(models.Model):
         return self.status == PanelStatus.CANCELLED
 
     @property
+    def is_timed(self):
+        """Whether the session's time is published (both times given)."""
+        return self.start_time is not None and self.end_time is not None
+
+    @property
     def zone(self):
         return self.meeting.zone
 
+    def day_of(self, clock):
+        """The local day on which the clock time ``clock`` (a ``time``) of this session falls:
+        its date, or the next day for a time before the start of a session that ends after
+        midnight."""
+        if self.ends_after_midnight and self.start_time is not None and clock < self.start_time:
+            return self.date + timedelta(days=1)
+        return self.date
+
+    def moment(self, clock):
+        """The aware datetime, in the meeting's zone, of the clock time ``clock`` (a ``time``)
+        of this session (see ``day_of``), or ``None`` for ``None``."""
+        if clock is None:
+            return None
+        return running_order.local_datetime(self.day_of(clock), clock, self.zone, strict=False)
+
     @property
     def starts_at(self):
-        """The slot's start as an aware datetime in the meeting's zone."""
-        return running_order.local_datetime(self.date, self.start_time, self.zone, strict=False)
+        """The slot's start as an aware datetime in the meeting's zone (``None`` untimed)."""
+        return self.moment(self.start_time)
 
     @property
     def ends_at(self):
-        """The slot's end as an aware datetime in the meeting's zone."""
-        return running_order.local_datetime(self.date, self.end_time, self.zone, strict=False)
+        """The slot's end as an aware datetime in the meeting's zone (``None`` untimed); on the
+        next day for a session that ends after midnight."""
+        if self.end_time is None:
+            return None
+        day = self.date + timedelta(days=1) if self.ends_after_midnight else self.date
+        return running_order.local_datetime(day, self.end_time, self.zone, strict=False)
+
+    @property
+    def day_starts_at(self):
+        """The start of the session's day (00:00 local) as an aware datetime: where an
+        untimed session is placed in a calendar."""
+        return running_order.local_datetime(self.date, time(0), self.zone, strict=False)
 
     @property
     def slot_minutes(self):
-        """The slot's length in elapsed minutes (a DST change on the day is counted)."""
+        """The slot's length in elapsed minutes (a DST change on the day is counted), or
+        ``None`` for a session whose time is not published."""
+        if not self.is_timed:
+            return None
         return round(running_order.elapsed_minutes(self.starts_at, self.ends_at))
 
     def programme_panellists(self):
@@ -250,53 +377,57 @@ class Panel(models.Model):
         """
         return [place for place in self.panellists.all() if place.is_public]
 
-    def timed_segments(self):
-        """The running order with clock times: a list of ``running_order.TimedSegment``.
+    def placed_items(self, items=None):
+        """The running order placed in time: ``(placed, clashes)`` from
+        ``running_order.place_items`` (lists of ``PlacedItem`` and ``Clash``).
 
-        Uses prefetched ``segments`` when present (see ``PanelQuerySet.with_running_order``).
+        ``items`` are the segments in running order (default: this panel's, prefetched ones
+        when present; see ``PanelQuerySet.with_running_order``). Each item's fixed times are
+        clock times of this session (``moment``).
         """
-        return running_order.schedule(self.starts_at, self.segments.all())
+        return running_order.place_items(
+            self.segments.all() if items is None else items,
+            session_start=self.starts_at,
+            session_end=self.ends_at,
+            fixed_start_of=lambda item: self.moment(item.fixed_start),
+            fixed_end_of=lambda item: self.moment(item.fixed_end),
+        )
+
+    def timed_segments(self):
+        """The running order with clock times where they are known: a list of
+        ``running_order.PlacedItem``."""
+        return self.placed_items()[0]
+
+    def known_total(self):
+        """What the running order adds up to as far as durations are known: a
+        ``running_order.KnownTotal``. Uses prefetched ``segments`` when present."""
+        return running_order.KnownTotal.of(self.timed_segments())
 
     def slot_usage(self):
-        """How the running order fills the slot, as a ``running_order.SlotUsage``.
+        """How the running order fills the slot, as a ``running_order.SlotUsage``, or
+        ``None`` for a session whose time is not published.
 
-        Uses the ``planned_minutes`` annotation when present, else the segments.
+        Uses the ``planned_minutes`` annotation when present, else the segments; items without
+        a duration count for nothing (``known_total`` says how many there are).
         """
+        if not self.is_timed:
+            return None
         planned = getattr(self, "planned_minutes", None)
         if planned is None:
-            planned = sum(segment.duration_minutes for segment in self.segments.all())
+            planned = sum(segment.duration_minutes or 0 for segment in self.segments.all())
         return running_order.SlotUsage(planned=planned, slot=self.slot_minutes)
 
     def slot_usage_text(self):
-        """The running order's total against the slot in words: "85 of 90 minutes" etc.
-        (``wording.slot_usage_text``)."""
-        return slot_usage_text(self.slot_usage())
+        """The running order's total against the slot in words: "85 of 90 minutes", "3 items
+        have no duration: the total is not known yet (…)" (``wording.known_total_text``).
 
-
-class ConceptNoteSection(models.Model):
-    """One section of a panel's concept note: a heading and a Markdown body.
-
-    The seed's concept note has "Background" and "Organization". Bodies are rendered through
-    ``panels.text.render_markdown`` (sanitised by nh3, UN document symbols linked).
-    """
-
-    panel = models.ForeignKey(
-        Panel, on_delete=models.CASCADE, related_name="sections", verbose_name=_("panel")
-    )
-    heading = models.CharField(_("heading"), max_length=300, validators=[validate_single_line])
-    body = models.TextField(
-        _("text"),
-        help_text=_(
-            "Markdown: *emphasis*, lists, [links](https://…). UN document symbols such as "
-            "A/71/1 become links to the document."
-        ),
-    )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        verbose_name = _("concept note section")
-        verbose_name_plural = _("concept note sections")
-        ordering = ["order", "pk"]
-
-    def __str__(self):
-        return self.heading
+        Uses the ``planned_minutes`` and ``untimed_items`` annotations when present
+        (``PanelQuerySet.with_planned_minutes``), else the segments.
+        """
+        planned = getattr(self, "planned_minutes", None)
+        unknown = getattr(self, "untimed_items", None)
+        if planned is None or unknown is None:
+            total = self.known_total()
+        else:
+            total = running_order.KnownTotal(minutes=planned, unknown=unknown)
+        return known_total_text(total, self.slot_minutes)

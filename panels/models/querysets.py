@@ -77,17 +77,32 @@ class PanelQuerySet(models.QuerySet):
 
     def for_export(self):
         """Published panels with what calendars and schedule.json read of them (meeting,
-        people, concept note sections), so that an export runs no query per panel."""
+        room, people, running order, concept note sections), so that an export runs no query
+        per panel."""
         return (
-            self.published().select_related("meeting").with_people().prefetch_related("sections")
+            self.published()
+            .select_related("meeting", "room")
+            .with_people()
+            .with_running_order()
+            .prefetch_related("sections")
         )
 
     def in_programme_order(self):
-        return self.order_by("date", "start_time", "end_time", "pk")
+        """By day and start, sessions whose time is not published last on their day."""
+        return self.order_by(
+            "date",
+            models.F("start_time").asc(nulls_last=True),
+            models.F("end_time").asc(nulls_last=True),
+            "pk",
+        )
 
     def with_planned_minutes(self):
-        """Annotate ``planned_minutes``: the running order's total duration (0 if empty)."""
-        return self.annotate(planned_minutes=Coalesce(Sum("segments__duration_minutes"), 0))
+        """Annotate ``planned_minutes``, the running order's known total duration (0 if
+        empty), and ``untimed_items``, how many of its items have no duration."""
+        return self.annotate(
+            planned_minutes=Coalesce(Sum("segments__duration_minutes"), 0),
+            untimed_items=Count("segments", filter=Q(segments__duration_minutes__isnull=True)),
+        )
 
     def with_people(self):
         """Prefetch panellists in order of appearance with their person."""

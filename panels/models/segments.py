@@ -6,18 +6,25 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .. import running_order
 from ..validators import validate_single_line
 from .choices import MAX_SEGMENT_MINUTES, SegmentKind
+from .errors import clock_change_message
 from .panels import Panel
 from .people import Panellist
 from .querysets import SegmentQuerySet
 
 
 class Segment(models.Model):
-    """One item of a panel's running order, with its duration in whole minutes.
+    """One item of a session's running order: a duration in whole minutes, or a fixed start
+    (and end), or no time at all (a numbered agenda item of a morning session).
 
-    Clock times are never stored: they are computed from the panel's start and the durations of
-    the segments before it (``Panel.timed_segments``). An item has any number of speakers, in
+    Clock times that follow from these are computed, never stored or invented
+    (``Panel.placed_items``, ``running_order.place_items``): an item with a duration starts
+    where the one before it ends; an item with no time shows only its place in the order.
+    Fixed times are clock times of the session's day in the meeting's zone (of the next day,
+    before the start of a session that ends after midnight). An item has any number of
+    speakers, in
     order (``SegmentSpeaker``), each a participant of the same session; an open floor, a break
     or a screening has none.
     """
@@ -35,10 +42,31 @@ class Segment(models.Model):
         validators=[validate_single_line],
         help_text=_("Leave blank to use the kind."),
     )
+    number = models.CharField(
+        _("number"),
+        max_length=20,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("An agenda item's number as the programme gives it, e.g. “I” or “3 (a)”."),
+    )
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_SEGMENT_MINUTES)],
-        help_text=_("Whole minutes."),
+        help_text=_("Whole minutes; blank when the programme gives none."),
+    )
+    fixed_start = models.TimeField(
+        _("fixed start"),
+        null=True,
+        blank=True,
+        help_text=_("Only when the programme fixes it, e.g. 11:00."),
+    )
+    fixed_end = models.TimeField(
+        _("fixed end"),
+        null=True,
+        blank=True,
+        help_text=_("Only when the programme fixes it."),
     )
     speakers = models.ManyToManyField(
         Panellist,
@@ -57,8 +85,8 @@ class Segment(models.Model):
         ordering = ["order", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(duration_minutes__gte=1)
-                & Q(duration_minutes__lte=MAX_SEGMENT_MINUTES),
+                condition=Q(duration_minutes__isnull=True)
+                | Q(duration_minutes__gte=1, duration_minutes__lte=MAX_SEGMENT_MINUTES),
                 name="segment_duration_positive",
                 violation_error_message=_(
                     "A segment lasts at least one minute and at most a day."
@@ -72,10 +100,61 @@ class Segment(models.Model):
     def __str__(self):
         return self.display_title
 
+    def clean(self):
+        """Explain the item's times next to the field they concern.
+
+        Fixed times exist on their day in the meeting's zone; a fixed end comes after a fixed
+        start; with both, the duration is the time between them (filled in when left blank,
+        refused when it says otherwise).
+        """
+        panel = self.panel if self.panel_id else None
+        if panel is None or not panel.date or not panel.meeting.has_valid_time_zone():
+            return
+        errors = {}
+        moments = {}
+        for field in ("fixed_start", "fixed_end"):
+            clock = getattr(self, field)
+            if clock is None:
+                continue
+            try:
+                moments[field] = running_order.local_datetime(
+                    panel.day_of(clock), clock, panel.zone
+                )
+            except running_order.LocalTimeError as error:
+                errors[field] = clock_change_message(error, clock, panel.meeting.time_zone)
+        if len(moments) == 2:
+            minutes = round(
+                running_order.elapsed_minutes(moments["fixed_start"], moments["fixed_end"])
+            )
+            if minutes <= 0:
+                errors["fixed_end"] = _("The item must end after it starts.")
+            elif self.duration_minutes is None:
+                self.duration_minutes = minutes
+            elif self.duration_minutes != minutes:
+                errors["duration_minutes"] = _(
+                    "From %(start)s to %(end)s is %(minutes)d minutes: correct the duration, "
+                    "or leave it blank."
+                ) % {
+                    "start": self.fixed_start.strftime("%H:%M"),
+                    "end": self.fixed_end.strftime("%H:%M"),
+                    "minutes": minutes,
+                }
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def display_title(self):
         """The segment's title, or its kind when it has none."""
         return self.title or self.get_kind_display()
+
+    @property
+    def has_time_of_its_own(self):
+        """Whether the item has a duration or a fixed time."""
+        return (
+            self.duration_minutes is not None
+            or self.fixed_start is not None
+            or self.fixed_end is not None
+        )
 
     def speaker_places(self):
         """The item's speakers in order: a list of ``Panellist``.

@@ -53,7 +53,7 @@ from .panellists import (
     speaker_changes,
     spoken_segments,
 )
-from .panels import save_meeting, save_panel
+from .panels import save_meeting, save_panel, save_room
 from .publishing import Published, StatusChanged, cancel, publish, reinstate, set_status
 from .running_orders import (
     NOT_PRESENTING,
@@ -116,6 +116,7 @@ __all__ = [
     "save_meeting",
     "save_panel",
     "save_panellist",
+    "save_room",
     "set_status",
     "slot_fingerprint",
     "slot_times",

@@ -81,9 +81,9 @@ def _load(panellists):
     order (prefetched, so that a batch runs a fixed number of queries per panel).
     """
     pks = list(dict.fromkeys(place.pk for place in panellists))
-    found = Panellist.objects.select_related("person", "panel__meeting").prefetch_related(
-        Prefetch("panel__segments", queryset=Segment.objects.in_running_order())
-    )
+    found = Panellist.objects.select_related(
+        "person", "panel__meeting", "panel__room"
+    ).prefetch_related(Prefetch("panel__segments", queryset=Segment.objects.in_running_order()))
     by_pk = {place.pk: place for place in found.filter(pk__in=pks)}
     return [by_pk[pk] for pk in pks if pk in by_pk]
 
@@ -266,7 +266,7 @@ def notify_time_changes(panels, *, now=None):
     )
     chosen = (
         Panel.objects.filter(pk__in=[getattr(panel, "pk", panel) for panel in panels])
-        .select_related("meeting")
+        .select_related("meeting", "room")
         .with_running_order()
         .prefetch_related(Prefetch("panellists", queryset=confirmed, to_attr="confirmed"))
         .in_programme_order()

@@ -32,11 +32,12 @@ def link_hash(secret):
 
 
 def answer_deadline(panel):
-    """When ``panel``'s personal links stop working: its ``answer_deadline``, else its start.
+    """When ``panel``'s personal links stop working: its ``answer_deadline``, else its start
+    (the start of its day for a session whose time is not published).
 
     Returns an aware datetime.
     """
-    return panel.answer_deadline or panel.starts_at
+    return panel.answer_deadline or panel.starts_at or panel.day_starts_at
 
 
 @transaction.atomic
@@ -107,7 +108,7 @@ def panellist_for_link(secret, *, now=None):
         return None
     digest = link_hash(secret)
     panellist = (
-        Panellist.objects.select_related("panel__meeting", "person")
+        Panellist.objects.select_related("panel__meeting", "panel__room", "person")
         .filter(link_hash=digest)
         .first()
     )

@@ -5,10 +5,18 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ..models import Meeting, Panel
+from ..models import Meeting, Panel, Room
 
 # What a panel's calendar entry shows of its time and place.
-CALENDAR_FIELDS = ("date", "start_time", "end_time", "room", "status", "meeting_id")
+CALENDAR_FIELDS = (
+    "date",
+    "start_time",
+    "end_time",
+    "ends_after_midnight",
+    "room_id",
+    "status",
+    "meeting_id",
+)
 # What every calendar entry of a meeting's panels shows of the meeting.
 MEETING_CALENDAR_FIELDS = ("time_zone", "venue")
 
@@ -57,3 +65,19 @@ def save_meeting(meeting, *, update_fields=None):
 
 
 save_meeting.alters_data = True
+
+
+@transaction.atomic
+def save_room(room):
+    """Save ``room``; when its name changed, the calendar entry of every session in it is
+    revised (``sequence`` grows, ``modified_at`` moves): their LOCATION changed."""
+    changed = _changed(Room, room, ("name",))
+    room.save()
+    if changed:
+        Panel.objects.filter(room=room).update(
+            sequence=F("sequence") + 1, modified_at=timezone.now()
+        )
+    return room
+
+
+save_room.alters_data = True

@@ -15,6 +15,10 @@ class RunningOrderExists(Exception):
     """The panel has a running order already; generating one would overwrite it."""
 
 
+class SessionUntimed(Exception):
+    """The session's time is not published: there is no slot to fill."""
+
+
 # Roles that run the panel rather than present in it.
 NOT_PRESENTING = {Panellist.Role.MODERATOR, Panellist.Role.CHAIR, Panellist.Role.RAPPORTEUR}
 
@@ -49,13 +53,16 @@ def generate_running_order(panel):
     segment shows its kind in the reader's language; presentations take the presentation
     title. The panel is locked and its version raised (``changing_panels``).
 
-    Raises ``RunningOrderExists`` when the panel has segments (nothing is overwritten) and
-    ``running_order.PlanDoesNotFit`` when the people cannot fit the slot.
+    Raises ``RunningOrderExists`` when the panel has segments (nothing is overwritten),
+    ``SessionUntimed`` when its time is not published, and ``running_order.PlanDoesNotFit``
+    when the people cannot fit the slot.
     """
     with changing_panels([panel]):
         panel = Panel.objects.select_related("meeting").get(pk=panel.pk)
         if panel.segments.exists():
             raise RunningOrderExists(panel.pk)
+        if not panel.is_timed:
+            raise SessionUntimed(panel.pk)
         people = list(panel.panellists.order_by("order", "pk"))
         speaking = presenters(people)
         remarks_by = host(people)
@@ -91,13 +98,15 @@ class Generated:
     """What ``generate_running_orders`` did, panel by panel (lists of ``Panel``, in the order
     given): ``generated`` pairs each panel with its new segments' ``running_order
     .TimedSegment`` list; ``existing`` had a running order already (never overwritten);
-    ``unknown_zone`` have a meeting whose zone is not valid; ``slot_too_long`` a slot longer
+    ``unknown_zone`` have a meeting whose zone is not valid; ``untimed`` no published time
+    (no slot to fill); ``slot_too_long`` a slot longer
     than a segment may last; ``too_short`` pairs a panel with its number of presenters, too
     many for its slot."""
 
     generated: list = field(default_factory=list)
     existing: list = field(default_factory=list)
     unknown_zone: list = field(default_factory=list)
+    untimed: list = field(default_factory=list)
     slot_too_long: list = field(default_factory=list)
     too_short: list = field(default_factory=list)
 
@@ -120,6 +129,8 @@ def generate_running_orders(panels, *, actor=None):
                 log_added_rows(actor, panel, segments)
         except RunningOrderExists:
             result.existing.append(panel)
+        except SessionUntimed:
+            result.untimed.append(panel)
         except running_order.PlanDoesNotFit:
             if panel.slot_minutes > MAX_SEGMENT_MINUTES:
                 result.slot_too_long.append(panel)

@@ -15,6 +15,11 @@ def own_segments(panellist):
     ]
 
 
+def _iso(value):
+    """A time or datetime in ISO 8601, or ``None``."""
+    return value.isoformat() if value is not None else None
+
+
 def slot_fingerprint(panellist):
     """A short digest (32 hex digits) of everything about ``panellist``'s slot that they
     confirm or decline.
@@ -24,19 +29,18 @@ def slot_fingerprint(panellist):
     another fingerprint was given to a slot that has changed since (``StaleAnswer``).
     """
     panel = panellist.panel
-    own = [
-        (t.start.isoformat(), t.end.isoformat(), str(t.item.kind)) for t in own_segments(panellist)
-    ]
+    own = [(_iso(t.start), _iso(t.end), str(t.item.kind)) for t in own_segments(panellist)]
     text = repr(
         (
             # The place itself: an open page answers for this panel and this person only.
             panellist.panel_id,
             panellist.person_id,
             panel.date.isoformat(),
-            panel.start_time.isoformat(),
-            panel.end_time.isoformat(),
+            _iso(panel.start_time),
+            _iso(panel.end_time),
+            panel.ends_after_midnight,
             panel.meeting.time_zone,
-            panel.room,
+            panel.room_id,
             str(panellist.role),  # a str, whether just assigned (an enum member) or loaded
             own,
         )
@@ -49,14 +53,15 @@ def slot_times(panellist):
 
     Returns ``{"zone": IANA name, "panel": {"start": …, "end": …}, "segments": [{"start": …,
     "end": …}, …]}``, every time an ISO 8601 string in UTC ("2017-02-16T20:00:00+00:00"),
-    the segments being the panellist's own in running order. Stored as
+    the segments being the panellist's own in running order; ``None`` for a time not known
+    (a session whose time is not published, an item without a time). Stored as
     ``Panellist.confirmed_times`` and compared with it to find a change of time
     (``emails.notify_time_changes``).
     """
     panel = panellist.panel
 
     def utc(moment):
-        return moment.astimezone(UTC).isoformat()
+        return moment.astimezone(UTC).isoformat() if moment is not None else None
 
     return {
         "zone": panel.meeting.time_zone,

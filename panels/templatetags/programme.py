@@ -16,9 +16,10 @@ from django import template
 from django.utils import formats
 from django.utils.translation import pgettext
 
+from panels.models import Language
 from panels.running_order import cue_time, hours_and_minutes, zone_day
 from panels.text import render_markdown
-from panels.wording import zone_label_html
+from panels.wording import prose_list, zone_label_html
 
 register = template.Library()
 
@@ -109,6 +110,16 @@ def cue_at(segment):
 
 @register.filter
 def cumulative(segment):
-    """The running total at the end of a ``running_order.TimedSegment``: the time from the
-    panel's start, as "H:MM" ("0:15", "1:30")."""
+    """The running total at the end of a ``running_order.PlacedItem``: the time from the
+    panel's start, as "H:MM" ("0:15", "1:30"), or "" when it is not known."""
+    if segment.offset is None or segment.duration is None:
+        return ""
     return hours_and_minutes(segment.offset + segment.duration)
+
+
+@register.filter
+def interpretation(meeting):
+    """The languages ``meeting`` is interpreted into, in words: "Arabic, English and
+    French" (labels of ``Language``, in the order given)."""
+    labels = dict(Language.choices)
+    return prose_list(labels.get(code, code) for code in meeting.interpretation_languages)

@@ -1,4 +1,5 @@
-"""``manage.py load_demo [--demo-login]``: the seed's meeting and panel, for a local demo."""
+"""``manage.py load_demo [--demo-login]``: the seed's meeting and panel, and an invented
+two-day programme with every shape the app holds, for a local demo."""
 
 import secrets
 
@@ -8,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 
 from panels.demo import load_demo
+from panels.demo.programme import load_programme_demo
 
 DEMO_USERNAME = "secretariat"
 
@@ -15,7 +17,8 @@ DEMO_USERNAME = "secretariat"
 class Command(BaseCommand):
     help = (
         "Load the 15th Coordination Meeting on International Migration and its panel from the "
-        "seed concept note. Running it again changes nothing."
+        "seed concept note, and an invented two-day regional review with parallel sessions, "
+        "agenda items and speakers to be announced. Running it again changes nothing."
     )
 
     def add_arguments(self, parser):
@@ -45,6 +48,12 @@ class Command(BaseCommand):
             self.stdout.write("  (manage.py load_demo --reset sets it back to the seed's values)")
         site = settings.SITE_URL or "http://127.0.0.1:8000"
         self.stdout.write(f"  Panel page: {site}{demo.panel.get_absolute_url()}")
+        programme, written = load_programme_demo(reset=reset)
+        state = "loaded" if written else "already there, left as last edited"
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo programme {state}: {programme.meeting} (invented)")
+        )
+        self.stdout.write(f"  Programme: {site}{programme.meeting.get_absolute_url()}")
         if demo_login:
             password = secrets.token_urlsafe(12)
             user, _ = get_user_model().objects.update_or_create(
