@@ -2,12 +2,16 @@
 
 Run it from the project folder (after ``bin/test`` or ``bin/run`` made ``.venv``):
 
-    DEBUG=1 .venv/bin/python bench/pages.py [--panels 40] [--people 6] [--segments 8] [--runs 20]
+    DEBUG=1 .venv/bin/python bench/pages.py [--panels 40] [--people 6] [--segments 8] \
+        [--days 5] [--rooms 3] [--runs 20]
 
-It builds a meeting with the given numbers of panels, panellists per panel and segments per
-panel in a throw-away SQLite database in memory, then requests the meeting's programme and one
-panel's page ``--runs`` times each and prints, per page: the median and worst time in
-milliseconds, the number of SQL queries, and the peak Python memory of one request in KiB.
+It builds a meeting over ``--days`` days with the given numbers of sessions (in ``--rooms``
+rooms, so that some run in parallel), participants per session and items per session (each
+item with two speakers; every fourth item without a time) in a throw-away SQLite database in
+memory, then requests the home page, the meeting's programme, one session's page, the
+meeting's calendar and its schedule.json ``--runs`` times each and prints, per page: the median
+and worst time in milliseconds, the number of SQL queries, and the peak Python memory of one
+request in KiB.
 Numbers are for comparing two versions on the same machine, not absolute targets.
 """
 
@@ -26,25 +30,28 @@ os.environ.setdefault("DEBUG", "1")
 os.environ["DATABASE_URL"] = "sqlite://:memory:"
 
 
-def build(panels, people, segments):
-    """Create one public meeting with ``panels`` panels; return (meeting, a panel)."""
-    from panels.models import Meeting, Panel, Panellist, Person, Segment
+def build(panels, people, segments, days=5, rooms=3):
+    """Create one public meeting with ``panels`` sessions over ``days`` days in ``rooms``
+    rooms; return (meeting, a session)."""
+    from panels.models import Meeting, Panel, Panellist, Person, Room, Segment, SegmentSpeaker
 
     meeting = Meeting.objects.create(
         title="Benchmark meeting",
         slug="benchmark",
         start_date=date(2026, 2, 16),
-        end_date=date(2026, 2, 20),
+        end_date=date(2026, 2, 15 + days),
         time_zone="America/New_York",
         status=Meeting.Status.PUBLIC,
     )
+    halls = [Room.objects.create(meeting=meeting, name=f"Room {n}", order=n) for n in range(rooms)]
     for index in range(panels):
         panel = Panel.objects.create(
             meeting=meeting,
             title=f"Panel {index}",
-            date=date(2026, 2, 16 + index % 5),
+            date=date(2026, 2, 16 + index % days),
             start_time=time(9 + index % 8, 0),
             end_time=time(9 + index % 8, 50),
+            room=halls[index % rooms],
             is_published=True,
         )
         places = [
@@ -56,9 +63,14 @@ def build(panels, people, segments):
             )
             for n in range(people)
         ]
-        Segment.objects.bulk_create(
-            Segment(panel=panel, duration_minutes=5, order=n, speaker=places[n % len(places)])
+        items = Segment.objects.bulk_create(
+            Segment(panel=panel, duration_minutes=None if n % 4 == 3 else 5, order=n)
             for n in range(segments)
+        )
+        SegmentSpeaker.objects.bulk_create(
+            SegmentSpeaker(segment=item, panellist=places[(n + k) % len(places)], order=k)
+            for n, item in enumerate(items)
+            for k in range(min(2, len(places)))
         )
     return meeting, panel
 
@@ -91,6 +103,8 @@ def main():
     parser.add_argument("--panels", type=int, default=40)
     parser.add_argument("--people", type=int, default=6)
     parser.add_argument("--segments", type=int, default=8)
+    parser.add_argument("--days", type=int, default=5)
+    parser.add_argument("--rooms", type=int, default=3)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
 
@@ -103,17 +117,19 @@ def main():
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    meeting, panel = build(args.panels, args.people, args.segments)
+    meeting, panel = build(args.panels, args.people, args.segments, args.days, args.rooms)
     client = Client()
     print(
-        f"{args.panels} panels x {args.people} panellists x {args.segments} segments, "
-        f"{args.runs} runs"
+        f"{args.panels} sessions x {args.people} participants x {args.segments} items "
+        f"(2 speakers each), {args.days} days, {args.rooms} rooms, {args.runs} runs"
     )
     print(f"{'page':<12} {'median ms':>10} {'worst ms':>10} {'queries':>8} {'peak KiB':>9}")
     for name, url in [
         ("home", "/"),
         ("programme", meeting.get_absolute_url()),
         ("panel", panel.get_absolute_url()),
+        ("calendar", f"{meeting.get_absolute_url()}calendar.ics"),
+        ("schedule", f"{meeting.get_absolute_url()}schedule.json"),
     ]:
         median, worst, queries, peak = measure(client, url, args.runs)
         print(f"{name:<12} {median:>10.1f} {worst:>10.1f} {queries:>8} {peak:>9.0f}")

@@ -427,3 +427,39 @@ def test_renaming_a_room_revises_the_calendar_entries_of_its_sessions(admin_clie
     assert response.status_code == 302
     panel.refresh_from_db()
     assert (str(panel.room), panel.sequence) == ("Conference Room 1", 1)
+
+
+def test_a_participant_of_a_session_without_a_time_is_invited_and_can_answer(
+    client, make_meeting, make_panel, make_person, make_panellist, settings
+):
+    from django.core import mail
+
+    settings.SITE_URL = "https://meetings.example.org"
+    meeting = make_meeting(start_date=date(2099, 2, 16), end_date=date(2099, 2, 17))
+    panel = make_panel(meeting, start_time=None, end_time=None)
+    place = make_panellist(panel, person=make_person(name="Amina", email="amina@example.org"))
+
+    result = services.invite([place])
+
+    assert [outcome.sent for outcome in result.outcomes] == [True]
+    (message,) = mail.outbox
+    assert "Time to be announced" in message.body
+    link = re.search(r"https://meetings\.example\.org(/answer/\S+/)", message.body).group(1)
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "Time to be announced" in page.content.decode()
+
+
+def test_run_sheet_and_timekeeper_of_agenda_items_without_times(staff_client, agenda):
+    kwargs = {"meeting_slug": agenda.meeting.slug, "pk": agenda.pk}
+
+    runsheet = staff_client.get(reverse("panels:panel-runsheet", kwargs=kwargs))
+    timekeeper = staff_client.get(reverse("panels:panel-timekeeper", kwargs=kwargs))
+
+    assert runsheet.status_code == timekeeper.status_code == 200
+    assert "I. Opening" in text_of(runsheet.content.decode())
+    assert "3 items have no duration: the total is not known yet" in text_of(
+        runsheet.content.decode()
+    )
+    assert "so it cannot be timed" in timekeeper.content.decode()
+    assert 'id="timekeeper-plan"' not in timekeeper.content.decode()

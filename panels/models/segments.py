@@ -144,8 +144,11 @@ class Segment(models.Model):
 
     @property
     def display_title(self):
-        """The segment's title, or its kind when it has none."""
-        return self.title or self.get_kind_display()
+        """The segment's title, or its kind when it has none (the kind's label, read from the
+        choices without ``get_kind_display``'s per-call work)."""
+        if self.title:
+            return self.title
+        return str(SegmentKind(self.kind).label) if self.kind in SegmentKind.values else self.kind
 
     @property
     def has_time_of_its_own(self):
