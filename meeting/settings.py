@@ -135,6 +135,8 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# English input formats without the month-first "10/06/2026" (meeting/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["meeting.formats"]
 
 # Stored datetimes are aware (UTC in the database). Panel times are shown in each meeting's
 # own IANA zone, never in this one.

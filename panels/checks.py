@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from . import running_order
-from .models import Panel, Panellist
+from .models import Panel, Panellist, SessionKind
 
 ERROR = "error"
 WARNING = "warning"
@@ -22,9 +22,9 @@ WARNING = "warning"
 @dataclass(frozen=True)
 class Finding:
     """One problem: ``severity`` (``ERROR`` or ``WARNING``), a stable ``code`` for filters and
-    tests ("overrun", "unallocated", "no_running_order", "durations_unknown",
-    "presentation_too_long", "speaker_not_on_panel", "speaker_not_available", "item_clash",
-    "double_booked") and a translated ``message``."""
+    tests ("overrun", "unallocated", "no_running_order", "presentation_too_long",
+    "speaker_not_on_panel", "speaker_not_available", "item_clash", "double_booked") and a
+    translated ``message``."""
 
     severity: str
     code: str
@@ -37,30 +37,20 @@ class Finding:
 
 
 def slot_findings(panel):
-    """An overrun of the slot (an error), unallocated minutes or items whose duration is not
-    known (warnings), or nothing. Only what is known is said: with items of unknown
-    duration, an overrun is certain only when the known ones alone overrun; a session whose
-    time is not published has no slot to fill."""
+    """An overrun of the slot (an error), unallocated minutes or no running order (warnings),
+    or nothing. Only what is known is said: with items whose duration is not known, an overrun
+    is certain only when the known ones alone overrun, and the unallocated minutes are not
+    known (the running order's total says how many items have no duration, see
+    ``Panel.slot_usage_text``); a session whose time is not published has no slot to fill; a
+    break needs no running order."""
     total = panel.known_total()
     if not total.minutes and not total.unknown:
+        if panel.kind == SessionKind.BREAK:
+            return []
         return [Finding(WARNING, "no_running_order", _("The panel has no running order yet."))]
     usage = panel.slot_usage()
-    unknown = []
-    if total.unknown:
-        unknown = [
-            Finding(
-                WARNING,
-                "durations_unknown",
-                ngettext(
-                    "%(count)d item has no duration: the total is not known yet.",
-                    "%(count)d items have no duration: the total is not known yet.",
-                    total.unknown,
-                )
-                % {"count": total.unknown},
-            )
-        ]
     if usage is None:
-        return unknown
+        return []
     if usage.overrun:
         return [
             Finding(
@@ -74,9 +64,7 @@ def slot_findings(panel):
                 % {"minutes": usage.overrun},
             )
         ]
-    if total.unknown:
-        return unknown
-    if usage.unallocated:
+    if usage.unallocated and not total.unknown:
         return [
             Finding(
                 WARNING,

@@ -1,13 +1,12 @@
-"""Running-order arithmetic: plain values in, plain values out.
+"""Running-order arithmetic: plain values in, plain values out; no ORM and no request.
 
-No ORM and no request here. A panel's slot is given by an aware start datetime and its length
-in elapsed minutes; each segment has a duration in whole minutes. Clock times are computed in
-UTC and converted to the meeting's IANA zone, so that a day with a daylight-saving change gives
-the right local labels. (Adding a ``timedelta`` to an aware datetime in Python moves the wall
-clock, not the instant; that is why every step below goes through UTC.)
+Items have a duration, fixed times or none (``place_items``). Clock times are computed in UTC
+and converted to the meeting's IANA zone, so that a day with a daylight-saving change gives the
+right local labels (adding a ``timedelta`` to an aware datetime moves the wall clock, not the
+instant: every step below goes through UTC).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 
 
@@ -172,7 +171,12 @@ def place_items(
     an item with a duration starts where the item before it ends (the first one at the
     session's start), as a running order is read. A fixed end is the end; else start plus
     duration. An item with no duration and no fixed time has no clock time, and the item
-    after it starts at a known time only if it has one of its own. Durations are elapsed
+    after it starts at a known time only if it has one of its own. Then, read backwards, an
+    item whose end is not known ends where the next one starts, when its duration or start is
+    known (a 30-minute presentation before an 11:00 keynote runs 10:30–11:00); and an item with
+    no time of its own between a known end and a known start fills that gap (a discussion
+    between a 14:15 end and a 16:45 wrap-up). Neither is done when it would overlap a known
+    time before it, nor in a session whose time is not published. Durations are elapsed
     minutes (through UTC), so a day when the clocks change, or a session past local midnight,
     is counted right.
 
@@ -217,7 +221,48 @@ def place_items(
         cursor = end
         if end is not None:
             previous_end = end
-    return placed, clashes
+    if session_start is None:
+        # A session whose time is not published: its first items' times are not inferred.
+        return placed, clashes
+    return _fill_backwards(placed, duration_of, session_start), clashes
+
+
+def _fill_backwards(placed, duration_of, session_start):
+    """``placed`` with the times that follow from the items after each one (see
+    ``place_items``): a list of ``PlacedItem``."""
+    placed = list(placed)
+    for index in range(len(placed) - 2, -1, -1):
+        here, after = placed[index], placed[index + 1]
+        if here.end is not None or after.start is None:
+            continue
+        latest = max(
+            (item.end for item in placed[:index] if item.end is not None),
+            key=lambda moment: moment.astimezone(UTC),
+            default=None,
+        )
+        end = after.start
+        duration = duration_of(here.item)
+        before = placed[index - 1] if index else None
+        if here.start is not None:
+            start = here.start
+        elif duration is not None:
+            start = add_minutes(end, -duration)
+        elif before is not None and before.end is not None:
+            start = before.end
+        else:
+            continue
+        if elapsed_minutes(start, end) <= 0:
+            continue
+        if latest is not None and elapsed_minutes(latest, start) < 0:
+            continue
+        placed[index] = replace(
+            here,
+            start=start,
+            end=end,
+            minutes=duration if duration is not None else round(elapsed_minutes(start, end)),
+            offset=round(elapsed_minutes(session_start, start)),
+        )
+    return placed
 
 
 def _clashes(start, end, previous_end, session_start, session_end):

@@ -112,9 +112,7 @@ def test_segment_duration_out_of_range_shown_beside_field(admin_client, full_pan
 
     assert response.status_code == 200
     errors = inline_formset(response, Segment).forms[1].errors
-    assert errors == {
-        "duration_minutes": ["A segment lasts at least one minute and at most a day."]
-    }
+    assert errors == {"duration_minutes": ["An item lasts at least one minute and at most a day."]}
     assert list(full_panel.segments.values_list("duration_minutes", flat=True)) == [5, 20, 60]
 
 

@@ -142,7 +142,7 @@ def test_stale_panellists_refused_after_a_running_order_edit(
     assert refusal(refused) == [
         INTRO,
         SINCE,
-        "Nov. 30, 2026, 10:05 a.m. (UTC), Fatima Example: Changed Duration for segment "
+        "Nov. 30, 2026, 10:05 a.m. (UTC), Fatima Example: Changed Duration for item "
         "“Presentation”.",
         open_again(panel),
     ]
@@ -193,8 +193,8 @@ def test_stale_copy_refused_after_the_running_order_was_generated(
     assert refusal(refused) == [
         INTRO,
         SINCE,
-        "Nov. 30, 2026, 10:05 a.m. (UTC), Fatima Example: Added segment “Opening remarks”. "
-        "Added segment “Presentation”. Added segment “Discussion / Q&A”. Added segment "
+        "Nov. 30, 2026, 10:05 a.m. (UTC), Fatima Example: Added item “Opening remarks”. "
+        "Added item “Presentation”. Added item “Discussion / Q&A”. Added item "
         "“Concluding remarks”.",
         open_again(panel),
     ]

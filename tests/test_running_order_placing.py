@@ -73,10 +73,34 @@ def test_an_item_without_time_breaks_the_chain_until_a_fixed_start():
 
     placed, clashes = place(items, at(10), at(13))
 
-    assert labels(placed) == ["10:00-10:10", "?-?", "?-?", "11:00-11:20", "11:20-11:35"]
+    # Read backwards from the 11:00 start: the 30-minute item runs 10:30-11:00, and the
+    # untimed one fills the gap between 10:10 and 10:30.
+    assert labels(placed) == [
+        "10:00-10:10",
+        "10:10-10:30",
+        "10:30-11:00",
+        "11:00-11:20",
+        "11:20-11:35",
+    ]
     assert clashes == []
-    # The 30-minute item has a duration though not a start: only the untimed one is unknown.
-    assert running_order.KnownTotal.of(placed) == running_order.KnownTotal(75, 1)
+    assert running_order.KnownTotal.of(placed) == running_order.KnownTotal(95, 0)
+
+
+def test_untimed_items_stay_untimed_when_the_gap_is_not_bounded():
+    items = [item(10), item(), item(), item(20, start=at(11))]
+
+    placed, _ = place(items, at(10), at(13))
+
+    assert labels(placed) == ["10:00-10:10", "?-?", "?-?", "11:00-11:20"]
+    assert running_order.KnownTotal.of(placed) == running_order.KnownTotal(30, 2)
+
+
+def test_a_time_read_backwards_is_not_taken_when_it_overlaps_an_earlier_item():
+    items = [item(50), item(), item(30), item(20, start=at(11))]
+
+    placed, _ = place(items, at(10), at(13))
+
+    assert labels(placed) == ["10:00-10:50", "?-?", "?-?", "11:00-11:20"]
 
 
 def test_a_fixed_end_and_a_duration_give_the_start():

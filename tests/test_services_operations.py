@@ -229,8 +229,8 @@ def test_generate_running_orders_records_the_segments_added_and_raises_the_versi
     assert history(panel) == [
         (
             CHANGE,
-            "Added segment “Opening remarks”. Added segment “Remittances”. "
-            "Added segment “Discussion / Q&A”. Added segment “Concluding remarks”.",
+            "Added item “Opening remarks”. Added item “Remittances”. "
+            "Added item “Discussion / Q&A”. Added item “Concluding remarks”.",
         )
     ]
 

@@ -31,6 +31,7 @@ from ..models import (
     clock_change_message,
 )
 from ..validators import iana_time_zones
+from .mixins import label_inputs
 from .stale import LoadedAtField, StaleSaveRefusalMixin
 
 
@@ -215,6 +216,8 @@ class PanelAdminForm(DefaultWhenOmittedMixin, StaleSaveRefusalMixin, forms.Model
         meeting = self.instance.meeting if self.instance.meeting_id else None
         if isinstance(deadline, MeetingTimeField) and meeting and meeting.has_valid_time_zone():
             deadline.widget.zone = meeting.zone
+        # The deadline's date and time inputs share one label: each is named for itself.
+        label_inputs(self.fields, only={"answer_deadline"})
 
     def clean(self):
         self._localise_answer_deadline(self.cleaned_data)

@@ -249,8 +249,8 @@ class SegmentForm(forms.ModelForm):
         fields = [*ITEM_FIELDS, "order"]
         error_messages = {
             "duration_minutes": {
-                "min_value": _("A segment lasts at least one minute and at most a day."),
-                "max_value": _("A segment lasts at least one minute and at most a day."),
+                "min_value": _("An item lasts at least one minute and at most a day."),
+                "max_value": _("An item lasts at least one minute and at most a day."),
             },
         }
 

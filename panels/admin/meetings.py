@@ -14,20 +14,20 @@ from .forms import (
     page_object_id,
 )
 from .mixins import (
-    HOURS_AND_MINUTES,
-    HTTPS_ADDRESSES,
+    FIELD_FORMATS,
     EmailReportsMixin,
+    LabelledTabularInline,
     RefuseClashingSaveMixin,
     running_order_total,
 )
 
 
-class PanelInline(admin.TabularInline):
+class PanelInline(LabelledTabularInline):
     """A meeting's panels with their day and times, each linking to its own page."""
 
     model = Panel
     form = PanelInlineForm
-    formfield_overrides = HOURS_AND_MINUTES
+    formfield_overrides = FIELD_FORMATS
     fields = [
         *SESSION_ROW_FIELDS,
         "total",
@@ -60,7 +60,7 @@ class PanelInline(admin.TabularInline):
         return running_order_total(panel) or self.get_empty_value_display()
 
 
-class RoomInline(admin.TabularInline):
+class RoomInline(LabelledTabularInline):
     """The rooms of a meeting's venue, in the order the programme shows them side by side."""
 
     model = Room
@@ -80,13 +80,13 @@ class MeetingSectionInline(admin.StackedInline):
     verbose_name_plural = _("concept note of the meeting")
 
 
-class MeetingDocumentInline(admin.TabularInline):
+class MeetingDocumentInline(LabelledTabularInline):
     """The meeting's documents, shown on its programme page."""
 
     model = Document
     fk_name = "meeting"
     fields = ["title", "symbol", "url", "order"]
-    formfield_overrides = HTTPS_ADDRESSES
+    formfield_overrides = FIELD_FORMATS
     extra = 0
 
 
@@ -99,7 +99,7 @@ class MeetingAdmin(RefuseClashingSaveMixin, EmailReportsMixin, admin.ModelAdmin)
     """
 
     form = MeetingAdminForm
-    formfield_overrides = HTTPS_ADDRESSES
+    formfield_overrides = FIELD_FORMATS
     list_display = ["title", "start_date", "end_date", "time_zone", "status"]
     list_filter = ["status"]
     search_fields = ["title", "slug", "body", "body_session", "organiser", "venue"]

@@ -5,11 +5,13 @@ import logging
 from functools import partial
 
 from concurrency.exceptions import RecordModifiedError
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminTimeWidget
+from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget
 from django.db import IntegrityError, OperationalError, models, transaction
 from django.http import HttpResponseRedirect
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -18,10 +20,21 @@ from ..wording import quoted, when_and_zone
 
 logger = logging.getLogger(__name__)
 
-# Times of day as the programme writes them ("15:00"), without seconds.
-HOURS_AND_MINUTES = {models.TimeField: {"widget": AdminTimeWidget(format="%H:%M")}}
-# Addresses typed without a scheme ("webtv.un.org/…") are taken as https.
-HTTPS_ADDRESSES = {models.URLField: {"assume_scheme": "https"}}
+# How the admin's forms show and read dates, times and addresses: times of day as the programme
+# writes them ("15:00"), without seconds; errors that show the form expected (the site's input
+# formats are in meeting/formats); addresses typed without a scheme ("webtv.un.org/…") taken
+# as https.
+FIELD_FORMATS = {
+    models.TimeField: {
+        "widget": AdminTimeWidget(format="%H:%M"),
+        "error_messages": {"invalid": _("Enter the time as hours and minutes, e.g. 09:30.")},
+    },
+    models.DateField: {
+        "widget": AdminDateWidget,
+        "error_messages": {"invalid": _("Enter the date as year-month-day, e.g. 2026-06-10.")},
+    },
+    models.URLField: {"assume_scheme": "https"},
+}
 
 # CSV files are written in UTF-8 with a byte order mark: without it, Excel reads them in the
 # computer's legacy code page and garbles every name outside it.
@@ -243,3 +256,44 @@ class EmailReportsMixin:
             ),
             failed=_("The new time was not sent to %(name)s for %(panel)s: %(reason)s."),
         )
+
+
+def label_inputs(fields, only=None):
+    """Give the inputs of ``fields`` (a form's fields, a dict) the name of their field as
+    ``aria-label``, for inputs that no ``<label>`` names (a table cell; the parts of a date
+    and time). Boxes and radio buttons that carry their own labels are left as they are.
+    ``only``, when given, limits this to those field names. (WCAG 2.2 SC 1.3.1 and 4.1.2;
+    axe-core's "label" and "select-name".)"""
+    for name, field in fields.items():
+        if only is not None and name not in only:
+            continue
+        widget = getattr(field.widget, "widget", field.widget)
+        if widget.is_hidden or isinstance(
+            widget, forms.CheckboxSelectMultiple | forms.RadioSelect
+        ):
+            continue
+        label = str(capfirst(field.label or name))
+        parts = getattr(widget, "widgets", None)
+        if parts:
+            for number, part in enumerate(parts, start=1):
+                part.attrs.setdefault("aria-label", f"{label} ({number})")
+        else:
+            widget.attrs.setdefault("aria-label", label)
+
+
+class LabelledFieldsMixin:
+    """For a formset whose rows are table cells (a tabular inline): every input named after
+    its column (``label_inputs``); the delete box says "Delete"."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        label_inputs(form.fields)
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose inputs are named for assistive technology
+    (``LabelledFieldsMixin``)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (LabelledFieldsMixin, formset), {})

@@ -16,11 +16,16 @@ from ..models import Panellist, Sending
 from ..wording import in_zone, when_and_zone
 from .formsets import PLACE_FIELDS, PanellistPageForm
 from .imports import PanellistSpreadsheetMixin
-from .mixins import AnsweredAtMixin, EmailReportsMixin, RefuseClashingSaveMixin
+from .mixins import (
+    AnsweredAtMixin,
+    EmailReportsMixin,
+    LabelledTabularInline,
+    RefuseClashingSaveMixin,
+)
 from .reports import report_answers_recorded, report_links_revoked
 
 
-class SendingInline(admin.TabularInline):
+class SendingInline(LabelledTabularInline):
     """The emails sent about a panellist's place, newest first: a record, never edited.
 
     Whoever may see the panellist sees their emails; nobody adds, changes or deletes one.

@@ -34,10 +34,10 @@ from .formsets import (
 )
 from .mixins import (
     CSV_ENCODING,
-    HOURS_AND_MINUTES,
-    HTTPS_ADDRESSES,
+    FIELD_FORMATS,
     AnsweredAtMixin,
     EmailReportsMixin,
+    LabelledTabularInline,
     RefuseClashingSaveMixin,
     running_order_total,
 )
@@ -62,17 +62,17 @@ class ConceptNoteSectionInline(admin.StackedInline):
     extra = 0
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(LabelledTabularInline):
     """The session's own documents, shown on its page."""
 
     model = Document
     fk_name = "panel"
     fields = ["title", "symbol", "url", "order"]
-    formfield_overrides = HTTPS_ADDRESSES
+    formfield_overrides = FIELD_FORMATS
     extra = 0
 
 
-class PanellistInline(AnsweredAtMixin, admin.TabularInline):
+class PanellistInline(AnsweredAtMixin, LabelledTabularInline):
     """A panel's panellists in order of appearance, checked together by ``PanellistFormSet``."""
 
     model = Panellist
@@ -95,13 +95,13 @@ class PanellistInline(AnsweredAtMixin, admin.TabularInline):
         return formfield
 
 
-class SegmentInline(admin.TabularInline):
+class SegmentInline(LabelledTabularInline):
     """A panel's running order, with each saved segment's planned times."""
 
     model = Segment
     form = SegmentForm
     formset = SegmentFormSet
-    formfield_overrides = HOURS_AND_MINUTES
+    formfield_overrides = FIELD_FORMATS
     fields = [
         *ITEM_FIELDS,
         "item_speakers",
@@ -162,7 +162,7 @@ class PanelAdmin(RefuseClashingSaveMixin, EmailReportsMixin, admin.ModelAdmin):
         ProblemsFilter,
         AnswersFilter,
     ]
-    formfield_overrides = HOURS_AND_MINUTES
+    formfield_overrides = FIELD_FORMATS
     list_select_related = ["meeting", "room"]
     search_fields = ["title", "meeting__title", "room__name"]
     date_hierarchy = "date"

@@ -9,9 +9,10 @@ debate that ends after midnight. Every person and organisation here is an exampl
 """
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import time, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from panels.models import (
     ConceptNoteSection,
@@ -26,9 +27,9 @@ from panels.models import (
 )
 from panels.services import save_meeting, save_panel
 
-SLUG = "demo-regional-review-2026"
-FIRST_DAY = date(2026, 3, 24)
-SECOND_DAY = date(2026, 3, 25)
+SLUG = "demo-regional-review"
+# Days ahead of the first load: the demo stays an upcoming meeting for a while.
+DAYS_AHEAD = 60
 EXAMPLE_BIO = "Invented for the demo data: an example, not a real person."
 
 # (key, honorific, name, position, organisation, email)
@@ -127,16 +128,26 @@ def _items(panel, rows):
         )
 
 
+def first_day(today=None):
+    """The demo's first day: the first Tuesday ``DAYS_AHEAD`` days or more after ``today``
+    (default: today in the server's zone), so that a new demo is an upcoming meeting."""
+    start = (today or timezone.localdate()) + timedelta(days=DAYS_AHEAD)
+    return start + timedelta(days=(1 - start.weekday()) % 7)
+
+
 @transaction.atomic
-def load_programme_demo(*, reset=False):
-    """Create the demo regional review (``SLUG``); running it again changes nothing unless
-    ``reset``, which makes it anew. Returns ``(ProgrammeDemo, written)``."""
+def load_programme_demo(*, reset=False, today=None):
+    """Create the demo regional review (``SLUG``), its first day ``first_day(today)``;
+    running it again changes nothing unless ``reset``, which makes it anew. Returns
+    ``(ProgrammeDemo, written)``."""
     existing = Meeting.objects.filter(slug=SLUG).first()
     if existing and not reset:
         return ProgrammeDemo(meeting=existing), False
     if existing:
         Panel.objects.filter(meeting=existing).delete()
         existing.delete()
+    first = first_day(today)
+    second = first + timedelta(days=1)
     meeting = Meeting(
         slug=SLUG,
         title="Regional Review of Migration Data (demo)",
@@ -144,8 +155,8 @@ def load_programme_demo(*, reset=False):
         body_session="Ninth session",
         organiser="Example Secretariat",
         venue="Palais des Nations, Geneva",
-        start_date=FIRST_DAY,
-        end_date=SECOND_DAY,
+        start_date=first,
+        end_date=second,
         time_zone="Europe/Zurich",
         format=Meeting.Format.HYBRID,
         webcast_url="https://webtv.un.org/",
@@ -186,7 +197,7 @@ def load_programme_demo(*, reset=False):
         meeting,
         "Registration and welcome",
         kind="other",
-        date=date(2026, 3, 23),
+        date=first - timedelta(days=1),
         start_time=time(18),
         end_time=time(20),
     )
@@ -195,7 +206,7 @@ def load_programme_demo(*, reset=False):
         meeting,
         "Opening plenary",
         kind="plenary",
-        date=FIRST_DAY,
+        date=first,
         start_time=time(10),
         end_time=time(13),
         room=salle_xx,
@@ -234,15 +245,13 @@ def load_programme_demo(*, reset=False):
         ],
     )
 
-    _session(
-        meeting, "Lunch", kind="break", date=FIRST_DAY, start_time=time(13), end_time=time(15)
-    )
+    _session(meeting, "Lunch", kind="break", date=first, start_time=time(13), end_time=time(15))
 
     group_a = _session(
         meeting,
         "Working group A: census and surveys",
         kind="working_group",
-        date=FIRST_DAY,
+        date=first,
         start_time=time(15),
         end_time=time(18),
         room=salle_xx,
@@ -276,7 +285,7 @@ def load_programme_demo(*, reset=False):
         meeting,
         "Working group B: administrative data",
         kind="working_group",
-        date=FIRST_DAY,
+        date=first,
         start_time=time(15),
         end_time=time(18),
         room=salle_xxi,
@@ -287,7 +296,7 @@ def load_programme_demo(*, reset=False):
         group_b,
         [
             {"kind": "opening", "duration_minutes": 10, "speakers": [youssef]},
-            {"kind": "tour_de_table", "duration_minutes": 110},
+            {"kind": "tour_de_table", "duration_minutes": 95},
             {"kind": "break", "fixed_start": time(16, 45), "fixed_end": time(17)},
             {"kind": "open_floor"},
         ],
@@ -297,7 +306,7 @@ def load_programme_demo(*, reset=False):
         meeting,
         "Informal consultations on the outcome",
         kind="other",
-        date=FIRST_DAY,
+        date=first,
         room=salle_xxi,
     )
 
@@ -305,7 +314,7 @@ def load_programme_demo(*, reset=False):
         meeting,
         "Closing plenary",
         kind="plenary",
-        date=SECOND_DAY,
+        date=second,
         start_time=time(10),
         end_time=time(12),
         room=salle_xx,
@@ -342,7 +351,7 @@ def load_programme_demo(*, reset=False):
         meeting,
         "Evening debate",
         kind="side_event",
-        date=SECOND_DAY,
+        date=second,
         start_time=time(21),
         end_time=time(0, 30),
         ends_after_midnight=True,

@@ -398,36 +398,44 @@ class Panel(models.Model):
         ``running_order.PlacedItem``."""
         return self.placed_items()[0]
 
+    def has_item_times(self):
+        """Whether any item of the running order has a time or a duration (else the pages
+        list the items without time columns)."""
+        return any(
+            placed.start or placed.end or placed.minutes for placed in self.timed_segments()
+        )
+
     def known_total(self):
         """What the running order adds up to as far as durations are known: a
         ``running_order.KnownTotal``. Uses prefetched ``segments`` when present."""
         return running_order.KnownTotal.of(self.timed_segments())
 
+    def _running_order_is_prefetched(self):
+        return "segments" in getattr(self, "_prefetched_objects_cache", {})
+
+    def _total(self):
+        """The running order's ``KnownTotal``: placed from the prefetched segments when there
+        are any (times read backwards count), else from the ``planned_minutes`` and
+        ``untimed_items`` annotations, else placed from the database."""
+        planned = getattr(self, "planned_minutes", None)
+        unknown = getattr(self, "untimed_items", None)
+        if self._running_order_is_prefetched() or planned is None or unknown is None:
+            return self.known_total()
+        return running_order.KnownTotal(minutes=planned, unknown=unknown)
+
     def slot_usage(self):
         """How the running order fills the slot, as a ``running_order.SlotUsage``, or
         ``None`` for a session whose time is not published.
 
-        Uses the ``planned_minutes`` annotation when present, else the segments; items without
-        a duration count for nothing (``known_total`` says how many there are).
+        Items whose duration is not known count for nothing (``known_total`` says how many
+        there are); see ``_total`` for where the minutes are read.
         """
         if not self.is_timed:
             return None
-        planned = getattr(self, "planned_minutes", None)
-        if planned is None:
-            planned = sum(segment.duration_minutes or 0 for segment in self.segments.all())
-        return running_order.SlotUsage(planned=planned, slot=self.slot_minutes)
+        return running_order.SlotUsage(planned=self._total().minutes, slot=self.slot_minutes)
 
     def slot_usage_text(self):
         """The running order's total against the slot in words: "85 of 90 minutes", "3 items
-        have no duration: the total is not known yet (…)" (``wording.known_total_text``).
-
-        Uses the ``planned_minutes`` and ``untimed_items`` annotations when present
-        (``PanelQuerySet.with_planned_minutes``), else the segments.
-        """
-        planned = getattr(self, "planned_minutes", None)
-        unknown = getattr(self, "untimed_items", None)
-        if planned is None or unknown is None:
-            total = self.known_total()
-        else:
-            total = running_order.KnownTotal(minutes=planned, unknown=unknown)
+        have no duration: the total is not known yet (…)" (``wording.known_total_text``)."""
+        total = self._total()
         return known_total_text(total, self.slot_minutes)

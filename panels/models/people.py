@@ -239,5 +239,6 @@ class Panellist(models.Model):
 
     @property
     def is_to_be_confirmed(self):
-        """Whether the panellist has not confirmed yet (shown as "to be confirmed")."""
-        return self.status == AnswerStatus.INVITED
+        """Whether a named panellist has not confirmed yet (shown as "to be confirmed"). A place
+        without a person has nobody to confirm: it reads "To be announced" or its function."""
+        return self.status == AnswerStatus.INVITED and self.person_id is not None

@@ -80,7 +80,7 @@ class Segment(models.Model):
     objects = SegmentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("segment")
+        verbose_name = _("item")
         verbose_name_plural = _("running order")
         ordering = ["order", "pk"]
         constraints = [
@@ -88,9 +88,7 @@ class Segment(models.Model):
                 condition=Q(duration_minutes__isnull=True)
                 | Q(duration_minutes__gte=1, duration_minutes__lte=MAX_SEGMENT_MINUTES),
                 name="segment_duration_positive",
-                violation_error_message=_(
-                    "A segment lasts at least one minute and at most a day."
-                ),
+                violation_error_message=_("An item lasts at least one minute and at most a day."),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=SegmentKind.values), name="segment_kind_valid"
