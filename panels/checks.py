@@ -23,7 +23,8 @@ WARNING = "warning"
 class Finding:
     """One problem: ``severity`` (``ERROR`` or ``WARNING``), a stable ``code`` for filters and
     tests ("overrun", "unallocated", "no_running_order", "presentation_too_long",
-    "speaker_not_on_panel", "speaker_not_available", "item_clash", "double_booked") and a
+    "speaker_not_on_panel", "speaker_not_available", "item_clash", "double_booked",
+    "room_clash") and a
     translated ``message``."""
 
     severity: str
@@ -197,17 +198,15 @@ def due_times(panel, place):
     datetimes.
 
     Those who run the session (``RUNS_THE_SESSION``) are due for all of it; anyone else for
-    the items they speak in whose times are known, or for the whole session when none is.
+    the items they speak in, or for the whole session when they speak in none or in one whose
+    time is not known.
     Reads the prefetched running order (``PanelQuerySet.with_running_order``).
     """
     if place.role not in RUNS_THE_SESSION:
-        own = [
-            (placed.start, placed.end)
-            for placed in panel.timed_segments()
-            if placed.is_timed and placed.item.is_spoken_by(place)
-        ]
-        if own:
-            return own
+        own = [placed for placed in panel.timed_segments() if placed.item.is_spoken_by(place)]
+        # Due for the whole session when any of their items has no time.
+        if own and all(placed.is_timed for placed in own):
+            return [(placed.start, placed.end) for placed in own]
     return [(panel.starts_at, panel.ends_at)]
 
 
@@ -217,7 +216,8 @@ def double_bookings(panels):
 
     ``panels`` is an iterable of panels with prefetched ``panellists`` and their ``person``,
     their running order (and ``meeting`` and ``room``); participants who declined or withdrew,
-    places without a person and sessions whose time is not published do not count. When a
+    places without a person, and sessions cancelled or whose time is not published do not
+    count. When a
     person is due is ``due_times``: a speaker in two parallel sessions whose items do not
     overlap is not double-booked. Touching end to start is not an overlap; items of one
     session never clash with each other. Returns ``{panel.pk: [Finding, ...]}``, naming the
@@ -226,7 +226,7 @@ def double_bookings(panels):
     places = [
         (panel, place, due_times(panel, place))
         for panel in panels
-        if panel.is_timed
+        if panel.is_timed and not panel.is_cancelled
         for place in panel.panellists.all()
         if place.is_on_programme and place.is_named
     ]
@@ -273,6 +273,40 @@ def double_bookings(panels):
     return findings
 
 
+def room_clashes(panels):
+    """Sessions of one meeting in the same room at overlapping times, as warnings per session
+    (touching times are not an overlap; cancelled sessions and those whose time is not
+    published do not count). ``panels`` have their ``room``. Returns ``{panel.pk: [Finding,
+    ...]}``, naming the other session and its time."""
+    by_room = {}
+    for panel in panels:
+        if panel.room_id and panel.is_timed and not panel.is_cancelled:
+            by_room.setdefault((panel.meeting_id, panel.room_id), []).append(panel)
+    findings = {}
+    for sessions in by_room.values():
+        for panel in sessions:
+            for other in sessions:
+                if other.pk == panel.pk or not running_order.overlaps(
+                    panel.starts_at, panel.ends_at, other.starts_at, other.ends_at
+                ):
+                    continue
+                findings.setdefault(panel.pk, []).append(
+                    Finding(
+                        WARNING,
+                        "room_clash",
+                        _("%(room)s is also taken by “%(other)s”, %(day)s %(start)s–%(end)s.")
+                        % {
+                            "room": panel.room,
+                            "other": other.title,
+                            "day": formats.date_format(other.date),
+                            "start": other.start_time.strftime("%H:%M"),
+                            "end": other.end_time.strftime("%H:%M"),
+                        },
+                    )
+                )
+    return findings
+
+
 def panel_findings(panel, meeting_panels=None):
     """Every finding for one panel: slot, segments and double bookings, errors first.
 
@@ -288,6 +322,7 @@ def panel_findings(panel, meeting_panels=None):
         *slot_findings(panel),
         *segment_findings(panel),
         *double_bookings(meeting_panels).get(panel.pk, []),
+        *room_clashes(meeting_panels).get(panel.pk, []),
     ]
     return sorted(findings, key=lambda finding: finding.severity != ERROR)
 

@@ -131,14 +131,19 @@ def speaker_lines(panel):
 def item_lines(panel):
     """The running order, one str per item, as the panel page shows it: "15:05–15:15
     Presentation: Dr. Amina Example", with the item's number first when it has one and no
-    time when none is known ("II. Agenda item"). Times are in the meeting's zone (the event's
-    TZID says which). Reads the prefetched ``segments`` when present."""
+    time when none is known ("II. Agenda item"), "from 15:05" or "until 15:15" when only one
+    end is. Times are in the meeting's zone (``description`` names it). Reads the prefetched
+    ``segments`` when present."""
     lines = []
     for placed in panel.timed_segments():
         item = placed.item
         parts = []
         if placed.is_timed:
             parts.append(f"{placed.start:%H:%M}–{placed.end:%H:%M}")
+        elif placed.start is not None:
+            parts.append(_("from %(start)s") % {"start": f"{placed.start:%H:%M}"})
+        elif placed.end is not None:
+            parts.append(_("until %(end)s") % {"end": f"{placed.end:%H:%M}"})
         if item.number:
             parts.append(f"{item.number}.")
         line = " ".join([*parts, item.display_title])
@@ -165,7 +170,8 @@ def description(panel, address):
         parts.append("\n".join([_("Speakers:"), *speakers]))
     items = item_lines(panel)
     if items:
-        parts.append("\n".join([_("Running order:"), *items]))
+        heading = _("Running order (times in %(zone)s):") % {"zone": panel.meeting.time_zone}
+        parts.append("\n".join([heading, *items]))
     parts.append(address)
     return "\n\n".join(parts)
 

@@ -176,7 +176,8 @@ def event_for(panel, *, base_url, acronym):
     abstract, description, links = concept_note_text(panel.sections.all())
     items = item_lines(panel)
     if items:
-        running = "\n".join([_("Running order:"), *items])
+        heading = _("Running order (times in %(zone)s):") % {"zone": panel.meeting.time_zone}
+        running = "\n".join([heading, *items])
         description = f"{description}\n\n{running}" if description else running
     title = panel.title
     subtitle = ""

@@ -95,7 +95,7 @@ def test_panel_changelist_queries_do_not_grow_with_panels(
 ):
     meeting = make_meeting()
     for number in range(panels):
-        panel = make_panel(meeting, title=f"Panel {number}")
+        panel = make_panel(meeting, title=f"Panel {number}", room=f"Room {number}")
         make_segment(panel, 30, speaker=make_panellist(panel))
 
     # Session, user, meeting filter, 2 counts, the page with its people and running order (4),

@@ -137,7 +137,11 @@ def test_room_names_become_the_meetings_rooms_and_times_stay(at_0006):
     made = make_seed_shape(at_0006)
     Panel = at_0006.get_model("panels", "Panel")
     panel = Panel.objects.get()
-    for title, room in [("Second", "Conference Room 4"), ("Third", "Trusteeship Council")]:
+    for title, room in [
+        ("Second", "conference  room 4"),
+        ("Third", "Trusteeship Council"),
+        ("Spaces", "   "),
+    ]:
         Panel.objects.create(
             meeting_id=panel.meeting_id,
             title=title,
@@ -163,10 +167,12 @@ def test_room_names_become_the_meetings_rooms_and_times_stay(at_0006):
         ("Trusteeship Council", 1),
     ]
     rooms = dict(Panel.objects.values_list("title", "room__name"))
+    # Names that differ only in spaces or capitals are one room; spaces alone are no room.
     assert rooms == {
         "Panel": "Conference Room 4",
         "Second": "Conference Room 4",
         "Third": "Trusteeship Council",
+        "Spaces": None,
         "No room": None,
     }
     seed = Panel.objects.get(title="Panel")

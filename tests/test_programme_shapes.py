@@ -467,3 +467,174 @@ def test_run_sheet_and_timekeeper_of_agenda_items_without_times(staff_client, ag
     )
     assert "so it cannot be timed" in timekeeper.content.decode()
     assert 'id="timekeeper-plan"' not in timekeeper.content.decode()
+
+
+# ---------------------------------------------------------------------------------------------
+# From the attack on this work
+
+
+def segment_rows(admin_client, panel):
+    return form_data(admin_client.get(reverse("admin:panels_panel_change", args=[panel.pk])))
+
+
+def test_an_item_fixed_outside_its_session_is_refused_beside_the_field(make_panel):
+    panel = make_panel(start_time=time(15), end_time=time(18))
+    item = Segment(panel=panel, kind=Segment.Kind.OTHER, fixed_start=time(10))
+
+    with pytest.raises(ValidationError) as error:
+        item.full_clean()
+
+    assert error.value.message_dict == {
+        "fixed_start": ["The session runs from 15:00 to 18:00: give a time within it."]
+    }
+
+
+def test_overlapping_fixed_items_are_refused_on_the_sessions_page(
+    admin_client, make_panel, make_segment
+):
+    panel = make_panel(start_time=time(10), end_time=time(12))
+    make_segment(panel, None, title="First", fixed_start=time(10), fixed_end=time(11))
+    make_segment(panel, None, title="Second", fixed_start=time(11), fixed_end=time(11, 30))
+    data = segment_rows(admin_client, panel)
+    data["segments-1-fixed_start"] = "10:30"
+
+    response = admin_client.post(reverse("admin:panels_panel_change", args=[panel.pk]), data)
+
+    assert response.status_code == 200
+    errors = response.context["inline_admin_formsets"][-1].formset.forms[1].errors
+    assert errors["fixed_start"] == [
+        "The item before it runs until 11:00: start this one then or later, or change the "
+        "one before."
+    ]
+    assert Segment.objects.get(title="Second").fixed_start == time(11)
+
+
+def test_a_published_session_cannot_overrun_through_fixed_times(
+    admin_client, make_panel, make_segment
+):
+    panel = make_panel(start_time=time(15), end_time=time(16))
+    make_segment(panel, 50)
+    data = segment_rows(admin_client, panel)
+    data["segments-0-duration_minutes"] = ""
+    data["segments-0-fixed_start"] = "15:00"
+    data["segments-0-fixed_end"] = "16:00"
+    data = {**data, **{"segments-TOTAL_FORMS": "2"}}
+    data |= {
+        "segments-1-kind": "other",
+        "segments-1-fixed_start": "16:00",
+        "segments-1-fixed_end": "16:00",
+        "segments-1-order": "1",
+    }
+
+    response = admin_client.post(reverse("admin:panels_panel_change", args=[panel.pk]), data)
+
+    assert response.status_code == 200
+    assert Segment.objects.filter(panel=panel).count() == 1
+
+
+def test_a_day_long_session_past_midnight_is_refused(make_panel):
+    panel = make_panel(start_time=time(15), end_time=time(16))
+    panel.end_time = time(15)
+    panel.ends_after_midnight = True
+
+    with pytest.raises(ValidationError) as error:
+        panel.full_clean()
+
+    assert list(error.value.message_dict) == ["ends_after_midnight"]
+
+
+def test_a_meeting_of_centuries_is_refused(make_meeting):
+    meeting = make_meeting()
+    meeting.start_date, meeting.end_date = date(1900, 1, 1), date(2199, 12, 31)
+
+    with pytest.raises(ValidationError) as error:
+        meeting.full_clean()
+
+    assert error.value.message_dict == {
+        "end_date": ["A meeting lasts at most 92 days: check the year of its first and last day."]
+    }
+
+
+def test_odd_interpretation_values_stored_around_validation_never_break_the_page(
+    client, make_panel
+):
+    panel = make_panel()
+    for value in ([["en"]], "en", {"a": 1}, [1, 2], ["xx", "en"]):
+        Meeting.objects.filter(pk=panel.meeting_id).update(interpretation_languages=value)
+
+        response = client.get(panel.meeting.get_absolute_url())
+
+        assert response.status_code == 200
+
+
+def test_deleting_a_panellist_raises_the_version_of_their_own_panel(make_panel, make_panellist):
+    first, second = make_panel(), make_panel()
+    for _ in range(3):
+        make_panellist(second)
+    place = make_panellist(first)
+    versions = dict(Panel.objects.values_list("pk", "version"))
+
+    services.delete_panellists(type(place).objects.filter(pk=place.pk))
+
+    after = dict(Panel.objects.values_list("pk", "version"))
+    assert (after[first.pk] > versions[first.pk], after[second.pk]) == (
+        True,
+        versions[second.pk],
+    )
+
+
+def test_a_meeting_whose_sessions_have_rooms_can_be_deleted(make_panel):
+    panel = make_panel()
+
+    panel.meeting.delete()
+
+    assert not Room.objects.exists()
+
+
+def test_a_speaker_with_an_untimed_item_is_due_for_the_whole_session(two_rooms):
+    first, second, here, _there = two_rooms
+    make_item = Segment.objects.create(panel=first, kind=Segment.Kind.OTHER, order=9)
+    make_item.speakers.add(here)
+
+    assert double_booked(first) == [
+        "Amina Example is also on “Group B” (Room B), Feb. 16, 2017 11:00–12:00, which "
+        "overlaps this panel (Room A)."
+    ]
+
+
+def test_a_cancelled_session_books_nobody(two_rooms):
+    first, second, _here, there = two_rooms
+    type(there).objects.filter(pk=there.pk).update(role="moderator")
+    Panel.objects.filter(pk=second.pk).update(status=Panel.Status.CANCELLED)
+
+    assert double_booked(Panel.objects.get(pk=first.pk)) == []
+
+
+def test_calendar_items_name_their_zone_and_a_start_alone(client, make_panel, make_segment):
+    panel = make_panel(start_time=time(10), end_time=time(12))
+    make_segment(panel, None, title="Reception", fixed_start=time(11, 30))
+
+    description = str(calendar_of(client, panel)["DESCRIPTION"])
+
+    assert "Running order (times in America/New_York):\nfrom 11:30 Reception" in description
+
+
+def test_two_sessions_in_one_room_at_once_are_a_warning(make_meeting, make_panel):
+    meeting = make_meeting()
+    first = make_panel(meeting, title="Group A", room="Room XX", start_time=time(15))
+    make_panel(meeting, title="Group B", room="Room XX", start_time=time(16), end_time=time(17))
+    make_panel(meeting, title="Later", room="Room XX", start_time=time(17), end_time=time(18))
+
+    findings = [(f.code, f.message) for f in panel_findings(first) if f.code == "room_clash"]
+
+    assert findings == [
+        ("room_clash", "Room XX is also taken by “Group B”, Feb. 16, 2017 16:00–17:00.")
+    ]
+
+
+def test_no_standard_running_order_is_generated_for_a_break(make_panel):
+    lunch = make_panel(title="Lunch", kind=Panel.Kind.BREAK)
+
+    result = services.generate_running_orders([lunch])
+
+    assert (result.untimed, lunch.segments.count()) == ([lunch], 0)

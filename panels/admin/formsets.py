@@ -6,6 +6,7 @@ are checked here across the submitted rows before anything is saved; saving goes
 ``services``. A database error must never reach the officer as a server error.
 """
 
+from datetime import UTC
 from functools import cached_property
 
 from django import forms
@@ -285,7 +286,10 @@ class SegmentFormSet(KeptFormsMixin, forms.BaseInlineFormSet):
         return [(panellist.pk, str(panellist)) for panellist in self.speakers]
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("speaking")
+        """The saved items with their speakers, read once for the whole formset."""
+        if not hasattr(self, "_items"):
+            self._items = super().get_queryset().prefetch_related("speaking")
+        return self._items
 
     @cached_property
     def timing(self):
@@ -315,12 +319,47 @@ class SegmentFormSet(KeptFormsMixin, forms.BaseInlineFormSet):
         """
         super().clean()
         panel = self.instance
+        self.refuse_overlaps()
         if not panel.is_published or not slot_is_known(panel):
             return
-        planned = sum(form.cleaned_data.get("duration_minutes") or 0 for form in self.kept_forms())
+        # The items' own durations: their clean() fills in those given by a fixed start and end.
+        planned = sum(form.instance.duration_minutes or 0 for form in self.kept_forms())
         refusal = panel.publishing_refusal(planned)
         if refusal:
             raise ValidationError(refusal, code="overruns_slot")
+
+    def refuse_overlaps(self):
+        """Refuse an item with a fixed time that starts before the item before it ends, with
+        the reason beside its fixed start. The submitted rows are placed in their submitted
+        order (``Panel.placed_items``) in the submitted session."""
+        panel = self.instance
+        if not slot_is_known(panel):
+            return
+        kept = sorted(
+            self.kept_forms(),
+            key=lambda form: (form.cleaned_data.get("order") or 0, self.forms.index(form)),
+        )
+        if any(form.errors for form in kept):
+            return
+        placed, clashes = panel.placed_items([form.instance for form in kept])
+        for clash in clashes:
+            form = kept[clash.position]
+            item = form.instance
+            if clash.code != "starts_before_previous_ends" or item.fixed_start is None:
+                continue
+            # The clash is with the latest end known before it.
+            end = max(
+                (earlier.end for earlier in placed[: clash.position] if earlier.end is not None),
+                key=lambda moment: moment.astimezone(UTC),
+            )
+            form.add_error(
+                "fixed_start",
+                _(
+                    "The item before it runs until %(end)s: start this one then or later, or "
+                    "change the one before."
+                )
+                % {"end": f"{end.astimezone(panel.zone):%H:%M}"},
+            )
 
     @transaction.atomic
     def save(self, commit=True):

@@ -142,8 +142,9 @@ def report_generated(modeladmin, request, result):
         say(
             request,
             _(
-                "Not generated for %(panel)s: its time is not set, so there is no slot to "
-                "fill. Give its start and end times first, or build the running order by hand."
+                "Not generated for %(panel)s: it is a break, or its time is not set, so there "
+                "is no slot to fill. Give its start and end times first, or build the running "
+                "order by hand."
             )
             % {"panel": quoted(panel)},
             messages.ERROR,

@@ -17,7 +17,11 @@ def give_each_segment_its_speaker_row(apps, schema_editor):
     check_constraints_now(schema_editor)
     Segment = apps.get_model("panels", "Segment")
     SegmentSpeaker = apps.get_model("panels", "SegmentSpeaker")
-    spoken = Segment.objects.filter(speaker__isnull=False).values_list("pk", "speaker_id")
+    # A speaker from another panel (possible in the database, never through the admin) is
+    # not carried over: the panel's page would drop it at its next save anyway.
+    spoken = Segment.objects.filter(
+        speaker__isnull=False, speaker__panel=models.F("panel")
+    ).values_list("pk", "speaker_id")
     SegmentSpeaker.objects.bulk_create(
         SegmentSpeaker(segment_id=segment, panellist_id=speaker, order=0)
         for segment, speaker in spoken.iterator()

@@ -9,7 +9,9 @@ from django.db import migrations, models
 
 def give_each_room_name_a_room(apps, schema_editor):
     """Each room name a meeting's panels used becomes one of the meeting's rooms, in the order
-    the names first appear in the programme; each panel points to its room."""
+    the names first appear in the programme; each panel points to its room. Names that differ
+    only in spaces or capitals are one room (named as first written); a name of spaces alone
+    is no room."""
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     Panel = apps.get_model("panels", "Panel")
@@ -17,8 +19,10 @@ def give_each_room_name_a_room(apps, schema_editor):
     rooms = {}
     panels = Panel.objects.exclude(room_name="").order_by("meeting", "date", "start_time", "pk")
     for panel in panels.iterator():
-        name = panel.room_name.strip()
-        key = (panel.meeting_id, name)
+        name = " ".join(panel.room_name.split())
+        if not name:
+            continue
+        key = (panel.meeting_id, name.casefold())
         if key not in rooms:
             order = sum(1 for meeting, _name in rooms if meeting == panel.meeting_id)
             rooms[key] = Room.objects.create(meeting_id=panel.meeting_id, name=name, order=order)
@@ -36,6 +40,13 @@ def refuse_untimed_going_back(apps, schema_editor):
         raise RuntimeError(
             f"{untimed} session(s) and {items} item(s) have no time: give them one before "
             "migrating back to 0007."
+        )
+    ConceptNoteSection = apps.get_model("panels", "ConceptNoteSection")
+    of_meetings = ConceptNoteSection.objects.filter(panel__isnull=True).count()
+    if of_meetings:
+        raise RuntimeError(
+            f"{of_meetings} concept note section(s) belong to a meeting, not a panel: move or "
+            "delete them before migrating back to 0007."
         )
 
 

@@ -23,6 +23,10 @@ from .choices import (
 )
 from .querysets import MeetingQuerySet
 
+# The longest meeting: a regular session of the Human Rights Council runs about five weeks;
+# more than this is a typing mistake in a year (2062 for 2026).
+MAX_DAYS = 92
+
 
 def validate_languages(value):
     """``value`` is a list of distinct ``Language`` codes (raises ``ValidationError``; its
@@ -161,6 +165,14 @@ class Meeting(models.Model):
         errors = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("The last day cannot be before the first day.")
+        elif (
+            self.start_date
+            and self.end_date
+            and (self.end_date - self.start_date).days >= MAX_DAYS
+        ):
+            errors["end_date"] = _(
+                "A meeting lasts at most %(days)d days: check the year of its first and last day."
+            ) % {"days": MAX_DAYS}
         if errors:
             raise ValidationError(errors)
 

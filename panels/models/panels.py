@@ -81,7 +81,8 @@ class Panel(models.Model):
     )
     room = models.ForeignKey(
         Room,
-        on_delete=models.PROTECT,
+        # A room in use is not deleted on its own, but goes with its meeting and sessions.
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="panels",
@@ -145,6 +146,7 @@ class Panel(models.Model):
 
     Display = PanellistDisplay
     Status = PanelStatus
+    Kind = SessionKind
 
     objects = PanelQuerySet.as_manager()
 
@@ -172,7 +174,7 @@ class Panel(models.Model):
                     start_time__isnull=False,
                     end_time__isnull=False,
                     ends_after_midnight=True,
-                    end_time__lte=F("start_time"),
+                    end_time__lt=F("start_time"),
                 ),
                 name="panel_slot_consistent",
                 violation_error_message=_(
@@ -221,10 +223,11 @@ class Panel(models.Model):
         """
         errors = {}
         meeting = self.meeting if self.meeting_id else None
-        if self.date and not EARLIEST_DATE <= self.date <= LATEST_DATE - timedelta(days=1):
-            # The date's own validators explain this; clock times cannot be computed for it.
-            meeting = None
-        if meeting and self.date and meeting.start_date and meeting.end_date:
+        # Clock times are computed only for days clear of the ends of the calendar (the
+        # date's own validators explain a day outside them; the meeting's days still apply).
+        computable = bool(self.date) and EARLIEST_DATE <= self.date < LATEST_DATE
+        in_range = bool(self.date) and EARLIEST_DATE <= self.date <= LATEST_DATE
+        if meeting and in_range and meeting.start_date and meeting.end_date:
             first = meeting.start_date - timedelta(days=OUTSIDE_DAYS)
             last = meeting.end_date + timedelta(days=OUTSIDE_DAYS)
             if not first <= self.date <= last:
@@ -239,7 +242,7 @@ class Panel(models.Model):
         if meeting and self.room_id and self.room.meeting_id != meeting.pk:
             errors["room"] = _("Choose one of this meeting's rooms.")
         errors.update(self._slot_errors())
-        if meeting and self.date and meeting.has_valid_time_zone():
+        if meeting and computable and meeting.has_valid_time_zone():
             for field in ("start_time", "end_time"):
                 clock = getattr(self, field)
                 if clock is None or field in errors:
@@ -248,7 +251,14 @@ class Panel(models.Model):
                     running_order.local_datetime(self.day_of(clock), clock, meeting.zone)
                 except running_order.LocalTimeError as error:
                     errors[field] = clock_change_message(error, clock, meeting.time_zone)
-        if self.is_published and self.pk and not errors and meeting and self.is_timed:
+        if (
+            self.is_published
+            and self.pk
+            and not errors
+            and meeting
+            and computable
+            and self.is_timed
+        ):
             refusal = self.publishing_refusal(
                 self.segments.aggregate(total=Sum("duration_minutes"))["total"] or 0
             )
@@ -279,7 +289,7 @@ class Panel(models.Model):
                     "“ends after midnight”."
                 )
             }
-        if self.ends_after_midnight and end > start:
+        if self.ends_after_midnight and end >= start:
             return {
                 "ends_after_midnight": _(
                     "A session that ends after midnight ends before %(start)s on the next day."

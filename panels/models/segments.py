@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import running_order
 from ..validators import validate_single_line
-from .choices import MAX_SEGMENT_MINUTES, SegmentKind
+from .choices import EARLIEST_DATE, LATEST_DATE, MAX_SEGMENT_MINUTES, SegmentKind
 from .errors import clock_change_message
 from .panels import Panel
 from .people import Panellist
@@ -101,12 +101,20 @@ class Segment(models.Model):
     def clean(self):
         """Explain the item's times next to the field they concern.
 
-        Fixed times exist on their day in the meeting's zone; a fixed end comes after a fixed
-        start; with both, the duration is the time between them (filled in when left blank,
-        refused when it says otherwise).
+        Fixed times exist on their day in the meeting's zone and fall within the session's
+        slot, when it has one; a fixed end comes after a fixed start; with both, the duration is
+        the time between them (filled in when left blank, refused when it says otherwise).
+        Overlaps between items are the running order's to check (``admin.formsets``).
         """
-        panel = self.panel if self.panel_id else None
-        if panel is None or not panel.date or not panel.meeting.has_valid_time_zone():
+        # The session, saved or not (a new session's items are checked with it, on its page).
+        panel = self._state.fields_cache.get("panel") or (self.panel if self.panel_id else None)
+        if (
+            panel is None
+            or not panel.date
+            or not panel.meeting_id
+            or not EARLIEST_DATE <= panel.date < LATEST_DATE
+            or not panel.meeting.has_valid_time_zone()
+        ):
             return
         errors = {}
         moments = {}
@@ -120,6 +128,7 @@ class Segment(models.Model):
                 )
             except running_order.LocalTimeError as error:
                 errors[field] = clock_change_message(error, clock, panel.meeting.time_zone)
+        errors.update(self._outside_session(panel, moments))
         if len(moments) == 2:
             minutes = round(
                 running_order.elapsed_minutes(moments["fixed_start"], moments["fixed_end"])
@@ -139,6 +148,23 @@ class Segment(models.Model):
                 }
         if errors:
             raise ValidationError(errors)
+
+    def _outside_session(self, panel, moments):
+        """Errors for fixed times (``moments``: field name → aware datetime) outside the
+        session's slot, by field; none for a session whose time is not published."""
+        if not panel.is_timed or panel.start_time is None:
+            return {}
+        start, end = panel.starts_at, panel.ends_at
+        slot = {"start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")}
+        errors = {}
+        for field, moment in moments.items():
+            before = running_order.elapsed_minutes(start, moment) < 0
+            after = running_order.elapsed_minutes(moment, end) < 0
+            if before or after:
+                errors[field] = (
+                    _("The session runs from %(start)s to %(end)s: give a time within it.") % slot
+                )
+        return errors
 
     @property
     def display_title(self):

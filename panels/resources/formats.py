@@ -164,7 +164,10 @@ class ChoiceWidget(TextWidget):
             raise ValueError(self.message % {"value": text, "choices": labels}) from None
 
     def render(self, value, obj=None, **kwargs):
-        """The choice's label in the current language."""
+        """The choice's label in the current language ("" for none, as for a place without a
+        person)."""
+        if value is None:
+            return ""
         if value in self.choices.values:
             return str(self.choices(value).label)
         return super().render(value, obj, **kwargs)

@@ -29,7 +29,8 @@ def lock_panels(panels):
     """Lock the rows of ``panels`` in key order until the transaction ends; returns the keys
     (sorted).
 
-    ``panels`` is an iterable of ``Panel`` objects or keys, or a Panel QuerySet; a QuerySet is
+    ``panels`` is an iterable of ``Panel`` objects or keys, or a Panel QuerySet (of panels, not
+    a ``values_list`` of keys, whose "pk" would be another model's); a QuerySet is
     read in the same statement that locks, so that rows chosen by a condition on their
     panellists ("the panels of these panellists") are the ones as they are once locked. Call
     it inside a transaction (``transaction.atomic``), before locking or writing any row of

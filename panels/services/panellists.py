@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from ..models import ANSWER_CLEARED, Panellist, Person, Segment, SegmentSpeaker
+from ..models import ANSWER_CLEARED, Panel, Panellist, Person, Segment, SegmentSpeaker
 from .locking import bump_panel_versions, changing_panels, lock_panels
 
 
@@ -49,7 +49,7 @@ save_panellist.alters_data = True
 def delete_panellists(panellists):
     """Delete ``panellists`` (a QuerySet), raising their panels' versions first. Their
     segments stay in the running order without them (their ``SegmentSpeaker`` rows go)."""
-    with changing_panels(panellists.values_list("panel_id", flat=True)):
+    with changing_panels(Panel.objects.filter(pk__in=panellists.values("panel_id"))):
         panellists.delete()
 
 

@@ -16,7 +16,8 @@ class RunningOrderExists(Exception):
 
 
 class SessionUntimed(Exception):
-    """The session's time is not published: there is no slot to fill."""
+    """The session has no slot to fill with the standard running order: its time is not
+    published, or it is a break."""
 
 
 # Roles that run the panel rather than present in it.
@@ -61,7 +62,7 @@ def generate_running_order(panel):
         panel = Panel.objects.select_related("meeting").get(pk=panel.pk)
         if panel.segments.exists():
             raise RunningOrderExists(panel.pk)
-        if not panel.is_timed:
+        if not panel.is_timed or panel.kind == Panel.Kind.BREAK:
             raise SessionUntimed(panel.pk)
         people = list(panel.panellists.order_by("order", "pk"))
         speaking = presenters(people)
@@ -98,8 +99,8 @@ class Generated:
     """What ``generate_running_orders`` did, panel by panel (lists of ``Panel``, in the order
     given): ``generated`` pairs each panel with its new segments' ``running_order
     .TimedSegment`` list; ``existing`` had a running order already (never overwritten);
-    ``unknown_zone`` have a meeting whose zone is not valid; ``untimed`` no published time
-    (no slot to fill); ``slot_too_long`` a slot longer
+    ``unknown_zone`` have a meeting whose zone is not valid; ``untimed`` no slot to fill (no
+    published time, or a break); ``slot_too_long`` a slot longer
     than a segment may last; ``too_short`` pairs a panel with its number of presenters, too
     many for its slot."""
 

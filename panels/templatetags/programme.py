@@ -122,4 +122,8 @@ def interpretation(meeting):
     """The languages ``meeting`` is interpreted into, in words: "Arabic, English and
     French" (labels of ``Language``, in the order given)."""
     labels = dict(Language.choices)
-    return prose_list(labels.get(code, code) for code in meeting.interpretation_languages)
+    codes = meeting.interpretation_languages
+    if not isinstance(codes, list):
+        return ""
+    # Only known codes: a value stored around the model's validation is not shown as words.
+    return prose_list(labels[code] for code in codes if isinstance(code, str) and code in labels)
