@@ -31,6 +31,10 @@ Spreadsheet formula injection (OWASP "CSV Injection"): an exported text cell tha
 ``= + - @``, a tab or a carriage return is prefixed with an apostrophe, so that Excel and
 LibreOffice show it as text instead of running it; the import removes that apostrophe again.
 
+A meeting's whole programme is a second spreadsheet, one row per item of each session's
+running order (``programme.ProgrammeResource``; README, "Importing a programme"): an import
+replaces the running order of each session the file names.
+
 The package's modules: ``formats`` (the CSV format, the neutralising of formulae, the widgets
 that read and write the cells), ``lookups`` (the panel, person and place a row names) and
 ``panellists`` (``PanellistResource``).
@@ -50,7 +54,9 @@ from .formats import (
     neutralise_formula,
     restore_formula_text,
 )
-from .panellists import PanellistResource
+from .panellists import MAX_IMPORT_ROWS, PanellistResource
+from .programme import ProgrammeResource
+from .programme_rows import ProgrammeImported
 
 __all__ = [
     "ESCAPE",
@@ -60,6 +66,8 @@ __all__ = [
     "AnsweredAtField",
     "ChoiceWidget",
     "PanellistResource",
+    "ProgrammeImported",
+    "ProgrammeResource",
     "SpreadsheetCSV",
     "TextWidget",
     "WholeNumberWidget",

@@ -11,6 +11,7 @@ admin action, a view, a management command, an import) turns into its own messag
   and sends them).
 - ``publishing``: publish, cancel, reinstate.
 - ``running_orders``: generate the standard running order, renumber segments.
+- ``programmes``: a programme imported from a spreadsheet: running orders replaced.
 - ``panels`` and ``panellists``: saving meetings, panels and places, with what a change
   entails.
 - ``locking`` and ``history``: the lock order and version bumps, the admin's history.
@@ -54,6 +55,7 @@ from .panellists import (
     spoken_segments,
 )
 from .panels import save_meeting, save_panel, save_room
+from .programmes import add_item, clear_running_order, log_programme_import
 from .publishing import Published, StatusChanged, cancel, publish, reinstate, set_status
 from .running_orders import (
     NOT_PRESENTING,
@@ -83,11 +85,13 @@ __all__ = [
     "SpeakerChanges",
     "StaleAnswer",
     "StatusChanged",
+    "add_item",
     "answer",
     "answer_deadline",
     "answer_through_link",
     "bump_panel_versions",
     "cancel",
+    "clear_running_order",
     "changing_panels",
     "current_panel",
     "delete_panellists",
@@ -99,6 +103,7 @@ __all__ = [
     "issue_link",
     "link_hash",
     "lock_panels",
+    "log_programme_import",
     "notify_secretariat",
     "notify_time_changes",
     "own_segments",

@@ -1,0 +1,93 @@
+"""Finding what a row of a programme spreadsheet names: the session (by day and title within
+the meeting), the room (by name), the person (by name) and their place in the session.
+
+- the session: the meeting's session of that title (any case) on that day; a new, unsaved
+  ``Panel`` when there is none; refused when several match;
+- the room: the meeting's room of that name (any case); a new, unsaved ``Room`` last in the
+  meeting's order when there is none;
+- the person: by exact name, whatever its case, preferring someone already in the session,
+  else the earliest recorded; a new, unsaved ``Person`` when nobody matches;
+- the place: the person's place in the session; a place without a person by its function
+  (any case), a place to be announced as the session's place without person or function; a
+  new, unsaved ``Panellist`` last in the session's order when there is none.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Panel, Panellist, Person, Role, Room
+
+
+def find_session(meeting, day, title):
+    """The session of ``meeting`` called ``title`` (any case) on ``day`` (a ``date``), or
+    ``None``. Raises ``ValidationError`` when several are."""
+    found = list(
+        Panel.objects.filter(meeting=meeting, date=day, title__iexact=title)
+        .select_related("meeting", "room")
+        .order_by("pk")[:2]
+    )
+    if len(found) > 1:
+        raise ValidationError(
+            _(
+                "The meeting has several sessions called “%(title)s” on this day. Rename one "
+                "of them in the admin first, so that the file names one session."
+            )
+            % {"title": title}
+        )
+    return found[0] if found else None
+
+
+def find_room(meeting, name):
+    """The room of ``meeting`` called ``name`` (any case), or a new, unsaved ``Room`` of that
+    name listed after the meeting's other rooms."""
+    room = Room.objects.filter(meeting=meeting, name__iexact=name).order_by("pk").first()
+    if room is not None:
+        return room
+    last = Room.objects.filter(meeting=meeting).aggregate(last=Max("order"))["last"]
+    return Room(meeting=meeting, name=name, order=0 if last is None else last + 1)
+
+
+def find_person(name, panel):
+    """The person called ``name`` (any case): one already in ``panel``'s session first, else
+    the earliest recorded; a new, unsaved ``Person`` when nobody is."""
+    namesakes = Person.objects.filter(name__iexact=name).order_by("pk")
+    person = namesakes.filter(panel_places__panel=panel).first() or namesakes.first()
+    return person or Person(name=name)
+
+
+def next_place_order(panel):
+    """The order of appearance after the last of ``panel``'s places (0 for the first)."""
+    last = panel.panellists.aggregate(last=Max("order"))["last"]
+    return 0 if last is None else last + 1
+
+
+def find_place(panel, mention):
+    """The place in ``panel`` that ``mention`` (a ``programme_cells.SpeakerMention``) names,
+    and whether it is new. A new place is a panellist in person unless the mention says
+    otherwise, last in the session's order; its person may be new and unsaved too."""
+    if mention.name:
+        person = find_person(mention.name, panel)
+        place = None
+        if person.pk is not None:
+            place = Panellist.objects.filter(panel=panel, person=person).first()
+        if place is not None:
+            place.person = person
+            return place, False
+        return Panellist(panel=panel, person=person, order=next_place_order(panel)), True
+    place = (
+        Panellist.objects.filter(panel=panel, person=None, function__iexact=mention.function)
+        .order_by("order", "pk")
+        .first()
+    )
+    if place is not None:
+        return place, False
+    return (
+        Panellist(
+            panel=panel,
+            function=mention.function,
+            role=Role.PANELLIST,
+            order=next_place_order(panel),
+        ),
+        True,
+    )
