@@ -1,5 +1,7 @@
-"""The secretariat's spreadsheet of panellists in the admin: export and import, with a
-preview, through django-import-export (``resources.PanellistResource``)."""
+"""The secretariat's spreadsheets in the admin, through django-import-export: what every import
+does alike (``SpreadsheetImportMixin``), and the spreadsheet of panellists, exported and
+imported with a preview (``resources.PanellistResource``). The programme's spreadsheet is in
+``programme``."""
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
@@ -14,7 +16,84 @@ from ..resources import SPREADSHEET_FORMATS, PanellistResource
 from .mixins import CSV_ENCODING
 
 
-class PanellistSpreadsheetMixin(ImportExportMixin):
+class SpreadsheetImportMixin:
+    """What every spreadsheet import of the admin does alike (mixed in before
+    django-import-export's ``ImportMixin``): a file that is not UTF-8 explained, a second
+    "Confirm import" answered with a message, and a file refused at confirmation (the
+    database changed since the preview) shown again with its errors.
+
+    ``import_done_url(request)`` says where a second confirmation leads.
+    """
+
+    def import_done_url(self, request):
+        """Where to go after a second "Confirm import": the model's list."""
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        """Explain a file that cannot be read; for one that is not UTF-8, say how to save it."""
+        if isinstance(e, UnicodeDecodeError):
+            form.add_error(
+                "import_file",
+                _(
+                    "This file is not in UTF-8, so names in other scripts would be garbled. In "
+                    "Excel, save it as “CSV UTF-8 (Comma delimited)”, or import the .xlsx file "
+                    "itself."
+                ),
+            )
+            return
+        super().add_data_read_fail_error_to_form(form, e)
+
+    def process_import(self, request, **kwargs):
+        """After "Confirm import". The previewed file is removed once imported, so a second
+        press (a double click, a reload) finds none: say so instead of failing."""
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            self.message_user(
+                request,
+                _(
+                    "This import was already processed (or its preview has expired): check "
+                    "the list below, and start a new import if something is missing."
+                ),
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(self.import_done_url(request))
+
+    def refused_import(self, request, result, message):
+        """The import page again, with ``message`` and the rows ``result`` refused (after
+        "Confirm import", when nothing was saved)."""
+        self.message_user(request, message, messages.ERROR)
+        form = self.get_import_form_class(request)(
+            self.get_import_formats(),
+            self.get_import_resource_classes(request),
+            initial=self.get_import_form_initial(request),
+        )
+        resources = [
+            resource_class(**self.get_import_resource_kwargs(request))
+            for resource_class in self.get_import_resource_classes(request)
+        ]
+        context = {
+            **self.get_import_context_data(),
+            **self.admin_site.each_context(request),
+            "title": _("Import"),
+            "form": form,
+            "opts": self.model._meta,
+            "media": self.media + form.media,
+            "fields_list": [
+                (
+                    resource.get_display_name(),
+                    [field.column_name for field in resource.get_user_visible_fields()],
+                )
+                for resource in resources
+            ],
+            "import_error_display": self.import_error_display,
+            "result": result,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
+
+
+class PanellistSpreadsheetMixin(SpreadsheetImportMixin, ImportExportMixin):
     """Export the panellists a list shows as a CSV or XLSX spreadsheet, and import people and
     panellists from one: the import is previewed, each bad row is explained, and a file with
     a bad row saves nothing. Exports carry email addresses."""
@@ -45,73 +124,17 @@ class PanellistSpreadsheetMixin(ImportExportMixin):
         """ "panellists-2017-02-16.csv": the day of the export, in the server's zone."""
         return f"panellists-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
 
-    def add_data_read_fail_error_to_form(self, form, e):
-        """Explain a file that cannot be read; for one that is not UTF-8, say how to save it."""
-        if isinstance(e, UnicodeDecodeError):
-            form.add_error(
-                "import_file",
-                _(
-                    "This file is not in UTF-8, so names in other scripts would be garbled. In "
-                    "Excel, save it as “CSV UTF-8 (Comma delimited)”, or import the .xlsx file "
-                    "itself."
-                ),
-            )
-            return
-        super().add_data_read_fail_error_to_form(form, e)
-
-    def process_import(self, request, **kwargs):
-        """After "Confirm import". The previewed file is removed once imported, so a second
-        press (a double click, a reload) finds none: say so instead of failing."""
-        try:
-            return super().process_import(request, **kwargs)
-        except FileNotFoundError:
-            self.message_user(
-                request,
-                _(
-                    "This import was already processed (or its preview has expired): check "
-                    "the list below, and start a new import if something is missing."
-                ),
-                messages.WARNING,
-            )
-            return HttpResponseRedirect(reverse("admin:panels_panellist_changelist"))
-
     def process_result(self, result, request):
         """After "Confirm import": report the import, or, when a row was refused meanwhile
         (the database changed since the preview), show the errors; nothing was saved then."""
         if not (result.has_errors() or result.has_validation_errors()):
             return super().process_result(result, request)
-        self.message_user(
+        return self.refused_import(
             request,
+            result,
             _(
                 "Nothing was imported: some rows can no longer be saved, because panels or "
                 "people changed after the preview. Correct the rows listed below and import "
                 "the file again."
             ),
-            messages.ERROR,
         )
-        form = self.get_import_form_class(request)(
-            self.get_import_formats(), self.get_import_resource_classes(request)
-        )
-        resources = [
-            resource_class(**self.get_import_resource_kwargs(request))
-            for resource_class in self.get_import_resource_classes(request)
-        ]
-        context = {
-            **self.get_import_context_data(),
-            **self.admin_site.each_context(request),
-            "title": _("Import"),
-            "form": form,
-            "opts": self.model._meta,
-            "media": self.media + form.media,
-            "fields_list": [
-                (
-                    resource.get_display_name(),
-                    [field.column_name for field in resource.get_user_visible_fields()],
-                )
-                for resource in resources
-            ],
-            "import_error_display": self.import_error_display,
-            "result": result,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, [self.import_template_name], context)
