@@ -20,6 +20,7 @@ from .mixins import (
     RefuseClashingSaveMixin,
     running_order_total,
 )
+from .programme import ProgrammeImportMixin
 
 
 class PanelInline(LabelledTabularInline):
@@ -91,8 +92,13 @@ class MeetingDocumentInline(LabelledTabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(RefuseClashingSaveMixin, EmailReportsMixin, admin.ModelAdmin):
+class MeetingAdmin(
+    ProgrammeImportMixin, RefuseClashingSaveMixin, EmailReportsMixin, admin.ModelAdmin
+):
     """Meetings, with their panels listed on each meeting's page.
+
+    A meeting's programme is imported from a spreadsheet, and exported as one
+    (``programme.ProgrammeImportMixin``).
 
     Saving a meeting may move its panels in time (their rows, or the meeting's time zone):
     their confirmed panellists are then told the new time.

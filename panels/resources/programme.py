@@ -152,6 +152,11 @@ class ProgrammeResource(SessionRowMixin, resources.Resource):
             column.column_name = str(column.column_name)
         self.reset_import_state()
 
+    @classmethod
+    def get_display_name(cls):
+        """The resource's name on the import page (as ``ModelResource`` gives it)."""
+        return cls._meta.name
+
     def reset_import_state(self):
         """Forget what an earlier import with this resource found."""
         self.refused = False
