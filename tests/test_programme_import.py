@@ -662,12 +662,30 @@ def test_import_needs_a_meeting(admin_client, meeting):
 # Permissions and links
 
 
+# What a programme import takes: it adds and changes sessions, items, places and people, and
+# replaces running orders.
+ALL_NEEDED = [
+    "view_meeting",
+    "add_panel",
+    "change_panel",
+    "add_segment",
+    "change_segment",
+    "delete_segment",
+    "add_panellist",
+    "change_panellist",
+    "add_person",
+    "change_person",
+]
+
+
 @pytest.mark.parametrize(
     ("codenames", "allowed"),
     [
-        (["view_meeting", "add_panel", "change_panel", "add_segment", "change_segment"], True),
-        (["view_meeting", "add_panel", "change_panel"], False),
-        (["view_meeting", "change_panel", "add_segment", "change_segment"], False),
+        ([*ALL_NEEDED], True),
+        ([name for name in ALL_NEEDED if name != "add_panel"], False),
+        ([name for name in ALL_NEEDED if name != "delete_segment"], False),
+        ([name for name in ALL_NEEDED if name != "add_person"], False),
+        (["view_meeting", "add_panel", "change_panel", "add_segment", "change_segment"], False),
     ],
 )
 def test_import_needs_permission_to_add_and_change_panels_and_segments(

@@ -16,7 +16,7 @@ from import_export.admin import ImportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from .. import services
-from ..models import Meeting, Panel, Segment
+from ..models import Meeting, Panel, Panellist, Person, Segment
 from ..resources import SPREADSHEET_FORMATS, ProgrammeResource, SpreadsheetCSV
 from .imports import SpreadsheetImportMixin
 from .mixins import CSV_ENCODING
@@ -57,13 +57,15 @@ class ProgrammeImportMixin(SpreadsheetImportMixin, ImportMixin):
 
     def has_import_permission(self, request):
         """An import adds and changes sessions and their items: it takes the permissions to
-        add and change panels and segments."""
+        add and change panels, their items, places and people, and to delete items (the
+        running order of each session the file names is replaced)."""
         user = request.user
-        return all(
-            user.has_perm(f"panels.{action}_{model._meta.model_name}")
-            for model in (Panel, Segment)
+        needed = [
+            f"panels.{action}_{model._meta.model_name}"
+            for model in (Panel, Segment, Panellist, Person)
             for action in ("add", "change")
-        )
+        ]
+        return user.has_perms([*needed, "panels.delete_segment"])
 
     def has_programme_export_permission(self, request):
         """The programme names people but gives no addresses: viewing panels is enough."""
