@@ -43,14 +43,18 @@ GENEVA = ZoneInfo("Europe/Zurich")
 
 @pytest.fixture
 def meeting(make_meeting):
-    """A two-day meeting in Geneva, 20-21 March 2025 (UTC+1), without sessions."""
-    return make_meeting(
+    """A two-day meeting in Geneva, 20-21 March 2025 (UTC+1), with its rooms and without
+    sessions."""
+    meeting = make_meeting(
         title="Global forum on migration",
         slug="gfm-2025",
         start_date=date(2025, 3, 20),
         end_date=date(2025, 3, 21),
         time_zone="Europe/Zurich",
     )
+    for order, name in enumerate(["Assembly Hall", "Room XVII", "Room XVIII", "Salle XX"]):
+        Room.objects.create(meeting=meeting, name=name, order=order)
+    return meeting
 
 
 def preview(client, data, meeting, name="programme.csv"):
@@ -168,6 +172,7 @@ def test_example_file_imports_a_two_day_programme(admin_client, meeting):
         ("Assembly Hall", 0),
         ("Room XVII", 1),
         ("Room XVIII", 2),
+        ("Salle XX", 3),
     ]
     plenary, lunch, group1, group2, closing = Panel.objects.filter(
         meeting=meeting
@@ -314,7 +319,7 @@ def test_reimport_replaces_the_running_order_of_the_sessions_it_names(admin_clie
     assert group1.version > version
     assert group1.panellists.count() == places  # places no longer speaking stay
     assert running_order(closing) == before
-    assert Room.objects.filter(meeting=meeting).count() == 3
+    assert Room.objects.filter(meeting=meeting).count() == 4
 
 
 def test_session_rows_and_times_after_midnight_and_unpublished(admin_client, meeting):
@@ -387,7 +392,7 @@ def test_xlsx_with_date_and_time_cells(admin_client, meeting):
             HEADER,
             [
                 *(datetime(2025, 3, 20), "Side event", "Side event", time(8), time(9)),
-                *("Room B", "1", "Breakfast talk", "Keynote address", time(8), time(8, 20)),
+                *("Salle XX", "1", "Breakfast talk", "Keynote address", time(8), time(8, 20)),
                 *(None, "Amina Example (Keynote speaker, Recorded video message)"),
             ],
         ]
@@ -600,10 +605,14 @@ def test_a_row_of_a_refused_session_points_to_its_first_row(admin_client, meetin
     }
 
 
-def test_unknown_room_is_created_not_refused(admin_client, meeting):
-    import_file(admin_client, rows(item_row(Room="Salle des Pas Perdus")), meeting)
+def test_unknown_room_is_refused_and_the_meetings_rooms_named(admin_client, meeting):
+    previewed = preview(admin_client, rows(item_row(Room="Salle des Pas Perdus")), meeting)
 
-    assert list(meeting.rooms.values_list("name", flat=True)) == ["Salle des Pas Perdus"]
+    assert row_errors(previewed)[0][1]["Room"] == [
+        "This meeting has no room “Salle des Pas Perdus”. Use one of “Assembly Hall”, "
+        "“Room XVII”, “Room XVIII”, “Salle XX”, or add the room on the meeting's page first."
+    ]
+    assert not Panel.objects.exists()
 
 
 def test_file_in_another_encoding_gets_the_utf8_message(admin_client, meeting):

@@ -3,8 +3,8 @@ the meeting), the room (by name), the person (by name) and their place in the se
 
 - the session: the meeting's session of that title (any case) on that day; a new, unsaved
   ``Panel`` when there is none; refused when several match;
-- the room: the meeting's room of that name (any case); a new, unsaved ``Room`` last in the
-  meeting's order when there is none;
+- the room: the meeting's room of that name (any case); an unknown name is an error, since
+  rooms are set up on the meeting's page;
 - the person: by exact name, whatever its case, preferring someone already in the session,
   else the earliest recorded; a new, unsaved ``Person`` when nobody matches;
 - the place: the person's place in the session; a place without a person by its function
@@ -39,13 +39,28 @@ def find_session(meeting, day, title):
 
 
 def find_room(meeting, name):
-    """The room of ``meeting`` called ``name`` (any case), or a new, unsaved ``Room`` of that
-    name listed after the meeting's other rooms."""
+    """The room of ``meeting`` called ``name`` (any case). Raises ``ValidationError`` naming
+    the meeting's rooms when it has none of that name: rooms are set up on the meeting's page
+    (issue 11: an unknown room in a row is bad input, not a new room)."""
     room = Room.objects.filter(meeting=meeting, name__iexact=name).order_by("pk").first()
     if room is not None:
         return room
-    last = Room.objects.filter(meeting=meeting).aggregate(last=Max("order"))["last"]
-    return Room(meeting=meeting, name=name, order=0 if last is None else last + 1)
+    names = list(Room.objects.filter(meeting=meeting).values_list("name", flat=True))
+    if names:
+        raise ValidationError(
+            _(
+                "This meeting has no room “%(name)s”. Use one of %(rooms)s, or add the room "
+                "on the meeting's page first."
+            )
+            % {"name": name, "rooms": ", ".join(f"“{room}”" for room in names)}
+        )
+    raise ValidationError(
+        _(
+            "This meeting has no room “%(name)s”, nor any room yet: add its rooms on the "
+            "meeting's page first."
+        )
+        % {"name": name}
+    )
 
 
 def find_person(name, panel):

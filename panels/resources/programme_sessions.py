@@ -87,9 +87,8 @@ class SessionRowMixin:
 
     def first_session_row(self, cells, errors, number):
         """Find or create the row's session, set its details, check it as the admin does and,
-        when the whole row reads well so far, save it (``services.save_room``,
-        ``services.save_panel``) and clear its running order
-        (``services.clear_running_order``)."""
+        when the whole row reads well so far, save it (``services.save_panel``) and clear its
+        running order (``services.clear_running_order``)."""
         try:
             panel = find_session(self.meeting, cells["date"], cells["session"])
         except ValidationError as error:
@@ -108,16 +107,14 @@ class SessionRowMixin:
         panel.ends_after_midnight = start is not None and end is not None and end <= start
         room = None
         if cells["room"]:
-            room = find_room(self.meeting, cells["room"])
-            if room.pk is None:
-                self.check(room, {"name": "room"}, errors, exclude=["meeting"])
+            try:
+                room = find_room(self.meeting, cells["room"])
+            except ValidationError as error:
+                errors.setdefault(self.column("room"), []).extend(error.messages)
         panel.room = room
         self.check(panel, PANEL_COLUMNS, errors)
         if errors:
             raise ValidationError(errors)
-        if room is not None and room.pk is None:
-            services.save_room(room)
-            panel.room = room
         services.save_panel(panel)
         if not new:
             services.clear_running_order(panel)
