@@ -737,7 +737,7 @@ def test_confirming_an_import_twice_says_it_was_done_and_imports_once(admin_clie
 
 
 def test_import_of_too_many_rows_is_refused_whole(admin_client, panel, monkeypatch):
-    monkeypatch.setattr(resources.panellists, "MAX_IMPORT_ROWS", 2)
+    monkeypatch.setattr(resources.spreadsheet, "MAX_IMPORT_ROWS", 2)
     rows = [["panel id", "name", "email", "role"]] + [
         [str(panel.pk), f"Person {number}", f"p{number}@example.org", "Panellist"]
         for number in range(3)

@@ -36,8 +36,11 @@ running order (``programme.ProgrammeResource``; README, "Importing a programme")
 replaces the running order of each session the file names.
 
 The package's modules: ``formats`` (the CSV format, the neutralising of formulae, the widgets
-that read and write the cells), ``lookups`` (the panel, person and place a row names) and
-``panellists`` (``PanellistResource``).
+that read and write the cells), ``spreadsheet`` (what every resource does alike: all-or-nothing
+imports, the row limit, neutralised exports), ``lookups`` (the panel, person and place a row
+names), ``panellists`` (``PanellistResource``), and the programme's: ``programme``
+(``ProgrammeResource``), ``programme_cells``, ``programme_lookups``, ``programme_rows`` and
+``programme_sessions``.
 """
 
 from .formats import (
@@ -54,9 +57,10 @@ from .formats import (
     neutralise_formula,
     restore_formula_text,
 )
-from .panellists import MAX_IMPORT_ROWS, PanellistResource
+from .panellists import PanellistResource
 from .programme import ProgrammeResource
 from .programme_rows import ProgrammeImported
+from .spreadsheet import MAX_IMPORT_ROWS
 
 __all__ = [
     "ESCAPE",

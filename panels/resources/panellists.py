@@ -21,17 +21,13 @@ from .formats import (
     WholeNumberWidget,
     header_spellings,
     is_blank,
-    neutralise_formula,
     recognise_headers,
 )
 from .lookups import PanelFinder, find_person, find_place
-
-# Rows one import takes: far more than a meeting's panellists, few enough that an import holds
-# the database (SQLite locks it whole) for seconds, not minutes.
-MAX_IMPORT_ROWS = 1000
+from .spreadsheet import SpreadsheetResourceMixin
 
 
-class PanellistResource(resources.ModelResource):
+class PanellistResource(SpreadsheetResourceMixin, resources.ModelResource):
     """A panellist as a spreadsheet row, and a spreadsheet row as a panellist (see the package's
     docstring for the rules of the import)."""
 
@@ -184,38 +180,7 @@ class PanellistResource(resources.ModelResource):
             "pk",
         )
 
-    def export_field(self, field, instance, **kwargs):
-        """The cell's value, neutralised against formula injection (``neutralise_formula``).
-
-        Done here rather than with ``IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT``, which only
-        strips one leading "=" (so "==1+1" stays a formula, and + - @ are left alone), loses
-        that "=" from the data and writes empty cells as "None".
-        """
-        return neutralise_formula(super().export_field(field, instance, **kwargs))
-
     # Import
-
-    def import_data(
-        self,
-        dataset,
-        dry_run=False,
-        raise_errors=False,
-        use_transactions=None,
-        collect_failed_rows=False,
-        rollback_on_validation_errors=False,
-        **kwargs,
-    ):
-        """Import ``dataset`` in one transaction that is rolled back when any row is refused,
-        whether the row raised an error or failed validation: a rejected file saves nothing."""
-        return super().import_data(
-            dataset,
-            dry_run=dry_run,
-            raise_errors=raise_errors,
-            use_transactions=True,
-            collect_failed_rows=collect_failed_rows,
-            rollback_on_validation_errors=True,
-            **kwargs,
-        )
 
     def before_import(self, dataset, **kwargs):
         """Recognise the file's headers, and lock the panels it names.
@@ -225,15 +190,7 @@ class PanellistResource(resources.ModelResource):
         save that changes several panels does, so that the import and an officer's save wait
         for each other instead of deadlocking (``services.lock_panels``).
         """
-        if len(dataset) > MAX_IMPORT_ROWS:
-            # Shown as the file's error on the preview (the library prints ``str(error)``).
-            raise ValueError(
-                _(
-                    "This file has %(rows)d rows; an import takes at most %(limit)d. Split it "
-                    "into smaller files."
-                )
-                % {"rows": len(dataset), "limit": MAX_IMPORT_ROWS}
-            )
+        self.refuse_too_many_rows(dataset)
         self.reset_import_state()
         columns = {name: self.column(name) for name in self.fields}
         spellings = header_spellings(type(self).fields, columns)

@@ -41,10 +41,10 @@ from .formats import (
     neutralise_formula,
     recognise_headers,
 )
-from .panellists import MAX_IMPORT_ROWS
 from .programme_cells import ClockWidget, DayWidget, cell_text, parse_speakers, speakers_text
 from .programme_rows import ProgrammeImported, SessionInFile, programme_rows
 from .programme_sessions import SessionRowMixin
+from .spreadsheet import SpreadsheetResourceMixin
 
 COLUMNS = [
     "date",
@@ -87,7 +87,7 @@ class RowOutcome:
     places: dict = field(default_factory=dict)
 
 
-class ProgrammeResource(SessionRowMixin, resources.Resource):
+class ProgrammeResource(SpreadsheetResourceMixin, SessionRowMixin, resources.Resource):
     """A meeting's programme as spreadsheet rows (one per item), and spreadsheet rows as a
     meeting's programme (see the module's docstring). ``meeting`` is the meeting imported
     into or exported (a ``Meeting``; ``None`` only for showing the columns)."""
@@ -180,31 +180,9 @@ class ProgrammeResource(SessionRowMixin, resources.Resource):
         the speakers written as ``programme_cells.speakers_text`` does."""
         if field.attribute == "speakers":
             return neutralise_formula(speakers_text(instance.speakers))
-        return neutralise_formula(super().export_field(field, instance, **kwargs))
+        return super().export_field(field, instance, **kwargs)
 
     # Import
-
-    def import_data(
-        self,
-        dataset,
-        dry_run=False,
-        raise_errors=False,
-        use_transactions=None,
-        collect_failed_rows=False,
-        rollback_on_validation_errors=False,
-        **kwargs,
-    ):
-        """Import ``dataset`` in one transaction that is rolled back when any row is refused:
-        a rejected file saves nothing."""
-        return super().import_data(
-            dataset,
-            dry_run=dry_run,
-            raise_errors=raise_errors,
-            use_transactions=True,
-            collect_failed_rows=collect_failed_rows,
-            rollback_on_validation_errors=True,
-            **kwargs,
-        )
 
     def before_import(self, dataset, **kwargs):
         """Refuse a file without a meeting, with too many rows or without the Date and
@@ -214,14 +192,7 @@ class ProgrammeResource(SessionRowMixin, resources.Resource):
         self.refused = True
         if self.meeting is None:
             raise ValueError(_("Choose the meeting to import the programme into."))
-        if len(dataset) > MAX_IMPORT_ROWS:
-            raise ValueError(
-                _(
-                    "This file has %(rows)d rows; an import takes at most %(limit)d. Split it "
-                    "into smaller files."
-                )
-                % {"rows": len(dataset), "limit": MAX_IMPORT_ROWS}
-            )
+        self.refuse_too_many_rows(dataset)
         columns = {name: self.column(name) for name in self.fields}
         spellings = header_spellings(type(self).fields, columns)
         dataset.headers = recognise_headers(dataset.headers, spellings)
