@@ -727,3 +727,59 @@ def test_confirming_twice_imports_once(admin_client, meeting):
         "below, and start a new import if something is missing."
     ]
     assert Segment.objects.count() == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# From the attack on the import
+
+
+def test_a_confirmation_tampered_with_saves_nothing_and_says_so(admin_client, meeting):
+    previewed = preview(admin_client, rows(item_row()), meeting)
+    data = {**previewed.context["confirm_form"].initial, "format": "7"}
+
+    response = admin_client.post(admin_url(Meeting, "process_import"), data, follow=True)
+
+    assert response.status_code == 200
+    assert messages_of(response) == [
+        "This confirmation does not match its preview, so nothing was imported. Start the "
+        "import again."
+    ]
+    assert Segment.objects.count() == 0
+
+
+def test_a_column_given_twice_is_refused(admin_client, meeting):
+    data = csv_file(
+        [
+            [*HEADER, "date"],
+            [item_row().get(column, "") for column in HEADER] + ["2025-03-21"],
+        ]
+    )
+
+    previewed = preview(admin_client, data, meeting)
+
+    assert file_errors(previewed) == ["This file has the column “Date” more than once: keep one."]
+    assert Panel.objects.count() == 0
+
+
+def test_names_in_other_scripts_match_whatever_their_case(admin_client, meeting):
+    first = rows(item_row(Session="Débat élargi", Speakers="Zoë Ünal"))
+    again = rows(item_row(Session="DÉBAT ÉLARGI", Speakers="ZOË ÜNAL"))
+
+    import_file(admin_client, first, meeting)
+    import_file(admin_client, again, meeting)
+
+    assert (Panel.objects.count(), Person.objects.count()) == (1, 1)
+
+
+def test_an_item_fixed_before_the_previous_one_ends_is_refused(admin_client, meeting):
+    data = rows(
+        item_row(Item="First", Start="15:00", End="15:40", Duration=""),
+        item_row(Item="Second", Start="15:20", End="15:50", Duration=""),
+    )
+
+    previewed = preview(admin_client, data, meeting)
+
+    assert row_errors(previewed)[0][1]["Start"] == [
+        "The item before it runs until 15:40: start this one then or later."
+    ]
+    assert Segment.objects.count() == 0

@@ -3,6 +3,8 @@ does alike (``SpreadsheetImportMixin``), and the spreadsheet of panellists, expo
 imported with a preview (``resources.PanellistResource``). The programme's spreadsheet is in
 ``programme``."""
 
+import zipfile
+
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -45,9 +47,21 @@ class SpreadsheetImportMixin:
 
     def process_import(self, request, **kwargs):
         """After "Confirm import". The previewed file is removed once imported, so a second
-        press (a double click, a reload) finds none: say so instead of failing."""
+        press (a double click, a reload) finds none: say so instead of failing. A confirmation
+        that does not match its preview (a format that is not offered, or not the file's)
+        saves nothing and says so."""
         try:
             return super().process_import(request, **kwargs)
+        except (IndexError, ValueError, KeyError, UnicodeDecodeError, zipfile.BadZipFile):
+            self.message_user(
+                request,
+                _(
+                    "This confirmation does not match its preview, so nothing was imported. "
+                    "Start the import again."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(self.import_done_url(request))
         except FileNotFoundError:
             self.message_user(
                 request,

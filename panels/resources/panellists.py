@@ -195,6 +195,7 @@ class PanellistResource(SpreadsheetResourceMixin, resources.ModelResource):
         columns = {name: self.column(name) for name in self.fields}
         spellings = header_spellings(type(self).fields, columns)
         dataset.headers = recognise_headers(dataset.headers, spellings)
+        self.refuse_repeated_columns(dataset.headers, columns.values())
         found = set()
         for values in dataset:
             row = dict(zip(dataset.headers, values, strict=False))

@@ -196,6 +196,7 @@ class ProgrammeResource(SpreadsheetResourceMixin, SessionRowMixin, resources.Res
         columns = {name: self.column(name) for name in self.fields}
         spellings = header_spellings(type(self).fields, columns)
         dataset.headers = recognise_headers(dataset.headers, spellings)
+        self.refuse_repeated_columns(dataset.headers, columns.values())
         missing = [
             self.column(name)
             for name in ("date", "session")
@@ -341,6 +342,8 @@ class ProgrammeResource(SpreadsheetResourceMixin, SessionRowMixin, resources.Res
             order=session.items,
         )
         self.check(segment, SEGMENT_COLUMNS, errors, exclude=["panel"])
+        if segment.fixed_start is not None and self.column("start") not in errors:
+            self.refuse_overlap(panel, segment, errors)
         planned = session.planned + (segment.duration_minutes or 0)
         if panel.is_published and self.column("duration") not in errors:
             refusal = panel.publishing_refusal(planned)
@@ -351,6 +354,26 @@ class ProgrammeResource(SpreadsheetResourceMixin, SessionRowMixin, resources.Res
             raise ValidationError(errors)
         services.add_item(segment, places)
         outcome.planned = segment.duration_minutes or 0
+
+    def refuse_overlap(self, panel, segment, errors):
+        """Refuse, under "Start", an item whose fixed start falls before the item before it
+        ends (the session's items so far placed with it, ``Panel.placed_items``)."""
+        if not panel.is_timed:
+            return
+        items = [*Segment.objects.filter(panel=panel).in_running_order(), segment]
+        placed, clashes = panel.placed_items(items)
+        if any(
+            clash.code == "starts_before_previous_ends" and clash.position == len(items) - 1
+            for clash in clashes
+        ):
+            end = max(
+                (item.end for item in placed[:-1] if item.end is not None),
+                key=lambda moment: moment.timestamp(),
+            )
+            errors.setdefault(self.column("start"), []).append(
+                _("The item before it runs until %(end)s: start this one then or later.")
+                % {"end": f"{end.astimezone(panel.zone):%H:%M}"}
+            )
 
     def check(self, obj, columns, errors, exclude=()):
         """``obj.full_clean()``, each error added to ``errors`` under the header of its field's

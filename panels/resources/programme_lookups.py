@@ -19,14 +19,22 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Panel, Panellist, Person, Role, Room
 
 
+def same_text(first, second):
+    """Whether two names are the same whatever their case, in any script ("Zoë" and "ZOË"):
+    compared in Python, since SQLite's own comparison folds the case of ASCII letters only."""
+    return first.casefold() == second.casefold()
+
+
 def find_session(meeting, day, title):
     """The session of ``meeting`` called ``title`` (any case) on ``day`` (a ``date``), or
     ``None``. Raises ``ValidationError`` when several are."""
-    found = list(
-        Panel.objects.filter(meeting=meeting, date=day, title__iexact=title)
+    found = [
+        panel
+        for panel in Panel.objects.filter(meeting=meeting, date=day)
         .select_related("meeting", "room")
-        .order_by("pk")[:2]
-    )
+        .order_by("pk")
+        if same_text(panel.title, title)
+    ][:2]
     if len(found) > 1:
         raise ValidationError(
             _(
@@ -42,7 +50,8 @@ def find_room(meeting, name):
     """The room of ``meeting`` called ``name`` (any case). Raises ``ValidationError`` naming
     the meeting's rooms when it has none of that name: rooms are set up on the meeting's page
     (issue 11: an unknown room in a row is bad input, not a new room)."""
-    room = Room.objects.filter(meeting=meeting, name__iexact=name).order_by("pk").first()
+    rooms = Room.objects.filter(meeting=meeting).order_by("pk")
+    room = next((room for room in rooms if same_text(room.name, name)), None)
     if room is not None:
         return room
     names = list(Room.objects.filter(meeting=meeting).values_list("name", flat=True))
@@ -67,6 +76,15 @@ def find_person(name, panel):
     """The person called ``name`` (any case): one already in ``panel``'s session first, else
     the earliest recorded; a new, unsaved ``Person`` when nobody is."""
     namesakes = Person.objects.filter(name__iexact=name).order_by("pk")
+    if not name.isascii():
+        # SQLite folds the case of ASCII letters only: compare the rest in Python.
+        namesakes = Person.objects.filter(
+            pk__in=[
+                person.pk
+                for person in Person.objects.only("pk", "name").iterator()
+                if same_text(person.name, name)
+            ]
+        ).order_by("pk")
     person = namesakes.filter(panel_places__panel=panel).first() or namesakes.first()
     return person or Person(name=name)
 

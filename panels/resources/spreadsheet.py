@@ -49,6 +49,18 @@ class SpreadsheetResourceMixin:
                 % {"rows": len(dataset), "limit": MAX_IMPORT_ROWS}
             )
 
+    def refuse_repeated_columns(self, headers, columns):
+        """Raise ``ValueError`` when one of ``columns`` (headers as recognised) appears more than
+        once in ``headers``: which of two "Date" columns holds the date is not guessed."""
+        repeated = sorted(
+            {name for name in headers if name in columns and headers.count(name) > 1}
+        )
+        if repeated:
+            raise ValueError(
+                _("This file has the column “%(column)s” more than once: keep one.")
+                % {"column": "”, “".join(repeated)}
+            )
+
     def export_field(self, field, instance, **kwargs):
         """The cell's value, neutralised against formula injection (``neutralise_formula``).
 
