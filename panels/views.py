@@ -264,7 +264,8 @@ def panellist_answer(request, secret=""):
     GET shows their slot and the form, and changes nothing (mail scanners open links). POST
     confirms or declines through ``services.answer_through_link`` with their corrections, then
     redirects to the same address with a message (post/redirect/get); an answer to a slot that
-    changed since the page was shown is refused, and the page shows the new slot. A missing,
+    changed since the page was shown is refused, and the page shows the new slot. The page of
+    a cancelled panel says so and takes no answer. A missing,
     unknown, revoked or expired link gets one page (404) that does not say which it was; too
     many requests from one client get 429.
     """
@@ -282,6 +283,9 @@ def panellist_answer(request, secret=""):
         return _answer_page(request, panellist, forms, slot_changed=changed)
     try:
         answer_changed, details_changed = forms.save()
+    except services.PanelCancelled:
+        # Nothing was recorded: the page now says the panel is cancelled, without the form.
+        return _answer_page(request, panellist, forms)
     except services.StaleAnswer:
         # Nothing was recorded. Show the slot as it is now, keeping what they typed.
         panellist = services.panellist_for_link(secret)

@@ -816,3 +816,41 @@ def test_guessing_links_counts_towards_the_limit(client, url, still_rate_window)
 
     assert [guess.status_code for guess in guesses] == [404] * limit
     assert response.status_code == 429
+
+
+# A cancelled panel (issue 12: "Cancelled panels still take answers")
+
+
+def test_the_answer_page_of_a_cancelled_panel_says_so_and_has_no_form(client, url, place):
+    Panel.objects.filter(pk=place.panel_id).update(status=Panel.Status.CANCELLED)
+
+    page = client.get(url)
+
+    assert page.status_code == 200
+    notice = parse(page).find("p", "cancelled-notice")
+    assert notice.text.startswith("This panel has been cancelled.")
+    assert "answer-form" not in page.content.decode()
+
+
+def test_an_answer_to_a_panel_cancelled_since_the_page_was_shown_is_not_recorded(
+    client, url, place, mailoutbox
+):
+    data = answer_data(parse(client.get(url)), answer="confirmed")
+    Panel.objects.filter(pk=place.panel_id).update(status=Panel.Status.CANCELLED)
+
+    response = client.post(url, data)
+
+    place.refresh_from_db()
+    assert (response.status_code, place.status, place.responded_at) == (200, "invited", None)
+    assert parse(response).find("p", "cancelled-notice") is not None
+    assert mailoutbox == []
+
+
+def test_the_service_refuses_an_answer_to_a_cancelled_panel(place):
+    fingerprint = services.slot_fingerprint(place)
+    Panel.objects.filter(pk=place.panel_id).update(status=Panel.Status.CANCELLED)
+
+    with pytest.raises(services.PanelCancelled):
+        services.answer(place, Panellist.Status.CONFIRMED, fingerprint=fingerprint)
+
+    assert Panellist.objects.get(pk=place.pk).status == "invited"

@@ -20,6 +20,7 @@ admin action, a view, a management command, an import) turns into its own messag
 from .answers import (
     AnswersRecorded,
     LinkAnswer,
+    PanelCancelled,
     StaleAnswer,
     answer,
     answer_through_link,
@@ -83,6 +84,7 @@ __all__ = [
     "RunningOrderExists",
     "SpeakersSet",
     "SpeakerChanges",
+    "PanelCancelled",
     "StaleAnswer",
     "StatusChanged",
     "add_item",

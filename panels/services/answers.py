@@ -24,6 +24,11 @@ class StaleAnswer(Exception):
     """The slot changed after the answer page was shown; the answer was not recorded."""
 
 
+class PanelCancelled(Exception):
+    """The panel is cancelled: there is nothing left to confirm or decline, and the answer
+    was not recorded."""
+
+
 @transaction.atomic
 def record_answer(panellist, status, *, at=None):
     """Set ``panellist``'s confirmation status and stamp when it was answered.
@@ -126,14 +131,17 @@ def answer(panellist, status, *, fingerprint, reason="", note="", now=None):
     transaction commits; nothing is sent if it rolls back. A confirmation also records the
     times the page showed as the ones confirmed (``slot_times``).
 
-    Raises ``StaleAnswer`` when the slot changed since the page was shown, and ``ValueError``
-    for any other status.
+    Raises ``StaleAnswer`` when the slot changed since the page was shown, ``PanelCancelled``
+    when the panel is cancelled (nothing recorded, nobody notified), and ``ValueError`` for
+    any other status.
     """
     if status not in {Panellist.Status.CONFIRMED, Panellist.Status.DECLINED}:
         raise ValueError(f"a panellist cannot answer {status!r}")
     locked = lock_panellist(panellist)
     if locked is None:
         raise StaleAnswer(panellist.pk)  # the place was deleted since the page was shown
+    if locked.panel.is_cancelled:
+        raise PanelCancelled(panellist.pk)
     if not hmac.compare_digest(slot_fingerprint(locked).encode(), (fingerprint or "").encode()):
         raise StaleAnswer(panellist.pk)
     reason = reason.strip() if status == Panellist.Status.DECLINED else ""
@@ -187,7 +195,7 @@ def answer_through_link(
     only those fields are written, so that nothing else the secretariat saved meanwhile is
     overwritten. A corrected presentation title raises the panel's version, so that an open
     copy of the panel's admin page cannot save the old title back. Returns ``LinkAnswer``.
-    Raises ``StaleAnswer`` (nothing saved) as ``answer`` does.
+    Raises ``StaleAnswer`` and ``PanelCancelled`` (nothing saved) as ``answer`` does.
     """
     answer_changed = answer(panellist, status, fingerprint=fingerprint, reason=reason, note=note)
     details_changed = False
