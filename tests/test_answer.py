@@ -854,3 +854,18 @@ def test_the_service_refuses_an_answer_to_a_cancelled_panel(place):
         services.answer(place, Panellist.Status.CONFIRMED, fingerprint=fingerprint)
 
     assert Panellist.objects.get(pk=place.pk).status == "invited"
+
+
+@pytest.mark.parametrize("items", [2, 12])
+def test_answer_page_runs_as_many_queries_whatever_the_running_order(
+    client, url, place, make_segment, django_assert_max_num_queries, items
+):
+    for _ in range(items - 2):
+        make_segment(place.panel, 1, title="More", speaker=place)
+
+    # The link's place with its panel, meeting, room and person; the running order; its
+    # speakers; the copies of the place and the person the correction forms edit.
+    with django_assert_max_num_queries(5):
+        response = client.get(url)
+
+    assert response.status_code == 200

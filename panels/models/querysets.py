@@ -185,6 +185,18 @@ class PanelQuerySet(models.QuerySet):
 class PanellistQuerySet(models.QuerySet):
     """Places on panels, by where their answer stands and by the emails sent about them."""
 
+    def with_slot(self):
+        """With what a place's slot is read from (``services.slot_times``, the answer page,
+        the emails): its person, panel, meeting and room, and the panel's running order with
+        each item's speakers, so that placing the items runs no query per item."""
+        segments = _related(_related(self, "panel"), "segments")
+        return self.select_related("panel__meeting", "panel__room", "person").prefetch_related(
+            models.Prefetch(
+                "panel__segments",
+                queryset=segments.in_running_order().prefetch_related("speaking"),
+            )
+        )
+
     def on_programme(self):
         """The panellists expected to speak: neither declined nor withdrawn (so invited or
         confirmed)."""

@@ -174,15 +174,6 @@ class Segment(models.Model):
             return self.title
         return str(SegmentKind(self.kind).label) if self.kind in SegmentKind.values else self.kind
 
-    @property
-    def has_time_of_its_own(self):
-        """Whether the item has a duration or a fixed time."""
-        return (
-            self.duration_minutes is not None
-            or self.fixed_start is not None
-            or self.fixed_end is not None
-        )
-
     def speaker_places(self):
         """The item's speakers in order: a list of ``Panellist``.
 

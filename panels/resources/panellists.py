@@ -162,10 +162,6 @@ class PanellistResource(SpreadsheetResourceMixin, resources.ModelResource):
         self.people_in_file = {}
         self.changed_panels = set()
 
-    def column(self, name):
-        """The header of the resource field ``name`` in the current language."""
-        return self.fields[name].column_name
-
     # Export
 
     def filter_export(self, queryset, **kwargs):
@@ -216,14 +212,6 @@ class PanellistResource(SpreadsheetResourceMixin, resources.ModelResource):
     def before_import_row(self, row, **kwargs):
         """Note the row's number, for the messages about later rows."""
         self.row_number = kwargs.get("row_number")
-
-    def cell(self, row, name):
-        """The cleaned value of column ``name`` in ``row``, or ``None`` when the file has no
-        such column. Raises ``ValueError`` for a value the column cannot hold."""
-        field = self.fields[name]
-        if field.column_name not in row:
-            return None
-        return field.clean(row)
 
     def find_panel(self, row):
         """The panel that ``row`` names, by "Panel ID", else by "Panel" (its title) within

@@ -164,10 +164,6 @@ class ProgrammeResource(SpreadsheetResourceMixin, SessionRowMixin, resources.Res
         self.sessions = {}
         self.items = 0
 
-    def column(self, name):
-        """The header of the resource field ``name`` in the current language."""
-        return self.fields[name].column_name
-
     # Export
 
     def export_programme(self):
@@ -262,14 +258,6 @@ class ProgrammeResource(SpreadsheetResourceMixin, SessionRowMixin, resources.Res
             except ValueError:
                 pass
         return cell_text(value)
-
-    def cell(self, row, name):
-        """The cleaned value of column ``name`` in ``row``, or ``None`` when the file has no
-        such column. Raises ``ValueError`` for a value the column cannot hold."""
-        column = self.fields[name]
-        if column.column_name not in row:
-            return None
-        return column.clean(row)
 
     def read_cells(self, row):
         """Every cell of ``row`` read (speakers as ``SpeakerMention`` lists), and the errors

@@ -12,8 +12,8 @@ MAX_IMPORT_ROWS = 1000
 
 
 class SpreadsheetResourceMixin:
-    """For a django-import-export resource: all-or-nothing imports, a row limit and
-    formula-neutralised exports."""
+    """For a django-import-export resource: its columns and cells by field name,
+    all-or-nothing imports, a row limit and formula-neutralised exports."""
 
     def import_data(
         self,
@@ -36,6 +36,18 @@ class SpreadsheetResourceMixin:
             rollback_on_validation_errors=True,
             **kwargs,
         )
+
+    def column(self, name):
+        """The header of the resource field ``name`` in the current language."""
+        return self.fields[name].column_name
+
+    def cell(self, row, name):
+        """The cleaned value of column ``name`` in ``row``, or ``None`` when the file has no
+        such column. Raises ``ValueError`` for a value the column cannot hold."""
+        field = self.fields[name]
+        if field.column_name not in row:
+            return None
+        return field.clean(row)
 
     def refuse_too_many_rows(self, dataset):
         """Raise ``ValueError`` (shown as the file's error on the preview: the library prints

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import mail
-from ..models import Panel, Panellist, Segment, Sending
+from ..models import Panel, Panellist, Sending
 from .links import answer_deadline, issue_link
 from .slots import slot_times
 
@@ -81,9 +81,7 @@ def _load(panellists):
     order (prefetched, so that a batch runs a fixed number of queries per panel).
     """
     pks = list(dict.fromkeys(place.pk for place in panellists))
-    found = Panellist.objects.select_related(
-        "person", "panel__meeting", "panel__room"
-    ).prefetch_related(Prefetch("panel__segments", queryset=Segment.objects.in_running_order()))
+    found = Panellist.objects.with_slot()
     by_pk = {place.pk: place for place in found.filter(pk__in=pks)}
     return [by_pk[pk] for pk in pks if pk in by_pk]
 

@@ -107,11 +107,7 @@ def panellist_for_link(secret, *, now=None):
     if not secret or len(secret) > MAX_SECRET_LENGTH:
         return None
     digest = link_hash(secret)
-    panellist = (
-        Panellist.objects.select_related("panel__meeting", "panel__room", "person")
-        .filter(link_hash=digest)
-        .first()
-    )
+    panellist = Panellist.objects.with_slot().filter(link_hash=digest).first()
     if panellist is None or not hmac.compare_digest(panellist.link_hash, digest):
         return None
     if (now or timezone.now()) >= answer_deadline(panellist.panel):

@@ -98,7 +98,7 @@ def lock_panellist(panellist):
     lock_panels([panellist.panel_id])
     return (
         Panellist.objects.select_for_update(of=("self",))
-        .select_related("panel__meeting", "panel__room", "person")
+        .with_slot()
         .filter(pk=panellist.pk)
         .first()
     )
