@@ -1,5 +1,5 @@
 """Writing and sending emails about a panellist's place: invitations and reminders, new-time
-notices to panellists, answer notices to the meeting's secretariat.
+and cancellation notices to panellists, answer notices to the meeting's secretariat.
 
 This module renders and sends what it is handed (the panellist, the link, the deadline, the
 recipient); choosing whom to write, issuing links and recording what was sent are
@@ -235,6 +235,16 @@ def time_change_email(panellist, *, to):
     context = _slot_context(panellist)
     return _message(
         "time_change", context, to=check_address(to), reply_to=context["secretariat_email"]
+    )
+
+
+def cancellation_email(panellist, *, to):
+    """Tell ``panellist`` (with their person, panel, meeting and running order) that their
+    panel is cancelled, at ``to``: the slot that was planned and that their personal link takes
+    no answer. Raises ``NotSent`` for an address that is not valid."""
+    context = _slot_context(panellist) | {"cancellation": True}
+    return _message(
+        "cancellation", context, to=check_address(to), reply_to=context["secretariat_email"]
     )
 
 

@@ -1,11 +1,13 @@
 """Shared fixtures: small factories with no surprising defaults, the seed's panel, and the
 panel the admin's tests (``tests/test_admin_*.py``) edit, with its moderator and speaker."""
 
+import smtplib
 import threading
 from datetime import date, time
 
 import pytest
 from django.core.cache import cache
+from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 
 from panels.models import (
@@ -206,3 +208,16 @@ def run_in_parallel(function, times=4):
     for thread in threads:
         thread.join()
     return results
+
+
+@pytest.fixture
+def refuse_amina(monkeypatch):
+    """The mail server refuses every email to amina@example.org and takes the others."""
+    take = EmailBackend.send_messages
+
+    def send_messages(self, messages):
+        if any("amina@example.org" in message.recipients() for message in messages):
+            raise smtplib.SMTPException("mailbox unavailable")
+        return take(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)

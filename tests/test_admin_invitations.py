@@ -689,7 +689,6 @@ def test_new_time_notices_failing_unexpectedly_keep_the_save_and_say_so(
     panel.refresh_from_db()
     assert panel.start_time.isoformat() == "15:30:00"
     assert messages_of(response)[-1] == (
-        "The changes were saved, but an unexpected error stopped the new times from being "
-        "emailed to confirmed panellists (it is in the server's log). Save the page again to "
-        "try again."
+        "The changes were saved, but an unexpected error stopped the panellists from being "
+        "told of them by email (it is in the server's log). Save the page again to try again."
     )

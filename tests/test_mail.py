@@ -6,7 +6,6 @@ Emails go to Django's locmem backend (``mail.outbox``), which pytest-django sets
 
 import email
 import re
-import smtplib
 import socket
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
@@ -332,19 +331,6 @@ def test_bad_or_missing_address_is_reported_and_the_batch_goes_on(amina, moderat
     ]
     assert sendings(moderator) == [("invitation", "", "no email address")]
     assert [message.to for message in outbox.outbox] == [["kwame@example.org"]]
-
-
-@pytest.fixture
-def refuse_amina(monkeypatch):
-    """The mail server refuses every email to amina@example.org and takes the others."""
-    take = EmailBackend.send_messages
-
-    def send_messages(self, messages):
-        if any("amina@example.org" in message.recipients() for message in messages):
-            raise smtplib.SMTPException("mailbox unavailable")
-        return take(self, messages)
-
-    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
 
 
 def test_mail_server_error_is_reported_and_the_old_link_kept(amina, moderator, refuse_amina):

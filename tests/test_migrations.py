@@ -202,3 +202,20 @@ def test_going_back_from_the_structure_is_refused_while_a_session_has_no_time(at
     Panel.objects.update(start_time="15:00", end_time="16:30")
     apps = migrate(AFTER_SPEAKERS)
     assert apps.get_model("panels", "Panel").objects.get().room == "Conference Room 4"
+
+
+BEFORE_CANCELLATIONS = [("panels", "0010_restrict_rooms_and_day_long_sessions")]
+AFTER_CANCELLATIONS = [("panels", "0011_cancellations")]
+
+
+def test_a_panel_cancelled_before_the_moment_was_kept_stays_cancelled(at_0006):
+    make_seed_shape(at_0006)
+    at_0006.get_model("panels", "Panel").objects.update(status="cancelled")
+    migrate(BEFORE_CANCELLATIONS)
+
+    apps = migrate(AFTER_CANCELLATIONS)
+
+    panel = apps.get_model("panels", "Panel").objects.get()
+    assert (panel.status, panel.cancelled_at, panel.sequence) == ("cancelled", None, 3)
+    apps = migrate(BEFORE_CANCELLATIONS)
+    assert apps.get_model("panels", "Panel").objects.get().status == "cancelled"

@@ -187,6 +187,6 @@ class MeetingAdmin(
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if change:
-            self.notify_time_changes_on_commit(
+            self.notify_panellists_on_commit(
                 request, form.instance.panels.values_list("pk", flat=True)
             )

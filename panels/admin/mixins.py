@@ -217,35 +217,54 @@ class EmailReportsMixin:
                 % {"count": skipped, "interval": interval},
             )
 
-    def notify_time_changes_on_commit(self, request, panel_ids):
-        """Once the current transaction commits, tell the confirmed panellists of the panels
-        ``panel_ids`` whose time changed their new time (nothing if it rolls back)."""
-        transaction.on_commit(partial(self.send_time_changes, request, list(panel_ids)))
+    def notify_panellists_on_commit(self, request, panel_ids):
+        """Once the current transaction commits, tell the panellists of the panels
+        ``panel_ids`` what changed: the confirmed ones whose time changed their new time, and
+        those of a cancelled panel that it is cancelled (nothing if it rolls back)."""
+        transaction.on_commit(partial(self.send_notices, request, list(panel_ids)))
 
-    def send_time_changes(self, request, panel_ids):
-        """Send the new-time notices of the panels ``panel_ids`` now, and report them.
+    def send_notices(self, request, panel_ids):
+        """Send the new-time and cancellation notices of the panels ``panel_ids`` now, and
+        report them.
 
-        The save is already committed when this runs: an unexpected error is logged and
-        reported rather than turned into an error page. ``services.notify_time_changes`` stores
-        the times only of notices sent, so saving again tries the others again.
+        The change is already committed when this runs: an unexpected error is logged and
+        reported rather than turned into an error page. The services record only the notices
+        sent as given, so saving again (or cancelling again) tries the others again.
         """
         try:
-            outcomes = services.notify_time_changes(panel_ids).outcomes
+            cancelled = services.notify_cancellations(panel_ids).outcomes
+            moved = services.notify_time_changes(panel_ids).outcomes
         except Exception:
-            logger.exception("The new times of panels %s could not be emailed.", panel_ids)
+            logger.exception("The notices for panels %s could not be emailed.", panel_ids)
             self.message_user(
                 request,
                 _(
-                    "The changes were saved, but an unexpected error stopped the new times "
-                    "from being emailed to confirmed panellists (it is in the server's log). "
-                    "Save the page again to try again."
+                    "The changes were saved, but an unexpected error stopped the panellists "
+                    "from being told of them by email (it is in the server's log). Save the "
+                    "page again to try again."
                 ),
                 messages.ERROR,
             )
             return
         self.report_emails(
             request,
-            outcomes,
+            cancelled,
+            sent=lambda count: (
+                ngettext(
+                    "Told %(count)d panellist by email that the panel is cancelled.",
+                    "Told %(count)d panellists by email that their panel is cancelled.",
+                    count,
+                )
+                % {"count": count}
+            ),
+            failed=_(
+                "The cancellation notice was not sent to %(name)s for %(panel)s: %(reason)s. "
+                "Cancel the panel again to try again."
+            ),
+        )
+        self.report_emails(
+            request,
+            moved,
             sent=lambda count: (
                 ngettext(
                     "New time sent to %(count)d confirmed panellist.",

@@ -356,7 +356,7 @@ class PanelAdmin(RefuseClashingSaveMixin, EmailReportsMixin, admin.ModelAdmin):
             self, request, services.generate_running_orders(queryset, actor=request.user)
         )
         # A confirmed panellist who now has a segment learns its time.
-        self.notify_time_changes_on_commit(request, [panel.pk for panel in queryset])
+        self.notify_panellists_on_commit(request, [panel.pk for panel in queryset])
 
     def response_add(self, request, obj, post_url_continue=None):
         response = super().response_add(request, obj, post_url_continue)
@@ -394,8 +394,14 @@ class PanelAdmin(RefuseClashingSaveMixin, EmailReportsMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Cancel selected panels"), permissions=["change"])
     def cancel_panels(self, request, queryset):
-        """Mark the selected panels as cancelled: they stay on the programme, marked so."""
-        report_status_changed(self, request, services.cancel(queryset, actor=request.user))
+        """Mark the selected panels as cancelled: they stay on the programme, marked so; tell
+        their panellists by email, once (those of panels already cancelled whose notice
+        failed are tried again)."""
+        result = services.cancel(queryset, actor=request.user)
+        report_status_changed(self, request, result)
+        self.notify_panellists_on_commit(
+            request, [panel.pk for panel in [*result.changed, *result.unchanged]]
+        )
 
     @admin.action(description=_("Reinstate selected panels"), permissions=["change"])
     def reinstate_panels(self, request, queryset):
@@ -481,4 +487,4 @@ class PanelAdmin(RefuseClashingSaveMixin, EmailReportsMixin, admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         report_speaker_changes(self, request, services.speaker_changes(removed, replaced, spoken))
         if change:
-            self.notify_time_changes_on_commit(request, [form.instance.pk])
+            self.notify_panellists_on_commit(request, [form.instance.pk])

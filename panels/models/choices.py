@@ -172,3 +172,4 @@ class SendingKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
     TIME_CHANGE = "time_change", _("New time")
     ANSWER_NOTICE = "answer_notice", _("Answer, to the secretariat")
+    CANCELLATION = "cancellation", _("Cancellation")

@@ -130,6 +130,13 @@ class Panel(models.Model):
             "cancelled."
         ),
     )
+    cancelled_at = models.DateTimeField(
+        _("cancelled at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the panel was cancelled; empty while it is scheduled."),
+    )
     # Calendar identity (RFC 5545): a UID that never changes, and a SEQUENCE that grows with
     # each change of the panel's time, place or status (``services.save_panel``).
     uid = models.UUIDField(
@@ -201,6 +208,11 @@ class Panel(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=PanelStatus.values), name="panel_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=PanelStatus.CANCELLED) | Q(cancelled_at__isnull=True),
+                name="panel_cancelled_at_only_when_cancelled",
+                violation_error_message=_("Only a cancelled panel has a time of cancellation."),
             ),
         ]
 
@@ -333,6 +345,17 @@ class Panel(models.Model):
     @property
     def zone(self):
         return self.meeting.zone
+
+    @property
+    def cancelled_on(self):
+        """The day (a ``date``, in the meeting's zone) the panel was cancelled; ``None`` when it
+        is not cancelled or the day is not known (cancelled before the moment was recorded, or
+        the meeting's zone is not valid)."""
+        if not self.is_cancelled or self.cancelled_at is None:
+            return None
+        if not self.meeting.has_valid_time_zone():
+            return None
+        return self.cancelled_at.astimezone(self.zone).date()
 
     def day_of(self, clock):
         """The local day on which the clock time ``clock`` (a ``time``) of this session falls:

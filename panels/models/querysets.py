@@ -5,14 +5,24 @@ QuerySet reaches a related model through the relation's name (``_related``) and 
 choices from ``choices``.
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .choices import OFF_PROGRAMME, AnswerStatus, MeetingStatus, SegmentKind, SendingKind
+from .choices import (
+    OFF_PROGRAMME,
+    AnswerStatus,
+    MeetingStatus,
+    PanelStatus,
+    SegmentKind,
+    SendingKind,
+)
+
+# Earlier than any email the app records: the cut-off when a moment is not known.
+_LONG_AGO = datetime(1900, 1, 1, tzinfo=UTC)
 
 
 def anywhere_on_earth_today():
@@ -252,6 +262,26 @@ class PanellistQuerySet(models.QuerySet):
             .exclude(link_hash="")
             .filter(Exists(sent.filter(kind=SendingKind.INVITATION)))
             .exclude(Exists(recently))
+        )
+
+    def to_tell_of_cancellation(self):
+        """The panellists of cancelled panels who are owed a cancellation notice: a person is
+        named, they had not declined or withdrawn, they had been told of their place (they
+        confirmed, or an invitation or reminder reached the mail server), and no cancellation
+        notice reached the mail server since the panel was cancelled (at any time, for a panel
+        whose moment of cancellation is not known)."""
+        sent = _related(self, "sendings").filter(panellist=OuterRef("pk"), error="")
+        told = sent.filter(
+            kind=SendingKind.CANCELLATION,
+            sent_at__gte=Coalesce(OuterRef("panel__cancelled_at"), models.Value(_LONG_AGO)),
+        )
+        invited = sent.filter(kind__in=[SendingKind.INVITATION, SendingKind.REMINDER])
+        return (
+            self.filter(panel__status=PanelStatus.CANCELLED, person__isnull=False)
+            .filter(
+                Q(status=AnswerStatus.CONFIRMED) | Q(status=AnswerStatus.INVITED) & Exists(invited)
+            )
+            .exclude(Exists(told))
         )
 
 

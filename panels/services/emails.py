@@ -1,6 +1,6 @@
 """Emails about a panellist's place as state changes: invitations and reminders (each with a
-new personal link), new-time notices to confirmed panellists, answer notices to the
-secretariat.
+new personal link), new-time notices to confirmed panellists, cancellation notices, answer
+notices to the secretariat.
 
 Each function chooses whom to write, locks and changes what the email stands for (a new link,
 the times told), has ``panels.mail`` write and send the email, and records every attempt as a
@@ -252,7 +252,8 @@ def notify_time_changes(panels, *, now=None):
     change is announced once. The new times are stored only when the email was sent, so that
     a failed notice is tried again by the next call. A panellist who confirmed before times
     were recorded (``confirmed_times`` empty) gets the current times stored and no email.
-    Panels whose meeting's zone is not valid have no clock times and are left out.
+    Panels whose meeting's zone is not valid have no clock times and are left out, and so are
+    cancelled panels (``notify_cancellations`` tells their panellists).
     ``panels`` is an iterable of ``Panel`` or keys; ``now`` an aware datetime (default: now).
     Returns ``Emailed``, each outcome recorded as a ``Sending`` of kind ``TIME_CHANGE``.
     """
@@ -272,7 +273,7 @@ def notify_time_changes(panels, *, now=None):
     result = Emailed()
     with translation.override(mail.language()), mail.Batch() as batch:
         for panel in chosen:
-            if not panel.meeting.has_valid_time_zone():
+            if panel.is_cancelled or not panel.meeting.has_valid_time_zone():
                 continue
             for panellist in panel.confirmed:
                 panellist.panel = panel
@@ -306,5 +307,47 @@ def _notify_time_change(panellist, batch, now):
     except mail.NotSent as failure:
         panellist.refresh_from_db(fields=["confirmed_times"])
         _record(panellist, Sending.Kind.TIME_CHANGE, address, failure.reason, now)
+        return Outcome(panellist=panellist, address=address, error=failure.reason)
+    return Outcome(panellist=panellist, address=address)
+
+
+def notify_cancellations(panels, *, now=None):
+    """Tell the panellists of those of ``panels`` that are cancelled that they are, once.
+
+    Those owed a notice are chosen by ``PanellistQuerySet.to_tell_of_cancellation`` (named,
+    had not declined, had been invited or had confirmed, not told since the cancellation);
+    each is checked again under a lock on their row, so that two runs at once send one notice.
+    A notice that failed is tried again by the next call. ``panels`` is an iterable of
+    ``Panel`` or keys (scheduled ones are passed over); ``now`` an aware datetime (default:
+    now). Returns ``Emailed``, each outcome recorded as a ``Sending`` of kind
+    ``CANCELLATION``.
+    """
+    now = now or timezone.now()
+    owed = Panellist.objects.of_panels(panels).to_tell_of_cancellation()
+    result = Emailed()
+    with translation.override(mail.language()), mail.Batch() as batch:
+        for panellist in _load(owed.in_programme_order()):
+            outcome = _notify_cancellation(panellist, owed, batch, now)
+            if outcome is not None:
+                result.outcomes.append(outcome)
+    return result
+
+
+notify_cancellations.alters_data = True
+
+
+def _notify_cancellation(panellist, owed, batch, now):
+    """Send ``panellist`` their cancellation notice if they are still among ``owed`` (checked
+    under a lock on their row); ``None`` when it is no longer owed."""
+    address = panellist.email
+    try:
+        with transaction.atomic():
+            Panellist.objects.select_for_update().filter(pk=panellist.pk).first()
+            if not owed.filter(pk=panellist.pk).exists():
+                return None
+            batch.send(mail.cancellation_email(panellist, to=address))
+            _record(panellist, Sending.Kind.CANCELLATION, address, "", now)
+    except mail.NotSent as failure:
+        _record(panellist, Sending.Kind.CANCELLATION, address, failure.reason, now)
         return Outcome(panellist=panellist, address=address, error=failure.reason)
     return Outcome(panellist=panellist, address=address)

@@ -35,18 +35,39 @@ def save_panel(panel, *, update_fields=None):
     """Save ``panel``; when its time, place or status changed (``CALENDAR_FIELDS``), its
     calendar entry is revised: ``sequence`` grows by one, so that calendars that imported it
     take the change. The sequence is counted from the stored one, so that a revision made
-    since ``panel`` was read (its meeting's new venue) is not written over. ``update_fields``
-    as for ``Model.save``. The version check of django-concurrency applies
-    (``RecordModifiedError`` for a stale copy)."""
+    since ``panel`` was read (its meeting's new venue) is not written over.
+
+    ``cancelled_at`` follows the status: the moment the panel became cancelled (kept while it
+    stays cancelled), empty while it is scheduled. ``update_fields`` as for ``Model.save``.
+    The version check of django-concurrency applies (``RecordModifiedError`` for a stale
+    copy)."""
+    stored = None
     if panel.pk is not None and not panel._state.adding:
-        stored = Panel.objects.filter(pk=panel.pk).values(*CALENDAR_FIELDS, "sequence").first()
-        if stored is not None:
-            revised = any(stored[name] != getattr(panel, name) for name in CALENDAR_FIELDS)
-            panel.sequence = stored["sequence"] + revised
-            if revised and update_fields is not None:
-                update_fields = {*update_fields, "sequence"}
+        stored = (
+            Panel.objects.filter(pk=panel.pk)
+            .values(*CALENDAR_FIELDS, "sequence", "cancelled_at")
+            .first()
+        )
+    if stored is not None:
+        revised = any(stored[name] != getattr(panel, name) for name in CALENDAR_FIELDS)
+        panel.sequence = stored["sequence"] + revised
+        if revised and update_fields is not None:
+            update_fields = {*update_fields, "sequence"}
+    panel.cancelled_at = _cancelled_at(panel, stored)
+    if update_fields is not None:
+        update_fields = {*update_fields, "cancelled_at"}
     panel.save(update_fields=update_fields)
     return panel
+
+
+def _cancelled_at(panel, stored):
+    """When ``panel`` (about to be saved) was cancelled: ``None`` unless its status is
+    cancelled; the stored moment if it was cancelled already; now if it becomes so."""
+    if panel.status != Panel.Status.CANCELLED:
+        return None
+    if stored is not None and stored["status"] == Panel.Status.CANCELLED:
+        return stored["cancelled_at"]
+    return timezone.now()
 
 
 save_panel.alters_data = True
