@@ -21,18 +21,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
-from django.core import validators
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Panellist, Person
+from .models import MAX_MESSAGE_LENGTH, Panellist, Person
 from .validators import validate_multi_line
 
-# Longest reason or note the page accepts, in characters: a few paragraphs.
-MAX_MESSAGE_LENGTH = 2000
-# Longest short bio the page accepts, in characters: a programme's biography, not a CV.
-MAX_BIO_LENGTH = 3000
 # A slot fingerprint as ``services.slot_fingerprint`` writes it: hexadecimal digits.
 FINGERPRINT = re.compile(r"[0-9a-f]{1,64}")
 
@@ -174,13 +169,6 @@ class PersonDetailsForm(forms.ModelForm):
         }
         field_classes = {"bio": MultiLineField}
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bio = self.fields["bio"]
-        bio.max_length = MAX_BIO_LENGTH
-        bio.validators.append(validators.MaxLengthValidator(MAX_BIO_LENGTH))
-        bio.widget.attrs["maxlength"] = str(MAX_BIO_LENGTH)
 
     @property
     def helper(self):

@@ -10,7 +10,7 @@ rendered from templates in ``templates/panels/email/`` (``<kind>_subject.txt``,
 the text templates do not escape, the HTML ones do, and neither makes them links.
 
 Times are given in the meeting's IANA zone and always with it, as on the answer page
-(``wording.zone_label_html``). Emails are written in the active language.
+(``wording.zone_label``). Emails are written in the active language.
 """
 
 import re
@@ -28,7 +28,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from .running_order import zone_day
-from .wording import zone_label_html
+from .wording import zone_label
 
 # What a failed hand-over to the mail server raises: smtplib's errors (a subclass of OSError),
 # network errors, and a message that cannot be written (a header with a line break, an address
@@ -186,7 +186,7 @@ def _slot_context(panellist):
     panel = panellist.panel
     meeting = panel.meeting
     day = zone_day(panel.zone, panel.date)
-    zone_html = zone_label_html(day)
+    zone_html = zone_label(panel.zone, panel.date)
     return {
         "panellist": panellist,
         "person": panellist.person,
@@ -215,7 +215,7 @@ def link_email(kind, panellist, *, link_path, deadline, replaces_link):
     address = check_address(panellist.email)
     deadline = deadline.astimezone(panel.zone)
     deadline_day = zone_day(panel.zone, deadline.date())
-    deadline_zone = zone_label_html(deadline_day)
+    deadline_zone = zone_label(panel.zone, deadline.date())
     is_public = panel.is_published and panel.meeting.is_public
     context = _slot_context(panellist) | {
         "deadline": deadline,
@@ -263,7 +263,7 @@ def answer_notice(panellist, *, to, admin_path):
     if panellist.responded_at:
         answered_at = panellist.responded_at.astimezone(panel.zone)
         answered_day = zone_day(panel.zone, answered_at.date())
-        answered_zone = zone_label_html(answered_day)
+        answered_zone = zone_label(panel.zone, answered_at.date())
         context |= {
             "answered_at": answered_at,
             "answered_zone": answered_zone,

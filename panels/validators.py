@@ -2,7 +2,7 @@
 
 import re
 from functools import lru_cache
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +71,13 @@ def validate_multi_line(value):
             ),
             code="control_character",
         )
+
+
+# The zone a meeting's times are read in when its zone name is not valid (set wrongly in the
+# database, or dropped from the IANA database since): its wall-clock times are shown as they
+# are, without an offset, and marked as not verified (``wording.zone_label``). A distinct
+# instance, so that ``zone is UNVERIFIED_ZONE`` tells it from the real UTC.
+UNVERIFIED_ZONE = ZoneInfo.no_cache("UTC")
 
 
 def validate_time_zone(value):

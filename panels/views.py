@@ -29,7 +29,7 @@ from .forms import AnswerForms
 from .models import Meeting, Panel, Panellist
 from .programme import programme_days
 from .running_order import zone_day
-from .wording import clock, prose_list
+from .wording import clock, prose_list, quoted
 
 # Requests a client (an IP address; IPv6 by /64) may make to the answer page: enough for a
 # panellist who reloads and answers twice, far too few to guess a link's 256-bit secret.
@@ -165,9 +165,11 @@ def timekeeper_plan(panel):
     ("2017-02-16T15:00:00-05:00") and ``clock`` its planned time range in the meeting's zone.
     A speaker who declined or withdrew is left out, as on the public page.
 
-    Returns ``None`` when a time is missing (the session's, or an item's start or end): a
-    countdown needs every one of them.
+    Returns ``None`` when a time is missing (the session's, or an item's start or end), or
+    the meeting's time zone is not valid: a countdown needs every moment, exactly.
     """
+    if not panel.meeting.has_valid_time_zone():
+        return None
     with_zone = zone_day(panel.zone, panel.date).after is not None
     placed = panel.timed_segments()
     if not panel.is_timed or not all(timed.is_timed for timed in placed):
@@ -338,6 +340,32 @@ def _answer_page(request, panellist, forms, *, slot_changed=False):
 # could not mark a draft as such. Only a public meeting's published panels leave the site.
 
 
+# How long a calendar or app is asked to wait before fetching an export refused for a meeting
+# whose time zone is not valid (``Retry-After``), in seconds.
+ZONE_RETRY_SECONDS = 3600
+
+
+def _zone_refusal(meeting):
+    """``None`` when ``meeting``'s time zone is valid; else a 503 (``Retry-After``) saying in
+    words why its times cannot be exported. An export with times in a guessed zone would move
+    every event in the calendars that take it; an error makes them keep what they had."""
+    if meeting.has_valid_time_zone():
+        return None
+    response = HttpResponse(
+        _(
+            "The programme of %(meeting)s cannot be exported just now: its time zone "
+            "(%(zone)s) is not a valid IANA time zone name, so no time in it can be given "
+            "correctly. The secretariat has been shown the problem; calendars keep what they "
+            "had until it is corrected."
+        )
+        % {"meeting": quoted(meeting.title), "zone": quoted(meeting.time_zone)},
+        content_type="text/plain; charset=utf-8",
+        status=503,
+    )
+    response.headers["Retry-After"] = str(ZONE_RETRY_SECONDS)
+    return response
+
+
 def _calendar_response(calendar, filename):
     """``calendar`` (an ``icalendar.Calendar``) as a download named ``filename``."""
     response = HttpResponse(calendar.to_ical(), content_type=ical.MEDIA_TYPE)
@@ -356,6 +384,8 @@ def meeting_calendar(request, slug):
     many panels.
     """
     meeting = get_object_or_404(Meeting.objects.public(), slug=slug)
+    if refusal := _zone_refusal(meeting):
+        return refusal
     panels = Panel.objects.for_export().filter(meeting=meeting).in_programme_order()
     calendar = ical.calendar_for(
         panels, name=meeting.title, absolute_url=request.build_absolute_uri, meeting=meeting
@@ -371,6 +401,8 @@ def panel_calendar(request, meeting_slug, pk):
     meeting, for staff too (no preview, see above).
     """
     panel = get_object_or_404(Panel.objects.for_export().filter(meeting__slug=meeting_slug), pk=pk)
+    if refusal := _zone_refusal(panel.meeting):
+        return refusal
     calendar = ical.calendar_for(
         [panel], name=panel.title, absolute_url=request.build_absolute_uri
     )
@@ -388,6 +420,8 @@ def meeting_schedule_json(request, slug):
     panels.
     """
     meeting = get_object_or_404(Meeting.objects.public(), slug=slug)
+    if refusal := _zone_refusal(meeting):
+        return refusal
     panels = Panel.objects.for_export().filter(meeting=meeting).in_programme_order()
     data = schedule.schedule_for(meeting, panels, base_url=request.build_absolute_uri("/"))
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})

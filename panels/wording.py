@@ -6,7 +6,7 @@ same way, and the tests need no database.
 
 - A moment with its zone named: ``when_and_zone`` (the server's zone), ``in_zone`` (a
   meeting's), ``clock`` ("15:05", or "01:30 EST" on a day the clocks change), ``zone_label_html``
-  (which zone a day's clock times are in).
+  and ``zone_label`` (which zone a day's clock times are in).
 - Counts in words: ``answers_text`` ("1 of 4 confirmed, 1 declined"), ``findings_summary``
   ("1 error, 2 warnings"), ``slot_usage_text`` ("85 of 90 minutes").
 - Lists in prose: ``quoted``, ``quoted_list``, ``prose_list``; a field's value as read:
@@ -22,8 +22,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import get_text_list
 from django.utils.translation import gettext, ngettext
 
+from . import running_order
 from .running_order import SlotUsage
-from .validators import validate_time_zone
+from .validators import UNVERIFIED_ZONE, validate_time_zone
 
 # Moments with their zone named -------------------------------------------------------------
 
@@ -85,6 +86,18 @@ def zone_label_html(zone_day):
             change_to=_ltr(zone_day.change_to.strftime("%H:%M")),
         )
     return format_html(gettext("{city} time ({details})"), city=zone_day.city, details=details)
+
+
+def zone_label(zone, day):
+    """Which zone the clock times of ``day`` (a local ``date``) are in, as safe HTML: see
+    ``zone_label_html``. For ``validators.UNVERIFIED_ZONE`` (a meeting whose zone name is not
+    valid): "local time (time zone not verified)", marked for the eye too."""
+    if zone is UNVERIFIED_ZONE:
+        return format_html(
+            '<strong class="zone-unverified">{}</strong>',
+            gettext("local time (time zone not verified)"),
+        )
+    return zone_label_html(running_order.zone_day(zone, day))
 
 
 # Lists in prose ------------------------------------------------------------------------------

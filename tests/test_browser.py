@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
-from panels import services
-from panels.models import Panellist, Segment
+from panels import services, views
+from panels.models import Meeting, Panellist, Segment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -250,6 +251,40 @@ def test_page_has_no_wcag_violations(open_page, programme, name, language, viewp
     results = run_axe(page)
 
     assert page.evaluate("document.documentElement.dir") == ("rtl" if language == "ar" else "ltr")
+    assert results.violations_count == 0, axe_report(results)
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize("name", ["meeting", "panel"])
+def test_pages_of_a_meeting_whose_zone_is_not_valid_have_no_wcag_violations(
+    open_page, programme, name, language
+):
+    Meeting.objects.update(time_zone="Europe/Atlantis")
+    page = open_page(programme[name], language=language, viewport=PHONE)
+
+    results = run_axe(page)
+
+    expect(page.locator(".zone-unverified-notice")).to_be_visible()
+    assert results.violations_count == 0, axe_report(results)
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize("error", [OperationalError, RuntimeError], ids=["503", "500"])
+def test_error_pages_have_no_wcag_violations(
+    browser, live_server, programme, monkeypatch, error, language
+):
+    def fail(*args, **kwargs):
+        raise error("failed")
+
+    monkeypatch.setattr(views.MeetingDetailView, "get_context_data", fail)
+    context = browser.new_context(viewport=PHONE, extra_http_headers={"Accept-Language": language})
+    page = context.new_page()
+
+    response = page.goto(live_server.url + programme["meeting"])
+
+    results = run_axe(page)
+    context.close()
+    assert response.status == (503 if error is OperationalError else 500)
     assert results.violations_count == 0, axe_report(results)
 
 

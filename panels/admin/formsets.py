@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import services
 from ..models import Panellist, Segment
 from .forms import DefaultWhenOmittedMixin, slot_is_known
+from .keys import CheckedModelMultipleChoiceField
 from .stale import LoadedAtField, refuse_if_panel_changed
 
 
@@ -237,7 +238,7 @@ class SegmentForm(forms.ModelForm):
 
     # The item's speakers: not the model's ``speakers`` (whose rows carry an order), saved by
     # ``SegmentFormSet.save`` through ``services.set_speakers``.
-    item_speakers = forms.ModelMultipleChoiceField(
+    item_speakers = CheckedModelMultipleChoiceField(
         label=_("speakers"),
         queryset=Panellist.objects.none(),
         required=False,

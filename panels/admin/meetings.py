@@ -1,11 +1,12 @@
 """Meetings in the admin, with their panels listed on each meeting's page."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .. import checks, services
 from ..models import ConceptNoteSection, Document, Meeting, Panel, Room
+from ..wording import quoted
 from .forms import (
     SESSION_ROW_FIELDS,
     MeetingAdminForm,
@@ -13,6 +14,7 @@ from .forms import (
     limit_rooms,
     page_object_id,
 )
+from .keys import CheckedKeysMixin, CheckedListMixin
 from .mixins import (
     FIELD_FORMATS,
     EmailReportsMixin,
@@ -69,7 +71,7 @@ class RoomInline(LabelledTabularInline):
     extra = 0
 
 
-class MeetingSectionInline(admin.StackedInline):
+class MeetingSectionInline(CheckedKeysMixin, admin.StackedInline):
     """The sections of the meeting's own concept note, shown on its programme page."""
 
     model = ConceptNoteSection
@@ -93,7 +95,11 @@ class MeetingDocumentInline(LabelledTabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(
-    ProgrammeImportMixin, RefuseClashingSaveMixin, EmailReportsMixin, admin.ModelAdmin
+    ProgrammeImportMixin,
+    RefuseClashingSaveMixin,
+    EmailReportsMixin,
+    CheckedListMixin,
+    admin.ModelAdmin,
 ):
     """Meetings, with their panels listed on each meeting's page.
 
@@ -106,7 +112,7 @@ class MeetingAdmin(
 
     form = MeetingAdminForm
     formfield_overrides = FIELD_FORMATS
-    list_display = ["title", "start_date", "end_date", "time_zone", "status"]
+    list_display = ["title", "start_date", "end_date", "zone_column", "status"]
     list_filter = ["status"]
     search_fields = ["title", "slug", "body", "body_session", "organiser", "venue"]
     prepopulated_fields = {"slug": ["title"]}
@@ -138,6 +144,36 @@ class MeetingAdmin(
             "added on this page."
         )
         return [(first[0], {**first[1], "description": description}), *rest]
+
+    @admin.display(description=_("time zone"), ordering="time_zone")
+    def zone_column(self, meeting):
+        """The meeting's zone name, flagged when it is not a valid IANA name."""
+        if meeting.has_valid_time_zone():
+            return meeting.time_zone
+        return format_html(
+            '{} <strong class="zone-invalid">{}</strong>',
+            meeting.time_zone,
+            _("(not valid: times not verified)"),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The meeting's page; said first when the stored zone name is not valid (set wrongly
+        in the database, or dropped from the IANA database since)."""
+        if request.method == "GET":
+            meeting = self.get_object(request, object_id)
+            if meeting is not None and not meeting.has_valid_time_zone():
+                self.message_user(
+                    request,
+                    _(
+                        "The time zone %(zone)s of this meeting is not a valid IANA time zone "
+                        "name. Until it is corrected, its public pages mark every time as not "
+                        "verified, its calendar and schedule.json are refused, and its "
+                        "sessions cannot be published. Choose the zone below and save."
+                    )
+                    % {"zone": quoted(meeting.time_zone)},
+                    messages.ERROR,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("people due in two places at once"))
     def double_bookings(self, meeting):

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from .. import services
 from ..wording import quoted, when_and_zone
+from .keys import CheckedKeysMixin
 
 logger = logging.getLogger(__name__)
 
@@ -309,9 +310,10 @@ class LabelledFieldsMixin:
         label_inputs(form.fields)
 
 
-class LabelledTabularInline(admin.TabularInline):
+class LabelledTabularInline(CheckedKeysMixin, admin.TabularInline):
     """A tabular inline whose inputs are named for assistive technology
-    (``LabelledFieldsMixin``)."""
+    (``LabelledFieldsMixin``) and whose autocomplete boxes check their keys
+    (``keys.CheckedKeysMixin``)."""
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

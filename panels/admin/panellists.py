@@ -16,6 +16,7 @@ from ..models import Panellist, Sending
 from ..wording import in_zone, when_and_zone
 from .formsets import PLACE_FIELDS, PanellistPageForm
 from .imports import PanellistSpreadsheetMixin
+from .keys import CheckedListMixin
 from .mixins import (
     AnsweredAtMixin,
     EmailReportsMixin,
@@ -73,6 +74,7 @@ class PanellistAdmin(
     RefuseClashingSaveMixin,
     EmailReportsMixin,
     AnsweredAtMixin,
+    CheckedListMixin,
     admin.ModelAdmin,
 ):
     """Every panellist of every panel, to follow up invitations across meetings.

@@ -32,6 +32,7 @@ from .formsets import (
     SegmentForm,
     SegmentFormSet,
 )
+from .keys import CheckedKeysMixin, CheckedListMixin
 from .mixins import (
     CSV_ENCODING,
     FIELD_FORMATS,
@@ -52,7 +53,7 @@ from .reports import (
 GENERATE_BUTTON = "_generate_running_order"
 
 
-class ConceptNoteSectionInline(admin.StackedInline):
+class ConceptNoteSectionInline(CheckedKeysMixin, admin.StackedInline):
     """The sections of a panel's concept note, in order."""
 
     model = ConceptNoteSection
@@ -127,7 +128,7 @@ class SegmentInline(LabelledTabularInline):
 
 
 @admin.register(Panel)
-class PanelAdmin(RefuseClashingSaveMixin, EmailReportsMixin, admin.ModelAdmin):
+class PanelAdmin(RefuseClashingSaveMixin, EmailReportsMixin, CheckedListMixin, admin.ModelAdmin):
     """Panels, each edited with its concept note, panellists and running order.
 
     The page and the list show what the checks find and how the panellists answered; actions

@@ -7,10 +7,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Panellist, Person
+from .keys import CheckedKeysMixin, CheckedListMixin
 from .mixins import AnsweredAtMixin
 
 
-class PanelPlaceInline(AnsweredAtMixin, admin.TabularInline):
+class PanelPlaceInline(AnsweredAtMixin, CheckedKeysMixin, admin.TabularInline):
     """The panels a person is on, read-only, each linking to its panel's page."""
 
     model = Panellist
@@ -47,7 +48,7 @@ class PanelPlaceInline(AnsweredAtMixin, admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(CheckedListMixin, admin.ModelAdmin):
     """People who speak at or run panels; each page lists the panels they are on."""
 
     list_display = ["name", "honorific", "position", "organisation", "email"]

@@ -21,6 +21,12 @@ DATE_RANGE_VALIDATORS = [
 # Days a session may fall before the meeting's first day or after its last (an arrival day, a
 # pre-sessional briefing, a field visit after the meeting), and still be on its programme.
 OUTSIDE_DAYS = 7
+# Longest texts kept, in characters, so that no page is slowed by a pasted book: a section of
+# a concept note (the seed's whole note is under 3,000), a short bio (a programme's biography,
+# not a CV), a panellist's reason for declining or note to the secretariat (a few paragraphs).
+MAX_SECTION_LENGTH = 20_000
+MAX_BIO_LENGTH = 3000
+MAX_MESSAGE_LENGTH = 2000
 # The seed concept note: "Panellists will each make a presentation (max. 10 minutes)."
 DEFAULT_PRESENTATION_LIMIT = 10
 

@@ -3,7 +3,6 @@
 Their dates are wall-clock days in the meeting's IANA time zone (``time_zone``).
 """
 
-from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -12,7 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..validators import validate_single_line, validate_time_zone
+from ..validators import UNVERIFIED_ZONE, validate_single_line, validate_time_zone
 from .choices import (
     DATE_RANGE_VALIDATORS,
     EARLIEST_DATE,
@@ -176,9 +175,14 @@ class Meeting(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    @cached_property
+    @property
     def zone(self):
-        """The meeting's ``ZoneInfo`` (raises ``ZoneInfoNotFoundError`` for an invalid name)."""
+        """The meeting's ``ZoneInfo``; ``validators.UNVERIFIED_ZONE`` when ``time_zone`` is
+        not a valid IANA name (then the pages show the stored wall-clock times, marked as not
+        verified, and the exports and the arithmetic of instants refuse; see
+        ``has_valid_time_zone``)."""
+        if not self.has_valid_time_zone():
+            return UNVERIFIED_ZONE
         return ZoneInfo(self.time_zone)
 
     @property

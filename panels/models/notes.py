@@ -2,12 +2,14 @@
 documents. Each belongs to a meeting (shown on its programme page) or to one of its sessions
 (shown on the session's page), never both."""
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..text import undocs_url
 from ..validators import validate_single_line
+from .choices import MAX_SECTION_LENGTH
 from .meetings import Meeting
 from .panels import Panel
 
@@ -43,6 +45,8 @@ class ConceptNoteSection(models.Model):
     heading = models.CharField(_("heading"), max_length=300, validators=[validate_single_line])
     body = models.TextField(
         _("text"),
+        max_length=MAX_SECTION_LENGTH,
+        validators=[MaxLengthValidator(MAX_SECTION_LENGTH)],
         help_text=_(
             "Markdown: *emphasis*, lists, [links](https://…). UN document symbols such as "
             "A/71/1 become links to the document."

@@ -1,12 +1,22 @@
 """People and their places on panels (``Panellist``): role, order of appearance and answer."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..validators import validate_single_line
-from .choices import OFF_PROGRAMME, AnswerStatus, Attendance, Honorific, PanellistDisplay, Role
+from .choices import (
+    MAX_BIO_LENGTH,
+    MAX_MESSAGE_LENGTH,
+    OFF_PROGRAMME,
+    AnswerStatus,
+    Attendance,
+    Honorific,
+    PanellistDisplay,
+    Role,
+)
 from .errors import errors_beside_fields
 from .panels import Panel
 from .querysets import PanellistQuerySet
@@ -35,7 +45,12 @@ class Person(models.Model):
     email = models.EmailField(
         _("email address"), blank=True, help_text=_("For the secretariat only; never shown.")
     )
-    bio = models.TextField(_("short bio"), blank=True)
+    bio = models.TextField(
+        _("short bio"),
+        blank=True,
+        max_length=MAX_BIO_LENGTH,
+        validators=[MaxLengthValidator(MAX_BIO_LENGTH)],
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -119,8 +134,18 @@ class Panellist(models.Model):
         blank=True,
         help_text=_("When the panellist confirmed, declined or withdrew."),
     )
-    decline_reason = models.TextField(_("reason for declining"), blank=True)
-    note_to_secretariat = models.TextField(_("note to the secretariat"), blank=True)
+    decline_reason = models.TextField(
+        _("reason for declining"),
+        blank=True,
+        max_length=MAX_MESSAGE_LENGTH,
+        validators=[MaxLengthValidator(MAX_MESSAGE_LENGTH)],
+    )
+    note_to_secretariat = models.TextField(
+        _("note to the secretariat"),
+        blank=True,
+        max_length=MAX_MESSAGE_LENGTH,
+        validators=[MaxLengthValidator(MAX_MESSAGE_LENGTH)],
+    )
     # The personal link's secret is never stored: only its SHA-256, compared in constant time
     # (services.panellist_for_link). Empty when no link is valid.
     link_hash = models.CharField(

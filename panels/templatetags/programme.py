@@ -16,10 +16,11 @@ from django import template
 from django.utils import formats
 from django.utils.translation import pgettext
 
+from panels import wording
 from panels.models import Language
 from panels.running_order import cue_time, hours_and_minutes, zone_day
 from panels.text import render_markdown
-from panels.wording import prose_list, zone_label_html
+from panels.wording import prose_list
 
 register = template.Library()
 
@@ -28,9 +29,9 @@ register = template.Library()
 def zone_label(zone, day):
     """``{% zone_label meeting.zone panel.date %}``: the zone of that day's times, as safe HTML.
 
-    ``zone`` is a ``ZoneInfo``, ``day`` a local ``date``. See ``wording.zone_label_html``.
+    ``zone`` is a ``ZoneInfo``, ``day`` a local ``date``. See ``wording.zone_label``.
     """
-    return zone_label_html(zone_day(zone, day))
+    return wording.zone_label(zone, day)
 
 
 @register.simple_tag
