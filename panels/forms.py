@@ -179,7 +179,8 @@ class AnswerForms:
     """The answer page's forms for ``panellist``, bound to ``data`` (a POST) or unbound.
 
     The correction forms edit copies of the panellist and the person, so that validating them
-    leaves the objects the page displays untouched.
+    leaves the objects the page displays untouched; they show the corrections proposed and
+    not yet decided (``pending``: a dict of field name to value).
     """
 
     def __init__(self, panellist, data=None):
@@ -191,8 +192,26 @@ class AnswerForms:
                 "note": panellist.note_to_secretariat,
             },
         )
-        self.presentation = PresentationForm(data, instance=Panellist.objects.get(pk=panellist.pk))
-        self.person = PersonDetailsForm(data, instance=Person.objects.get(pk=panellist.person_id))
+        # What the panellist proposed and the secretariat has not decided on yet shows in
+        # the fields, so that the page shows their corrections, and sending it again
+        # proposes nothing new.
+        self.pending = services.pending_values(panellist)
+        self.presentation = PresentationForm(
+            data,
+            instance=Panellist.objects.get(pk=panellist.pk),
+            initial=self._pending_of(PresentationForm),
+        )
+        self.person = PersonDetailsForm(
+            data,
+            instance=Person.objects.get(pk=panellist.person_id),
+            initial=self._pending_of(PersonDetailsForm),
+        )
+
+    def _pending_of(self, form_class):
+        """The pending proposals for the fields of ``form_class``: a dict."""
+        return {
+            name: value for name, value in self.pending.items() if name in form_class._meta.fields
+        }
 
     def __iter__(self):
         return iter([self.answer, self.presentation, self.person])

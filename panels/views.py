@@ -299,13 +299,20 @@ def panellist_answer(request, secret=""):
 
 
 def _answer_message(panellist, answer_changed, details_changed):
-    """What the page says after a POST: thanks for a new answer, or that nothing changed."""
+    """What the page says after a POST: thanks for a new answer and for corrections sent to
+    the secretariat (``details_changed``), or that nothing changed."""
+    sent = _(
+        "Your corrections were sent to the secretariat, who will check them before they appear "
+        "in the programme."
+    )
     if answer_changed:
         if panellist.status == Panellist.Status.CONFIRMED:
-            return _("Thank you: your participation is confirmed.")
-        return _("Thank you: we have recorded that you cannot take part.")
+            thanks = _("Thank you: your participation is confirmed.")
+        else:
+            thanks = _("Thank you: we have recorded that you cannot take part.")
+        return f"{thanks} {sent}" if details_changed else thanks
     if details_changed:
-        return _("Thank you: your details are corrected. Your answer is unchanged.")
+        return _("Thank you. %(sent)s Your answer is unchanged.") % {"sent": sent}
     return _("Your answer is unchanged: it had already been recorded.")
 
 

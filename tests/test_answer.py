@@ -260,8 +260,8 @@ def test_double_post_makes_one_change_and_says_so(client, url, place):
     ]
 
 
-def test_corrections_are_saved(client, url, place):
-    version = place.panel.version
+def test_corrections_become_proposals_and_change_nothing_saved(client, url, place):
+    before = (place.presentation_title, place.person.position, place.person.bio)
     data = answer_data(
         parse(client.get(url)),
         answer="confirmed",
@@ -273,21 +273,28 @@ def test_corrections_are_saved(client, url, place):
 
     client.post(url, data)
 
-    place = Panellist.objects.select_related("panel", "person").get(pk=place.pk)
-    assert (
-        place.presentation_title,
-        place.person.position,
-        place.person.organisation,
-        place.person.bio,
-    ) == (
-        "Regional reviews, 2099",
-        "Chief",
-        "Other Commission",
-        "Works on migration.\nAnd statistics.",
-    )
-    # The answer and the correction each move the panel's version, so that an open copy of
-    # the panel's admin page cannot save the old title back.
-    assert place.panel.version > version
+    saved = Panellist.objects.select_related("person").get(pk=place.pk)
+    assert (saved.presentation_title, saved.person.position, saved.person.bio) == before
+    assert services.pending_values(place) == {
+        "presentation_title": "Regional reviews, 2099",
+        "position": "Chief",
+        "organisation": "Other Commission",
+        "bio": "Works on migration.\nAnd statistics.",
+    }
+    # The page shows the corrections proposed, and says they wait for the secretariat.
+    page = parse(client.get(url))
+    assert page.find("p", "corrections-pending").text.startswith("Your corrections below")
+    assert answer_data(page)["position"] == "Chief"
+
+
+def test_sending_the_page_again_proposes_nothing_new(client, url, place):
+    client.post(url, answer_data(parse(client.get(url)), answer="confirmed", position="Chief"))
+
+    client.post(url, answer_data(parse(client.get(url)), answer="confirmed"))
+
+    assert list(place.proposed_changes.values_list("field", "value", "status")) == [
+        ("position", "Chief", "pending")
+    ]
 
 
 def test_corrections_alone_keep_the_answer(client, url, place):
@@ -299,13 +306,11 @@ def test_corrections_alone_keep_the_answer(client, url, place):
     client.post(url, answer_data(parse(client.get(url)), answer="confirmed", position="Chief"))
 
     place.refresh_from_db()
-    assert (place.status, place.responded_at, place.person.position) == (
-        "confirmed",
-        answered_at,
-        "Chief",
-    )
+    assert (place.status, place.responded_at) == ("confirmed", answered_at)
+    assert services.pending_values(place) == {"position": "Chief"}
     assert message_texts(client.get(url)) == [
-        "Thank you: your details are corrected. Your answer is unchanged."
+        "Thank you. Your corrections were sent to the secretariat, who will check them before "
+        "they appear in the programme. Your answer is unchanged."
     ]
 
 
@@ -365,8 +370,7 @@ def test_bio_with_line_breaks_and_tabs_is_accepted(client, url, place):
 
     client.post(url, data)
 
-    place.person.refresh_from_db()
-    assert place.person.bio == "One.\n\tTwo."
+    assert services.pending_values(place) == {"bio": "One.\n\tTwo."}
 
 
 def test_post_without_an_answer_asks_for_one(client, url, place):
@@ -614,8 +618,12 @@ def test_ids_in_the_post_are_ignored(client, url, place, neighbours):
     client.post(url, data)
 
     place.refresh_from_db()
-    assert (place.status, place.presentation_title) == ("declined", "Mine")
+    assert (place.status, services.pending_values(place)) == (
+        "declined",
+        {"presentation_title": "Mine"},
+    )
     assert [snapshot(other)[:-1], snapshot(own_elsewhere)] == others_before
+    assert not other.proposed_changes.exists() and not own_elsewhere.proposed_changes.exists()
 
 
 # Links that do not work
@@ -864,8 +872,9 @@ def test_answer_page_runs_as_many_queries_whatever_the_running_order(
         make_segment(place.panel, 1, title="More", speaker=place)
 
     # The link's place with its panel, meeting, room and person; the running order; its
-    # speakers; the copies of the place and the person the correction forms edit.
-    with django_assert_max_num_queries(5):
+    # speakers; the corrections waiting for the secretariat; the copies of the place and the
+    # person the correction forms edit.
+    with django_assert_max_num_queries(6):
         response = client.get(url)
 
     assert response.status_code == 200

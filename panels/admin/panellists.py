@@ -23,6 +23,7 @@ from .mixins import (
     LabelledTabularInline,
     RefuseClashingSaveMixin,
 )
+from .proposals import PanellistProposalsInline, ProposalDecisionsMixin
 from .reports import report_answers_recorded, report_links_revoked
 
 
@@ -70,6 +71,7 @@ class SendingInline(LabelledTabularInline):
 
 @admin.register(Panellist)
 class PanellistAdmin(
+    ProposalDecisionsMixin,
     PanellistSpreadsheetMixin,
     RefuseClashingSaveMixin,
     EmailReportsMixin,
@@ -129,7 +131,7 @@ class PanellistAdmin(
         ),
     ]
     readonly_fields = ["answered_at", "decline_reason", "note_to_secretariat", "link_state"]
-    inlines = [SendingInline]
+    inlines = [PanellistProposalsInline, SendingInline]
     actions = [
         "send_invitations",
         "send_reminders",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Panellist, Person
 from .keys import CheckedKeysMixin, CheckedListMixin
 from .mixins import AnsweredAtMixin
+from .proposals import PersonProposalsInline, ProposalDecisionsMixin
 
 
 class PanelPlaceInline(AnsweredAtMixin, CheckedKeysMixin, admin.TabularInline):
@@ -48,8 +49,10 @@ class PanelPlaceInline(AnsweredAtMixin, CheckedKeysMixin, admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(CheckedListMixin, admin.ModelAdmin):
-    """People who speak at or run panels; each page lists the panels they are on."""
+class PersonAdmin(ProposalDecisionsMixin, CheckedListMixin, admin.ModelAdmin):
+    """People who speak at or run panels; each page lists the panels they are on and the
+    corrections of their details they proposed through a personal link, to accept or
+    reject."""
 
     list_display = ["name", "honorific", "position", "organisation", "email"]
     search_fields = ["name", "organisation", "email"]
@@ -58,4 +61,4 @@ class PersonAdmin(CheckedListMixin, admin.ModelAdmin):
         (_("For the secretariat"), {"fields": ["email"]}),
         (_("Biography"), {"fields": ["bio"]}),
     ]
-    inlines = [PanelPlaceInline]
+    inlines = [PersonProposalsInline, PanelPlaceInline]

@@ -9,7 +9,8 @@ RFC 5545 ``TZID`` does. Audit timestamps (``responded_at``) are stored aware, in
 The package's modules, each importing only those before it in this list: ``choices`` (field
 choices, limits and defaults), ``errors`` (validation messages), ``querysets`` (every model's
 QuerySet), ``meetings`` (with rooms), ``panels`` (sessions), ``notes`` (concept-note sections and
-documents of meetings and sessions), ``people`` (people and panellists), ``segments``
+documents of meetings and sessions), ``people`` (people and panellists), ``proposals``
+(panellists' corrections waiting for the secretariat), ``segments``
 (running orders) and ``sendings`` (emails sent). Import the names
 from ``panels.models``.
 """
@@ -44,6 +45,7 @@ from .meetings import Meeting, Room
 from .notes import ConceptNoteSection, Document
 from .panels import Panel
 from .people import Panellist, Person
+from .proposals import ProposedChange
 from .querysets import (
     MeetingQuerySet,
     PanellistQuerySet,
@@ -83,6 +85,7 @@ __all__ = [
     "PanellistDisplay",
     "PanellistQuerySet",
     "Person",
+    "ProposedChange",
     "Room",
     "Role",
     "Segment",

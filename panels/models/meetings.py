@@ -5,6 +5,7 @@ Their dates are wall-clock days in the meeting's IANA time zone (``time_zone``).
 
 from zoneinfo import ZoneInfo
 
+from concurrency.fields import AutoIncVersionField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -127,6 +128,7 @@ class Meeting(models.Model):
         blank=True,
         help_text=_("Panellists' answers are sent here. Never shown publicly."),
     )
+    version = AutoIncVersionField(_("version"), help_text=_("Changes on every save."))
 
     objects = MeetingQuerySet.as_manager()
 

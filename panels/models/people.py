@@ -1,5 +1,6 @@
 """People and their places on panels (``Panellist``): role, order of appearance and answer."""
 
+from concurrency.fields import AutoIncVersionField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -51,6 +52,7 @@ class Person(models.Model):
         max_length=MAX_BIO_LENGTH,
         validators=[MaxLengthValidator(MAX_BIO_LENGTH)],
     )
+    version = AutoIncVersionField(_("version"), help_text=_("Changes on every save."))
 
     class Meta:
         verbose_name = _("person")

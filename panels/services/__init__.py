@@ -11,6 +11,8 @@ admin action, a view, a management command, an import) turns into its own messag
   and sends them).
 - ``publishing``: publish, cancel, reinstate.
 - ``running_orders``: generate the standard running order, renumber segments.
+- ``proposals``: a panellist's corrections to their details, accepted or rejected by the
+  secretariat.
 - ``programmes``: a programme imported from a spreadsheet: running orders replaced.
 - ``panels`` and ``panellists``: saving meetings, panels and places, with what a change
   entails.
@@ -58,6 +60,7 @@ from .panellists import (
 )
 from .panels import save_meeting, save_panel, save_room
 from .programmes import add_item, clear_running_order, log_programme_import
+from .proposals import Decided, decide_proposed_changes, pending_values, propose_changes
 from .publishing import Published, StatusChanged, cancel, publish, reinstate, set_status
 from .running_orders import (
     NOT_PRESENTING,
@@ -76,16 +79,17 @@ __all__ = [
     "LINK_SECRET_BYTES",
     "NOT_PRESENTING",
     "AnswersRecorded",
+    "Decided",
     "Emailed",
     "Generated",
     "LinkAnswer",
     "LinksRevoked",
     "Outcome",
+    "PanelCancelled",
     "Published",
     "RunningOrderExists",
-    "SpeakersSet",
     "SpeakerChanges",
-    "PanelCancelled",
+    "SpeakersSet",
     "StaleAnswer",
     "StatusChanged",
     "add_item",
@@ -94,9 +98,10 @@ __all__ = [
     "answer_through_link",
     "bump_panel_versions",
     "cancel",
-    "clear_running_order",
     "changing_panels",
+    "clear_running_order",
     "current_panel",
+    "decide_proposed_changes",
     "delete_panellists",
     "due_for_reminder",
     "generate_running_order",
@@ -107,25 +112,27 @@ __all__ = [
     "link_hash",
     "lock_panels",
     "log_programme_import",
-    "notify_secretariat",
     "notify_cancellations",
+    "notify_secretariat",
     "notify_time_changes",
     "own_segments",
     "panellist_for_link",
+    "pending_values",
     "presenters",
+    "propose_changes",
     "publish",
     "record_answer",
     "record_answers",
     "reinstate",
     "remind",
     "renumber_segments",
-    "set_speakers",
     "revoke_link",
     "revoke_links",
     "save_meeting",
     "save_panel",
     "save_panellist",
     "save_room",
+    "set_speakers",
     "set_status",
     "slot_fingerprint",
     "slot_times",

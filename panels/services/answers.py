@@ -13,10 +13,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from ..models import Panel, Panellist, Person
+from ..models import Panel, Panellist
 from . import emails
 from .history import log_changed_fields
-from .locking import bump_panel_versions, changing_panels, lock_panellist, lock_panels
+from .locking import changing_panels, lock_panellist, lock_panels
+from .proposals import propose_changes
 from .slots import slot_fingerprint, slot_times
 
 
@@ -175,11 +176,16 @@ answer.alters_data = True
 
 @dataclass(frozen=True)
 class LinkAnswer:
-    """What ``answer_through_link`` did: whether the answer changed, and whether the
-    panellist's details (presentation title, position, organisation, bio) did."""
+    """What ``answer_through_link`` did: whether the answer changed, and the corrections of
+    the panellist's details proposed (a list of ``ProposedChange``, empty when none)."""
 
     answer_changed: bool
-    details_changed: bool
+    proposed: list
+
+    @property
+    def details_changed(self):
+        """Whether any correction was proposed."""
+        return bool(self.proposed)
 
 
 @transaction.atomic
@@ -191,22 +197,16 @@ def answer_through_link(
 
     ``status``, ``fingerprint``, ``reason`` and ``note`` as for ``answer``. ``place_changes``
     maps fields of the panellist (``presentation_title``) and ``person_changes`` fields of
-    their person (``position``, ``organisation``, ``bio``) to corrected, validated values;
-    only those fields are written, so that nothing else the secretariat saved meanwhile is
-    overwritten. A corrected presentation title raises the panel's version, so that an open
-    copy of the panel's admin page cannot save the old title back. Returns ``LinkAnswer``.
-    Raises ``StaleAnswer`` and ``PanelCancelled`` (nothing saved) as ``answer`` does.
+    their person (``position``, ``organisation``, ``bio``) to corrected, validated values.
+    They are not written: they become proposals for the secretariat to accept or reject
+    (``proposals.propose_changes``), so that a correction never overwrites an officer's edit
+    and is not overwritten by one. Returns ``LinkAnswer``. Raises ``StaleAnswer`` and
+    ``PanelCancelled`` (nothing saved) as ``answer`` does.
     """
     answer_changed = answer(panellist, status, fingerprint=fingerprint, reason=reason, note=note)
-    details_changed = False
-    if place_changes:
-        bump_panel_versions([panellist.panel_id])
-        Panellist.objects.filter(pk=panellist.pk).update(**place_changes)
-        details_changed = True
-    if person_changes:
-        Person.objects.filter(pk=panellist.person_id).update(**person_changes)
-        details_changed = True
-    return LinkAnswer(answer_changed=answer_changed, details_changed=details_changed)
+    changes = {**(place_changes or {}), **(person_changes or {})}
+    proposed = propose_changes(panellist, changes) if changes else []
+    return LinkAnswer(answer_changed=answer_changed, proposed=proposed)
 
 
 answer_through_link.alters_data = True

@@ -1,0 +1,148 @@
+"""Proposed changes: a panellist's corrections to their own details, kept until the
+secretariat decides (issue 12: a correction given through a personal link never overwrites
+an officer's edit, nor is it overwritten by one).
+
+``propose_changes`` records what the panellist would change; ``decide_proposed_changes``
+accepts (the value is written, the record's version raised, the change entered in the
+admin's history as the officer's) or rejects them.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ..models import Panellist, Person, ProposedChange
+from .history import log_changed_fields
+from .locking import bump_panel_versions, lock_panels
+
+
+def _saved_value(panellist, name):
+    """The value of the field ``name`` (a ``ProposedChange.Field``) as saved now."""
+    if name in ProposedChange.PERSON_FIELDS:
+        return getattr(panellist.person, name)
+    return getattr(panellist, name)
+
+
+def pending_values(panellist):
+    """The values ``panellist`` proposed that wait for a decision: a dict of field name to
+    value (empty when none)."""
+    return dict(
+        panellist.proposed_changes.filter(status=ProposedChange.Status.PENDING).values_list(
+            "field", "value"
+        )
+    )
+
+
+@transaction.atomic
+def propose_changes(panellist, changes, *, now=None):
+    """Record ``changes`` (a dict of ``ProposedChange.Field`` names to values, already
+    validated) as ``panellist``'s proposals; nothing of their details is written.
+
+    A field whose value is the one saved now is a proposal withdrawn; a new value replaces
+    the panellist's pending proposal for that field, if any (status ``superseded``). The
+    panellist's row is locked while this runs, so that two submissions of their page make
+    one pending proposal per field. Returns the list of ``ProposedChange`` made. ``now`` is
+    an aware datetime (default: now).
+    """
+    now = now or timezone.now()
+    locked = (
+        Panellist.objects.select_for_update(of=("self",))
+        .select_related("person")
+        .filter(pk=panellist.pk)
+        .first()
+    )
+    if locked is None or not changes:
+        return []
+    ProposedChange.objects.filter(
+        panellist=locked, field__in=list(changes), status=ProposedChange.Status.PENDING
+    ).update(status=ProposedChange.Status.SUPERSEDED, decided_at=now)
+    made = []
+    for name, value in changes.items():
+        saved = _saved_value(locked, name)
+        if value == saved:
+            continue
+        made.append(
+            ProposedChange.objects.create(
+                panellist=locked,
+                person=locked.person if name in ProposedChange.PERSON_FIELDS else None,
+                field=name,
+                value=value,
+                previous=saved,
+                proposed_at=now,
+            )
+        )
+    return made
+
+
+propose_changes.alters_data = True
+
+
+@dataclass
+class Decided:
+    """What ``decide_proposed_changes`` did (lists of ``ProposedChange``): ``accepted``,
+    ``rejected``, and ``already``, decided before (by someone else, or replaced by a newer
+    proposal) and left as they were."""
+
+    accepted: list = field(default_factory=list)
+    rejected: list = field(default_factory=list)
+    already: list = field(default_factory=list)
+
+
+@transaction.atomic
+def decide_proposed_changes(changes, *, accept, actor=None, now=None):
+    """Accept (``accept`` true) or reject the pending ``changes`` (``ProposedChange`` objects
+    or keys).
+
+    An accepted value is written to the person (position, organisation, short bio: shown on
+    every panel they are on; the person's version is raised, so that an open copy of their
+    page refuses to save the old value back) or to the place (presentation title: the panel's
+    version is raised likewise), and recorded in the admin's history as ``actor``'s. Locks:
+    the panels concerned in key order, then the proposals. Returns ``Decided``.
+    """
+    now = now or timezone.now()
+    keys = [getattr(change, "pk", change) for change in changes]
+    panel_keys = ProposedChange.objects.filter(pk__in=keys).values_list(
+        "panellist__panel", flat=True
+    )
+    lock_panels(list(panel_keys))
+    result = Decided()
+    chosen = (
+        ProposedChange.objects.select_for_update(of=("self",))
+        .select_related("panellist", "person")
+        .filter(pk__in=keys)
+        .order_by("pk")
+    )
+    for change in chosen:
+        if not change.is_pending:
+            result.already.append(change)
+            continue
+        change.status = (
+            ProposedChange.Status.ACCEPTED if accept else ProposedChange.Status.REJECTED
+        )
+        change.decided_at, change.decided_by = now, actor
+        change.save(update_fields=["status", "decided_at", "decided_by"])
+        if accept:
+            _apply(change, actor)
+            result.accepted.append(change)
+        else:
+            result.rejected.append(change)
+    return result
+
+
+decide_proposed_changes.alters_data = True
+
+
+def _apply(change, actor):
+    """Write the accepted ``change``'s value, raise the version it belongs to, record it."""
+    place = change.panellist
+    if change.is_about_person:
+        Person.objects.filter(pk=change.person_id).update(
+            **{change.field: change.value}, version=F("version") + 1
+        )
+        log_changed_fields(actor, [change.person], Person, change.field)
+    else:
+        Panellist.objects.filter(pk=place.pk).update(**{change.field: change.value})
+        bump_panel_versions([place.panel_id])
+        log_changed_fields(actor, [place], Panellist, change.field)

@@ -1,0 +1,145 @@
+"""A panellist's corrections to their own details (issue 12, "Lost update on people"): proposed
+through the personal link, kept apart, accepted or rejected by the secretariat on the person's
+or the panellist's page; never overwriting an officer's edit, nor overwritten by one."""
+
+from datetime import date
+
+import pytest
+from django.contrib.admin.models import LogEntry
+
+from panels import services
+from panels.models import Panellist, Person, ProposedChange
+from tests.admin_helpers import admin_url, form_data, messages_of
+
+
+@pytest.fixture
+def place(make_meeting, make_panel, make_panellist, make_person):
+    """Amina Example, panellist, position "Director", on a panel in 2099."""
+    panel = make_panel(make_meeting(start_date=date(2099, 2, 16), end_date=date(2099, 2, 16)))
+    person = make_person(name="Amina Example", position="Director", bio="Works on migration.")
+    return make_panellist(panel, person=person, presentation_title="Regional reviews")
+
+
+def statuses(place):
+    return list(place.proposed_changes.order_by("pk").values_list("field", "value", "status"))
+
+
+def test_a_proposal_keeps_what_was_shown_and_changes_nothing(place):
+    [made] = services.propose_changes(place, {"position": "Chief"})
+
+    assert (made.field, made.value, made.previous, made.person) == (
+        "position",
+        "Chief",
+        "Director",
+        place.person,
+    )
+    assert Person.objects.get(pk=place.person_id).position == "Director"
+
+
+def test_a_newer_proposal_replaces_the_pending_one(place):
+    services.propose_changes(place, {"position": "Chief"})
+    services.propose_changes(place, {"position": "Head"})
+
+    assert statuses(place) == [
+        ("position", "Chief", "superseded"),
+        ("position", "Head", "pending"),
+    ]
+
+
+def test_proposing_the_saved_value_withdraws_the_proposal(place):
+    services.propose_changes(place, {"position": "Chief"})
+    services.propose_changes(place, {"position": "Director"})
+
+    assert statuses(place) == [("position", "Chief", "superseded")]
+
+
+def test_accepting_writes_the_value_raises_the_version_and_records_it(place, admin_user):
+    version = Person.objects.get(pk=place.person_id).version
+    proposals = services.propose_changes(place, {"bio": "New bio.", "presentation_title": "New"})
+    panel_version = place.panel.__class__.objects.get(pk=place.panel_id).version
+
+    result = services.decide_proposed_changes(proposals, accept=True, actor=admin_user)
+
+    person = Person.objects.get(pk=place.person_id)
+    assert (person.bio, person.version) == ("New bio.", version + 1)
+    assert Panellist.objects.get(pk=place.pk).presentation_title == "New"
+    assert place.panel.__class__.objects.get(pk=place.panel_id).version > panel_version
+    assert len(result.accepted) == 2
+    assert {entry.get_change_message() for entry in LogEntry.objects.all()} == {
+        "Changed Short bio.",
+        "Changed Presentation title.",
+    }
+
+
+def test_rejecting_leaves_the_details_and_a_second_decision_is_refused(place, admin_user):
+    proposals = services.propose_changes(place, {"position": "Chief"})
+
+    first = services.decide_proposed_changes(proposals, accept=False, actor=admin_user)
+    second = services.decide_proposed_changes(proposals, accept=True, actor=admin_user)
+
+    assert (len(first.rejected), len(second.already)) == (1, 1)
+    assert Person.objects.get(pk=place.person_id).position == "Director"
+    assert statuses(place) == [("position", "Chief", "rejected")]
+
+
+def test_accepted_after_the_place_changed_hands_it_changes_the_proposer(
+    place, admin_user, make_person
+):
+    proposals = services.propose_changes(place, {"position": "Chief"})
+    amina = place.person
+    Panellist.objects.filter(pk=place.pk).update(person=make_person(name="Jorge Example"))
+
+    services.decide_proposed_changes(proposals, accept=True, actor=admin_user)
+
+    assert Person.objects.get(pk=amina.pk).position == "Chief"
+    assert Person.objects.get(name="Jorge Example").position == ""
+
+
+# In the admin
+
+
+def test_an_officers_save_does_not_overwrite_a_pending_correction(admin_client, place):
+    url = admin_url(Person, "change", place.person_id)
+    data = form_data(admin_client.get(url))
+    services.propose_changes(place, {"bio": "Her own words."})
+    data["organisation"] = "Example Commission"
+
+    admin_client.post(url, data)
+
+    person = Person.objects.get(pk=place.person_id)
+    assert (person.organisation, person.bio) == ("Example Commission", "Works on migration.")
+    assert statuses(place) == [("bio", "Her own words.", "pending")]
+
+
+def test_the_person_page_lists_pending_corrections_and_accepts_them(admin_client, place):
+    services.propose_changes(place, {"bio": "Her own words.", "presentation_title": "New"})
+    url = admin_url(Person, "change", place.person_id)
+    page = admin_client.get(url)
+    data = form_data(page)
+    [row] = [key for key in data if key.endswith("-decision")]
+    data[row] = "accept"
+
+    response = admin_client.post(url, data, follow=True)
+
+    assert "Her own words." in page.content.decode()
+    assert "Accepted 1 correction: it now shows in the programme." in messages_of(response)
+    assert Person.objects.get(pk=place.person_id).bio == "Her own words."
+    # The presentation title is the place's: decided on the panellist's page.
+    assert statuses(place) == [
+        ("bio", "Her own words.", "accepted"),
+        ("presentation_title", "New", "pending"),
+    ]
+
+
+def test_the_panellist_page_rejects_a_correction(admin_client, place):
+    services.propose_changes(place, {"presentation_title": "New"})
+    url = admin_url(Panellist, "change", place.pk)
+    data = form_data(admin_client.get(url))
+    [row] = [key for key in data if key.endswith("-decision")]
+    data[row] = "reject"
+
+    response = admin_client.post(url, data, follow=True)
+
+    assert "Rejected 1 correction." in messages_of(response)
+    assert Panellist.objects.get(pk=place.pk).presentation_title == "Regional reviews"
+    assert ProposedChange.objects.get().status == "rejected"
