@@ -248,18 +248,22 @@ def cancellation_email(panellist, *, to):
     )
 
 
-def answer_notice(panellist, *, to, admin_path):
+def answer_notice(panellist, *, to, admin_path, corrections=()):
     """The panellist's answer, for the secretariat's address ``to``.
 
     Gives the panellist's name, the panel, the answer and when it was given (in the meeting's
     zone), the reason for declining, the note to the secretariat and the address of the
     panellist's admin page (``admin_path`` on ``SITE_URL``); its Reply-To is the panellist's
     address, and it asks for no automatic replies (RFC 3834). Raises ``NotSent`` for an
-    address that is not valid or when ``SITE_URL`` is not set.
+    address that is not valid or when ``SITE_URL`` is not set. ``corrections``: the
+    panellist's ``ProposedChange``s waiting for a decision, listed with their values.
     """
     panel = panellist.panel
     check_address(to)
-    context = _slot_context(panellist) | {"admin_url": _absolute(admin_path)}
+    context = _slot_context(panellist) | {
+        "admin_url": _absolute(admin_path),
+        "corrections": list(corrections),
+    }
     if panellist.responded_at:
         answered_at = panellist.responded_at.astimezone(panel.zone)
         answered_day = zone_day(panel.zone, answered_at.date())

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.core import mail as outbox
 
 from panels import services
 from panels.models import Panellist, Person, ProposedChange
@@ -143,3 +144,23 @@ def test_the_panellist_page_rejects_a_correction(admin_client, place):
     assert "Rejected 1 correction." in messages_of(response)
     assert Panellist.objects.get(pk=place.pk).presentation_title == "Regional reviews"
     assert ProposedChange.objects.get().status == "rejected"
+
+
+@pytest.mark.usefixtures("email_site")
+def test_the_answer_notice_lists_the_corrections_to_decide(
+    place, django_capture_on_commit_callbacks
+):
+    place.panel.meeting.secretariat_email = "secretariat@example.org"
+    place.panel.meeting.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.answer_through_link(
+            place,
+            Panellist.Status.CONFIRMED,
+            fingerprint=services.slot_fingerprint(place),
+            person_changes={"position": "Chief"},
+        )
+
+    [message] = outbox.outbox
+    assert "Corrections proposed, to accept or reject on the panellist's page:\n" in message.body
+    assert "- Position: Director → Chief\n" in message.body

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import mail
-from ..models import Panel, Panellist, Sending
+from ..models import Panel, Panellist, ProposedChange, Sending
 from .links import answer_deadline, issue_link
 from .slots import slot_times
 
@@ -211,7 +211,8 @@ def notify_secretariat(panellist):
     """Email the meeting's secretariat address the panellist's current answer.
 
     Called once per recorded answer, after the transaction commits (``answers.answer``). The
-    answer is read again from the database; the email is written in
+    answer and the corrections the panellist proposed that wait for a decision are read again
+    from the database; the email is written in
     ``settings.LANGUAGE_CODE`` (``mail.answer_notice``) and recorded as a ``Sending`` of kind
     ``ANSWER_NOTICE``. Returns an ``Outcome``, or ``None`` when the meeting has no
     secretariat address (or the panellist has been deleted since).
@@ -230,6 +231,9 @@ def notify_secretariat(panellist):
                 panellist,
                 to=address,
                 admin_path=reverse("admin:panels_panellist_change", args=[panellist.pk]),
+                corrections=panellist.proposed_changes.filter(
+                    status=ProposedChange.Status.PENDING
+                ),
             )
             with mail.Batch() as batch:
                 batch.send(message)
