@@ -248,7 +248,13 @@ class AnswerForms:
 
     @staticmethod
     def _changes(form):
-        """The fields ``form`` changed, with their cleaned values: a dict."""
-        return {name: form.cleaned_data[name] for name in form.changed_data}
+        """The fields ``form`` changed, with their cleaned values: a dict. A field the POST did
+        not carry at all (a browser always sends it) is not a change: that would propose to
+        blank it."""
+        return {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if form.add_prefix(name) in form.data
+        }
 
     save.alters_data = True

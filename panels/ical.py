@@ -132,11 +132,15 @@ def item_lines(panel):
     """The running order, one str per item, as the panel page shows it: "15:05–15:15
     Presentation: Dr. Amina Example", with the item's number first when it has one and no
     time when none is known ("II. Agenda item"), "from 15:05" or "until 15:15" when only one
-    end is. Times are in the meeting's zone (``description`` names it). Reads the prefetched
-    ``segments`` when present."""
+    end is. An item whose speakers all declined says "to be announced", or is left out, as
+    the panel chooses (``Segment.public_row``). Times are in the meeting's zone
+    (``description`` names it). Reads the prefetched ``segments`` when present."""
     lines = []
     for placed in panel.timed_segments():
         item = placed.item
+        row = item.public_row()
+        if row is None:
+            continue
         parts = []
         if placed.is_timed:
             parts.append(f"{placed.start:%H:%M}–{placed.end:%H:%M}")
@@ -148,7 +152,9 @@ def item_lines(panel):
             parts.append(f"{item.number}.")
         line = " ".join([*parts, item.display_title])
         speakers = [place.display_name for place in item.public_speakers()]
-        if speakers:
+        if row == "to be announced":
+            line = _("%(item)s: to be announced") % {"item": line}
+        elif speakers:
             line = f"{line}: {prose_list(speakers)}"
         lines.append(line)
     return lines

@@ -248,6 +248,16 @@ def cancellation_email(panellist, *, to):
     )
 
 
+def reinstatement_email(panellist, *, to):
+    """Tell ``panellist`` (as for ``cancellation_email``) that their panel, cancelled before,
+    takes place after all, with their slot as it is now. Raises ``NotSent`` for an address
+    that is not valid."""
+    context = _slot_context(panellist)
+    return _message(
+        "reinstatement", context, to=check_address(to), reply_to=context["secretariat_email"]
+    )
+
+
 def answer_notice(panellist, *, to, admin_path, corrections=()):
     """The panellist's answer, for the secretariat's address ``to``.
 

@@ -301,10 +301,7 @@ def panellist_answer(request, secret=""):
 def _answer_message(panellist, answer_changed, details_changed):
     """What the page says after a POST: thanks for a new answer and for corrections sent to
     the secretariat (``details_changed``), or that nothing changed."""
-    sent = _(
-        "Your corrections were sent to the secretariat, who will check them before they appear "
-        "in the programme."
-    )
+    sent = _("The secretariat will check your corrections before they appear in the programme.")
     if answer_changed:
         if panellist.status == Panellist.Status.CONFIRMED:
             thanks = _("Thank you: your participation is confirmed.")

@@ -231,9 +231,11 @@ def running_order_rows(panel):
 # Acting in the admin
 
 
-def run_action(client, model, action, selected):
-    """Run ``action`` of ``model``'s list on the objects ``selected``; return the page shown."""
-    data = {"action": action, "_selected_action": [obj.pk for obj in selected]}
+def run_action(client, model, action, selected, **extra):
+    """Run ``action`` of ``model``'s list on the objects ``selected`` (``extra``: more of the
+    form, such as ``post="yes"`` to confirm an action that asks first); return the page
+    shown."""
+    data = {"action": action, "_selected_action": [obj.pk for obj in selected], **extra}
     return client.post(admin_url(model, "changelist"), data, follow=True)
 
 

@@ -258,7 +258,7 @@ def test_cancel_action_reports_the_panels_cancelled(admin_client, admin_user, me
     second = make_panel(meeting, title="Second", start_time=time(17), end_time=time(18))
     done = make_panel(meeting, title="Done", status=Panel.Status.CANCELLED)
 
-    response = run_action(admin_client, Panel, "cancel_panels", [second, first, done])
+    response = run_action(admin_client, Panel, "cancel_panels", [second, first, done], post="yes")
 
     assert messages_of(response) == [
         "Cancelled 2 panels: “First” and “Second”. They stay on the public programme and in "
@@ -291,7 +291,7 @@ def test_cancel_action_needs_change_permission(client, django_user_model, meetin
     page = officer.get(admin_url(Panel, "changelist")).content.decode()
     officer.post(
         admin_url(Panel, "changelist"),
-        {"action": "cancel_panels", "_selected_action": [panel.pk]},
+        {"action": "cancel_panels", "_selected_action": [panel.pk], "post": "yes"},
     )
 
     assert 'value="cancel_panels"' not in page

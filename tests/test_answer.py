@@ -309,8 +309,8 @@ def test_corrections_alone_keep_the_answer(client, url, place):
     assert (place.status, place.responded_at) == ("confirmed", answered_at)
     assert services.pending_values(place) == {"position": "Chief"}
     assert message_texts(client.get(url)) == [
-        "Thank you. Your corrections were sent to the secretariat, who will check them before "
-        "they appear in the programme. Your answer is unchanged."
+        "Thank you. The secretariat will check your corrections before they appear in the "
+        "programme. Your answer is unchanged."
     ]
 
 
@@ -878,3 +878,12 @@ def test_answer_page_runs_as_many_queries_whatever_the_running_order(
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+def test_the_page_of_a_speaker_in_an_item_without_a_duration_shows(client, url, place):
+    place.panel.segments.filter(title="Regional reviews").update(duration_minutes=None)
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert "Regional reviews" in parse(response).find("dl", "facts").text

@@ -522,15 +522,26 @@ def admin_pages_of(real_programme):
 
     meeting = Meeting.objects.get(slug="demo-regional-review")
     session = meeting.panels.get(title="Working group A: census and surveys")
+    # A participant who declined, with items to give away and a correction to decide on.
+    speaker = Segment.objects.filter(panel=session, speaking__panellist__person__isnull=False)
+    place = speaker.first().speaking.first().panellist
+    Panellist.objects.filter(pk=place.pk).update(status=Panellist.Status.DECLINED)
+    services.propose_changes(place, {"position": "Chief statistician"})
     return {
         "meeting": reverse("admin:panels_meeting_change", args=[meeting.pk]),
         "session": reverse("admin:panels_panel_change", args=[session.pk]),
         "sessions": reverse("admin:panels_panel_changelist"),
         "meetings": reverse("admin:panels_meeting_changelist"),
+        "person": reverse("admin:panels_person_change", args=[place.person_id]),
+        "participant": reverse("admin:panels_panellist_change", args=[place.pk]),
+        "their items": reverse("admin:panels_panellist_give_items", args=[place.pk]),
     }
 
 
-@pytest.mark.parametrize("name", ["meeting", "session", "sessions", "meetings"])
+@pytest.mark.parametrize(
+    "name",
+    ["meeting", "session", "sessions", "meetings", "person", "participant", "their items"],
+)
 def test_admin_pages_have_no_wcag_violations_but_the_known_ones(
     open_admin_page, real_programme, name
 ):

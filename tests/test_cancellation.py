@@ -285,7 +285,7 @@ def officer(transactional_db, admin_client):
 def test_the_cancel_action_tells_the_invitees_and_says_so(officer, places):
     panel = places["invited"].panel
 
-    response = run_action(officer, Panel, "cancel_panels", [panel])
+    response = run_action(officer, Panel, "cancel_panels", [panel], post="yes")
 
     assert Panel.objects.get(pk=panel.pk).status == "cancelled"
     assert "Told 2 panellists by email that their panel is cancelled." in messages_of(response)
@@ -296,10 +296,10 @@ def test_cancelling_again_tries_the_failed_notices_again(
     officer, places, refuse_amina, monkeypatch
 ):
     panel = places["invited"].panel
-    first = run_action(officer, Panel, "cancel_panels", [panel])
+    first = run_action(officer, Panel, "cancel_panels", [panel], post="yes")
     monkeypatch.undo()
 
-    second = run_action(officer, Panel, "cancel_panels", [panel])
+    second = run_action(officer, Panel, "cancel_panels", [panel], post="yes")
 
     assert messages_of(first)[1:] == [
         "Told 1 panellist by email that the panel is cancelled.",
@@ -322,3 +322,64 @@ def test_cancelling_on_the_panel_page_tells_them_too(officer, places):
 
     assert Panel.objects.get(pk=panel.pk).status == "cancelled"
     assert "Told 2 panellists by email that their panel is cancelled." in messages_of(response)
+
+
+def test_cancelling_asks_first_and_says_whom_it_will_email(admin_client, places):
+    panel = places["invited"].panel
+
+    page = run_action(admin_client, Panel, "cancel_panels", [panel])
+
+    assert Panel.objects.get(pk=panel.pk).status == "scheduled"
+    assert outbox.outbox == []
+    text = page.content.decode()
+    assert "Regional dimensions" in text
+    assert "2 panellists who were invited or confirmed will be told by email, once." in text
+    assert 'name="post" value="yes"' in text
+
+
+# Reinstated
+
+
+def test_those_told_of_the_cancellation_are_told_of_the_reinstatement_once(places):
+    panel = places["invited"].panel
+    services.cancel([panel])
+    services.notify_cancellations([panel])
+    services.reinstate([panel])
+    outbox.outbox.clear()
+
+    first = services.notify_reinstatements([panel])
+    again = services.notify_reinstatements([panel])
+
+    assert [outcome.panellist for outcome in first.sent] == [
+        places["invited"],
+        places["confirmed"],
+    ]
+    assert again.outcomes == []
+    confirmed = next(m for m in outbox.outbox if m.to == ["jorge@example.org"])
+    invited = next(m for m in outbox.outbox if m.to == ["amina@example.org"])
+    assert confirmed.subject == "Taking place after all: Regional dimensions"
+    assert "Your confirmation stands." in confirmed.body
+    assert "Please answer through the personal link in your invitation." in invited.body
+    # The reinstatement told the confirmed panellist their slot: no new-time notice follows.
+    assert services.notify_time_changes([panel]).outcomes == []
+
+
+def test_nobody_is_told_of_a_reinstatement_who_never_heard_of_the_cancellation(places):
+    panel = places["invited"].panel
+    services.cancel([panel])
+    services.reinstate([panel])
+
+    assert services.notify_reinstatements([panel]).outcomes == []
+
+
+def test_panels_with_and_without_a_time_on_one_day_are_cancelled_together(panel, make_panel):
+    untimed = make_panel(
+        panel.meeting, title="Time to be announced", start_time=None, end_time=None
+    )
+
+    result = services.cancel([untimed, panel])
+
+    assert [changed.title for changed in result.changed] == [
+        "Regional dimensions",
+        "Time to be announced",
+    ]

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from panels import services, views
-from panels.models import MAX_BIO_LENGTH, MAX_SECTION_LENGTH, ConceptNoteSection, Panel
+from panels.models import MAX_BIO_LENGTH, MAX_SECTION_LENGTH, ConceptNoteSection, Panel, Panellist
 from tests.admin_helpers import admin_url, form_data, inline_formset
 from tests.test_answer import answer_data
 from tests.test_views import parse
@@ -144,3 +144,45 @@ def test_a_bio_past_the_limit_is_refused_by_the_model(make_person):
         person.full_clean()
 
     assert list(refused.value.message_dict) == ["bio"]
+
+
+def test_a_form_sent_without_its_security_cookie_gets_the_sites_page(answer_url):
+    checking = Client(enforce_csrf_checks=True)
+
+    response = checking.post(answer_url, {"answer": "confirmed"})
+
+    assert response.status_code == 403
+    page = parse(response)
+    assert page.find("h1").text == "This page has expired"
+    assert "no answer was recorded" in page.find("main").text
+
+
+def test_a_nul_character_in_an_address_is_a_bad_request(client, admin_client, full_panel):
+    public = client.get(full_panel.meeting.get_absolute_url() + "?q=%00")
+    listing = admin_client.get("/admin/panels/panel/?status__exact=%00")
+
+    assert (public.status_code, listing.status_code) == (400, 400)
+    assert parse(public).find("h1").text == "This request could not be read"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_recorded_stays_recorded_when_its_notice_fails(browser, answer_url, monkeypatch):
+    data = answer_data(parse(browser.get(answer_url)), answer="confirmed")
+
+    def fail(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("panels.services.emails._load", fail)
+
+    response = browser.post(answer_url, data)
+
+    assert response.status_code == 302
+    assert Panellist.objects.get().status == "confirmed"
+
+
+def test_the_link_of_a_place_whose_person_was_taken_off_answers_nothing(client, answer_url):
+    Panellist.objects.update(person=None)
+
+    response = client.get(answer_url)
+
+    assert response.status_code == 404

@@ -761,3 +761,13 @@ def test_confirming_again_on_the_page_records_the_times_shown(confirmed, moderat
 
     assert changed is False
     assert services.notify_time_changes([confirmed.panel], now=NOW).outcomes == []
+
+
+def test_an_invitation_for_an_item_without_a_duration_is_sent(amina):
+    amina.panel.segments.filter(title="Regional reviews").update(duration_minutes=None)
+
+    [outcome] = invite(amina)
+
+    assert outcome.sent
+    [message] = outbox.outbox
+    assert "Regional reviews\n" in message.body

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core import mail as outbox
+from django.urls import reverse
 
 from panels import services
 from panels.models import Panellist, Person, ProposedChange
@@ -83,17 +84,20 @@ def test_rejecting_leaves_the_details_and_a_second_decision_is_refused(place, ad
     assert statuses(place) == [("position", "Chief", "rejected")]
 
 
-def test_accepted_after_the_place_changed_hands_it_changes_the_proposer(
+def test_a_former_holders_proposal_is_not_applied_once_the_place_changed_hands(
     place, admin_user, make_person
 ):
-    proposals = services.propose_changes(place, {"position": "Chief"})
+    proposals = services.propose_changes(place, {"position": "Chief", "presentation_title": "X"})
     amina = place.person
     Panellist.objects.filter(pk=place.pk).update(person=make_person(name="Jorge Example"))
 
-    services.decide_proposed_changes(proposals, accept=True, actor=admin_user)
+    result = services.decide_proposed_changes(proposals, accept=True, actor=admin_user)
 
-    assert Person.objects.get(pk=amina.pk).position == "Chief"
-    assert Person.objects.get(name="Jorge Example").position == ""
+    assert (result.accepted, len(result.already)) == ([], 2)
+    assert Person.objects.get(pk=amina.pk).position == "Director"
+    assert Panellist.objects.get(pk=place.pk).presentation_title == "Regional reviews"
+    assert services.pending_values(Panellist.objects.get(pk=place.pk)) == {}
+    assert set(place.proposed_changes.values_list("status", flat=True)) == {"superseded"}
 
 
 # In the admin
@@ -117,15 +121,15 @@ def test_the_person_page_lists_pending_corrections_and_accepts_them(admin_client
     url = admin_url(Person, "change", place.person_id)
     page = admin_client.get(url)
     data = form_data(page)
-    [row] = [key for key in data if key.endswith("-decision")]
-    data[row] = "accept"
+    bio, _title = sorted(key for key in data if key.endswith("-decision"))
+    data[bio] = "accept"
 
     response = admin_client.post(url, data, follow=True)
 
     assert "Her own words." in page.content.decode()
     assert "Accepted 1 correction: it now shows in the programme." in messages_of(response)
     assert Person.objects.get(pk=place.person_id).bio == "Her own words."
-    # The presentation title is the place's: decided on the panellist's page.
+    # Left undecided: the presentation title.
     assert statuses(place) == [
         ("bio", "Her own words.", "accepted"),
         ("presentation_title", "New", "pending"),
@@ -164,3 +168,51 @@ def test_the_answer_notice_lists_the_corrections_to_decide(
     [message] = outbox.outbox
     assert "Corrections proposed, to accept or reject on the panellist's page:\n" in message.body
     assert "- Position: Director → Chief\n" in message.body
+
+
+def test_a_decision_taken_meanwhile_by_someone_else_is_refused_beside_the_row(
+    admin_client, place, admin_user
+):
+    [proposal] = services.propose_changes(place, {"presentation_title": "New"})
+    url = admin_url(Panellist, "change", place.pk)
+    data = form_data(admin_client.get(url))
+    [row] = [key for key in data if key.endswith("-decision")]
+    data[row] = "reject"
+    services.decide_proposed_changes([proposal], accept=True, actor=admin_user)
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Already accepted by admin" in response.content.decode()
+    assert ProposedChange.objects.get().status == "accepted"
+    assert Panellist.objects.get(pk=place.pk).presentation_title == "New"
+
+
+def test_the_pages_show_no_corrections_table_when_none_wait(admin_client, place):
+    page = admin_client.get(admin_url(Person, "change", place.person_id)).content.decode()
+
+    assert "corrections proposed by the panellist" not in page.lower()
+
+
+def test_a_post_without_the_detail_fields_proposes_no_blanks(client, place):
+    url = reverse("panels:panellist-answer", kwargs={"secret": services.issue_link(place)})
+    data = {"answer": "confirmed", "fingerprint": services.slot_fingerprint(place)}
+
+    client.post(url, data)
+
+    assert Panellist.objects.get(pk=place.pk).status == "confirmed"
+    assert not ProposedChange.objects.exists()
+
+
+def test_a_newer_bio_through_another_panels_link_replaces_the_first(
+    place, make_panel, make_panellist
+):
+    elsewhere = make_panellist(make_panel(place.panel.meeting, title="Other"), person=place.person)
+    services.propose_changes(place, {"bio": "First."})
+
+    services.propose_changes(elsewhere, {"bio": "Second."})
+
+    assert list(ProposedChange.objects.order_by("pk").values_list("value", "status")) == [
+        ("First.", "superseded"),
+        ("Second.", "pending"),
+    ]

@@ -93,8 +93,8 @@ def test_panel_page_showing_everyone_marks_who_has_not_confirmed(client, make_mi
     assert running_order_rows(page) == [
         ["15:00–15:10", "10", "First talk", "Confirmed Person"],
         ["15:10–15:20", "10", "Second talk", "Invited Person to be confirmed"],
-        ["15:20–15:30", "10", "Third talk", ""],
-        ["15:30–15:40", "10", "Fourth talk", ""],
+        ["15:20–15:30", "10", "Third talk", "To be announced"],
+        ["15:30–15:40", "10", "Fourth talk", "To be announced"],
     ]
     # One marker in the speakers list, one in the running order, each after the name it
     # concerns and outside the name's <bdi> (so that it follows the page's direction).
@@ -132,12 +132,13 @@ def test_panel_page_showing_confirmed_only_leaves_out_who_has_not_confirmed(
     assert speakers(page) == [
         "Confirmed Person (Moderator) Example Organisation Presentation: “First talk”"
     ]
-    # The segment stays, with its title; only the name goes.
+    # The segment stays, with its title; only the name goes. Items whose speaker declined or
+    # withdrew wait for someone to be announced.
     assert running_order_rows(page) == [
         ["15:00–15:10", "10", "First talk", "Confirmed Person"],
         ["15:10–15:20", "10", "Second talk", ""],
-        ["15:20–15:30", "10", "Third talk", ""],
-        ["15:30–15:40", "10", "Fourth talk", ""],
+        ["15:20–15:30", "10", "Third talk", "To be announced"],
+        ["15:30–15:40", "10", "Fourth talk", "To be announced"],
     ]
     content = response.content.decode()
     assert [name for name in ["Invited Person", "to be confirmed"] if name in content] == []

@@ -115,3 +115,11 @@ def test_the_admin_flags_the_meeting_in_its_list_and_on_its_page(admin_client, p
         "schedule.json are refused, and its sessions cannot be published. Choose the zone "
         "below and save."
     ]
+
+
+def test_the_pages_offer_no_calendar_while_the_zone_is_not_valid(client, panel):
+    meeting_page = client.get(panel.meeting.get_absolute_url()).content.decode()
+    panel_page = client.get(panel.get_absolute_url()).content.decode()
+
+    assert "calendar.ics" not in meeting_page + panel_page
+    assert "schedule.json" not in meeting_page

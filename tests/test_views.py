@@ -623,7 +623,7 @@ def test_panel_detail_leaves_out_who_no_longer_speaks(
 
     page = parse(response)
     assert [li.find("bdi").text for li in page.find_all("li", "person")] == ["Still coming"]
-    assert running_order_rows(page) == [["15:00–15:10", "10", "Presentation", ""]]
+    assert running_order_rows(page) == [["15:00–15:10", "10", "Presentation", "To be announced"]]
     meeting_page = client.get(panel.meeting.get_absolute_url()).content.decode()
     assert "Not coming" not in meeting_page
 

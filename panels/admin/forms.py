@@ -28,6 +28,7 @@ from ..models import (
     Panel,
     Room,
     SessionKind,
+    VacatedItems,
     clock_change_message,
 )
 from ..validators import iana_time_zones
@@ -188,7 +189,7 @@ class PanelAdminForm(DefaultWhenOmittedMixin, StaleSaveRefusalMixin, forms.Model
 
     running_order_in_page = False
 
-    defaults_when_omitted = {"kind": SessionKind.PANEL}
+    defaults_when_omitted = {"kind": SessionKind.PANEL, "vacated_items": VacatedItems.ANNOUNCE}
 
     class Meta:
         model = Panel
@@ -204,6 +205,7 @@ class PanelAdminForm(DefaultWhenOmittedMixin, StaleSaveRefusalMixin, forms.Model
             "presentation_limit_minutes",
             "answer_deadline",
             "panellist_display",
+            "vacated_items",
             "is_published",
             "version",
         ]

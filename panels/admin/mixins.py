@@ -220,13 +220,14 @@ class EmailReportsMixin:
 
     def notify_panellists_on_commit(self, request, panel_ids):
         """Once the current transaction commits, tell the panellists of the panels
-        ``panel_ids`` what changed: the confirmed ones whose time changed their new time, and
-        those of a cancelled panel that it is cancelled (nothing if it rolls back)."""
+        ``panel_ids`` what changed: those of a cancelled panel that it is cancelled, those told
+        of a cancellation that their panel is reinstated, and the confirmed ones whose time
+        changed their new time (nothing if it rolls back)."""
         transaction.on_commit(partial(self.send_notices, request, list(panel_ids)))
 
     def send_notices(self, request, panel_ids):
-        """Send the new-time and cancellation notices of the panels ``panel_ids`` now, and
-        report them.
+        """Send the cancellation, reinstatement and new-time notices of the panels
+        ``panel_ids`` now, and report them.
 
         The change is already committed when this runs: an unexpected error is logged and
         reported rather than turned into an error page. The services record only the notices
@@ -234,6 +235,7 @@ class EmailReportsMixin:
         """
         try:
             cancelled = services.notify_cancellations(panel_ids).outcomes
+            reinstated = services.notify_reinstatements(panel_ids).outcomes
             moved = services.notify_time_changes(panel_ids).outcomes
         except Exception:
             logger.exception("The notices for panels %s could not be emailed.", panel_ids)
@@ -261,6 +263,22 @@ class EmailReportsMixin:
             failed=_(
                 "The cancellation notice was not sent to %(name)s for %(panel)s: %(reason)s. "
                 "Cancel the panel again to try again."
+            ),
+        )
+        self.report_emails(
+            request,
+            reinstated,
+            sent=lambda count: (
+                ngettext(
+                    "Told %(count)d panellist by email that the panel takes place after all.",
+                    "Told %(count)d panellists by email that their panel takes place after all.",
+                    count,
+                )
+                % {"count": count}
+            ),
+            failed=_(
+                "The reinstatement notice was not sent to %(name)s for %(panel)s: %(reason)s. "
+                "Reinstate the panel again to try again."
             ),
         )
         self.report_emails(

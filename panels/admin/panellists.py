@@ -25,6 +25,7 @@ from .mixins import (
 )
 from .proposals import PanellistProposalsInline, ProposalDecisionsMixin
 from .reports import report_answers_recorded, report_links_revoked
+from .vacated import GiveItemsMixin
 
 
 class SendingInline(LabelledTabularInline):
@@ -71,6 +72,7 @@ class SendingInline(LabelledTabularInline):
 
 @admin.register(Panellist)
 class PanellistAdmin(
+    GiveItemsMixin,
     ProposalDecisionsMixin,
     PanellistSpreadsheetMixin,
     RefuseClashingSaveMixin,
@@ -112,7 +114,13 @@ class PanellistAdmin(
         (
             _("Answer"),
             {
-                "fields": ["answer", "answered_at", "decline_reason", "note_to_secretariat"],
+                "fields": [
+                    "answer",
+                    "answered_at",
+                    "decline_reason",
+                    "note_to_secretariat",
+                    "vacated_items_link",
+                ],
                 "description": _(
                     "The reason and the note are the panellist's own words, from their answer "
                     "page."
@@ -130,7 +138,13 @@ class PanellistAdmin(
             },
         ),
     ]
-    readonly_fields = ["answered_at", "decline_reason", "note_to_secretariat", "link_state"]
+    readonly_fields = [
+        "answered_at",
+        "decline_reason",
+        "note_to_secretariat",
+        "vacated_items_link",
+        "link_state",
+    ]
     inlines = [PanellistProposalsInline, SendingInline]
     actions = [
         "send_invitations",
@@ -155,7 +169,7 @@ class PanellistAdmin(
         return [first, (answer_title, {"fields": ["answer"]})]
 
     def get_inlines(self, request, obj):
-        return self.inlines if obj is not None else []
+        return super().get_inlines(request, obj) if obj is not None else []
 
     @admin.display(description=_("participant"), ordering="person__name")
     def participant(self, panellist):

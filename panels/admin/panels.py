@@ -46,8 +46,9 @@ from .reports import (
     report_generated,
     report_published,
     report_speaker_changes,
-    report_status_changed,
 )
+from .status import PanelStatusActionsMixin
+from .vacated import ItemsColumnMixin
 
 # The name of the panel page's "Save and generate the standard running order" button.
 GENERATE_BUTTON = "_generate_running_order"
@@ -73,14 +74,14 @@ class DocumentInline(LabelledTabularInline):
     extra = 0
 
 
-class PanellistInline(AnsweredAtMixin, LabelledTabularInline):
+class PanellistInline(ItemsColumnMixin, AnsweredAtMixin, LabelledTabularInline):
     """A panel's panellists in order of appearance, checked together by ``PanellistFormSet``."""
 
     model = Panellist
     form = PanellistForm
     formset = PanellistFormSet
-    fields = [*PLACE_FIELDS, "answer", "answered_at"]
-    readonly_fields = ["answered_at"]
+    fields = [*PLACE_FIELDS, "answer", "answered_at", "their_items"]
+    readonly_fields = ["answered_at", "their_items"]
     autocomplete_fields = ["person"]
     ordering = ["order", "pk"]
     extra = 0
@@ -128,7 +129,13 @@ class SegmentInline(LabelledTabularInline):
 
 
 @admin.register(Panel)
-class PanelAdmin(RefuseClashingSaveMixin, EmailReportsMixin, CheckedListMixin, admin.ModelAdmin):
+class PanelAdmin(
+    PanelStatusActionsMixin,
+    RefuseClashingSaveMixin,
+    EmailReportsMixin,
+    CheckedListMixin,
+    admin.ModelAdmin,
+):
     """Panels, each edited with its concept note, panellists and running order.
 
     The page and the list show what the checks find and how the panellists answered; actions
@@ -196,7 +203,10 @@ class PanelAdmin(RefuseClashingSaveMixin, EmailReportsMixin, CheckedListMixin, a
             },
         ),
         (_("Checks"), {"fields": ["findings"]}),
-        (_("Publication"), {"fields": ["is_published", "status", "panellist_display"]}),
+        (
+            _("Publication"),
+            {"fields": ["is_published", "status", "panellist_display", "vacated_items"]},
+        ),
     ]
     readonly_fields = ["time_zone", "total", "answers", "findings"]
     inlines = [ConceptNoteSectionInline, DocumentInline, PanellistInline, SegmentInline]
@@ -392,22 +402,6 @@ class PanelAdmin(RefuseClashingSaveMixin, EmailReportsMixin, CheckedListMixin, a
         """Publish the selected panels whose running order fits their slot; refuse the
         others (``services.publish``)."""
         report_published(self, request, services.publish(queryset, actor=request.user))
-
-    @admin.action(description=_("Cancel selected panels"), permissions=["change"])
-    def cancel_panels(self, request, queryset):
-        """Mark the selected panels as cancelled: they stay on the programme, marked so; tell
-        their panellists by email, once (those of panels already cancelled whose notice
-        failed are tried again)."""
-        result = services.cancel(queryset, actor=request.user)
-        report_status_changed(self, request, result)
-        self.notify_panellists_on_commit(
-            request, [panel.pk for panel in [*result.changed, *result.unchanged]]
-        )
-
-    @admin.action(description=_("Reinstate selected panels"), permissions=["change"])
-    def reinstate_panels(self, request, queryset):
-        """Mark the selected cancelled panels as scheduled again."""
-        report_status_changed(self, request, services.reinstate(queryset, actor=request.user))
 
     # The secretariat's spreadsheet
 

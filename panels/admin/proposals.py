@@ -34,6 +34,28 @@ class DecisionForm(forms.ModelForm):
         # Nothing of the proposal itself is edited here; the decision is the services'.
         return False
 
+    def clean_decision(self):
+        """Refuse a decision on a proposal decided since the page was shown, saying how."""
+        decision = self.cleaned_data["decision"]
+        change = self.instance
+        if decision and change.pk is not None and not change.stands:
+            if change.status in (change.Status.ACCEPTED, change.Status.REJECTED):
+                raise forms.ValidationError(
+                    _("Already %(status)s by %(who)s, %(when)s; nothing was changed.")
+                    % {
+                        "status": change.get_status_display().lower(),
+                        "who": change.decided_by or _("someone"),
+                        "when": when_and_zone(change.decided_at),
+                    }
+                )
+            raise forms.ValidationError(
+                _(
+                    "Replaced since by a newer proposal, or the place changed hands; nothing "
+                    "was changed."
+                )
+            )
+        return decision
+
 
 class ProposedChangeInline(LabelledTabularInline):
     """The pending proposals of a person (``fk_name`` ``person``) or of a panellist
@@ -49,17 +71,16 @@ class ProposedChangeInline(LabelledTabularInline):
     extra = 0
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(status=ProposedChange.Status.PENDING)
-            .select_related("panellist__panel")
-        )
+        """The proposals that stand (pending, their proposer still on the place). A page sent
+        back is read against all of them, so that a row decided meanwhile by someone else is
+        found, and refused beside it (``DecisionForm.clean_decision``)."""
+        found = super().get_queryset(request).select_related("panellist__panel", "person")
+        return found if request.method == "POST" else found.standing()
 
     def has_add_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("when proposed"))
+    @admin.display(description=_("value when proposed"))
     def previous_value(self, change):
         """The value the panellist saw when they proposed the change."""
         return change.previous or self.get_empty_value_display()
@@ -92,9 +113,28 @@ class PanellistProposalsInline(ProposedChangeInline):
 
 
 class ProposalDecisionsMixin:
-    """For a ``ModelAdmin`` with a ``ProposedChangeInline``: the decisions taken in it are
+    """For a ``ModelAdmin`` with a ``ProposedChangeInline``: the inline is shown only when
+    proposals stand (and read back when the page sent it); the decisions taken in it are
     made through ``services.decide_proposed_changes`` after the page's own save, and
     reported."""
+
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        return [
+            inline
+            for inline in inlines
+            if not issubclass(inline, ProposedChangeInline)
+            or self._shows_proposals(request, obj, inline)
+        ]
+
+    @staticmethod
+    def _shows_proposals(request, obj, inline):
+        if obj is None:
+            return False
+        if request.method == "POST":
+            # The formset's prefix: the related name of both keys.
+            return "proposed_changes-TOTAL_FORMS" in request.POST
+        return ProposedChange.objects.filter(**{inline.fk_name: obj}).standing().exists()
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ProposedChange:

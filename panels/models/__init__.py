@@ -39,6 +39,7 @@ from .choices import (
     SegmentKind,
     SendingKind,
     SessionKind,
+    VacatedItems,
 )
 from .errors import clock_change_message, errors_beside_fields
 from .meetings import Meeting, Room
@@ -50,6 +51,7 @@ from .querysets import (
     MeetingQuerySet,
     PanellistQuerySet,
     PanelQuerySet,
+    ProposedChangeQuerySet,
     SegmentQuerySet,
     anywhere_on_earth_today,
 )
@@ -80,9 +82,11 @@ __all__ = [
     "MeetingStatus",
     "Panel",
     "PanelQuerySet",
+    "ProposedChangeQuerySet",
     "PanelStatus",
     "Panellist",
     "PanellistDisplay",
+    "VacatedItems",
     "PanellistQuerySet",
     "Person",
     "ProposedChange",

@@ -86,6 +86,13 @@ class PanellistDisplay(models.TextChoices):
     CONFIRMED = "confirmed", _("Only panellists who have confirmed")
 
 
+class VacatedItems(models.TextChoices):
+    """How a panel's public pages show an item whose every speaker declined or withdrew."""
+
+    ANNOUNCE = "announce", _("Shown, with “speaker to be announced”")
+    HIDE = "hide", _("Left out until the secretariat gives it to someone")
+
+
 class Honorific(models.TextChoices):
     """Forms of address used in UN programmes."""
 
@@ -179,3 +186,4 @@ class SendingKind(models.TextChoices):
     TIME_CHANGE = "time_change", _("New time")
     ANSWER_NOTICE = "answer_notice", _("Answer, to the secretariat")
     CANCELLATION = "cancellation", _("Cancellation")
+    REINSTATEMENT = "reinstatement", _("Reinstatement")

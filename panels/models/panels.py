@@ -32,6 +32,7 @@ from .choices import (
     PanellistDisplay,
     PanelStatus,
     SessionKind,
+    VacatedItems,
 )
 from .errors import clock_change_message
 from .meetings import Meeting, Room
@@ -120,6 +121,16 @@ class Panel(models.Model):
         default=PanellistDisplay.EVERYONE,
         help_text=_("Panellists who declined or withdrew are never shown."),
     )
+    vacated_items = models.CharField(
+        _("items of speakers who declined"),
+        max_length=20,
+        choices=VacatedItems,
+        default=VacatedItems.ANNOUNCE,
+        help_text=_(
+            "How the public running order shows an item whose speakers all declined or "
+            "withdrew, until it is given to someone else or dropped."
+        ),
+    )
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -152,6 +163,7 @@ class Panel(models.Model):
     version = AutoIncVersionField(_("version"), help_text=_("Changes on every save."))
 
     Display = PanellistDisplay
+    Vacated = VacatedItems
     Status = PanelStatus
     Kind = SessionKind
 
@@ -208,6 +220,10 @@ class Panel(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=PanelStatus.values), name="panel_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(vacated_items__in=VacatedItems.values),
+                name="panel_vacated_items_valid",
             ),
             models.CheckConstraint(
                 condition=Q(status=PanelStatus.CANCELLED) | Q(cancelled_at__isnull=True),

@@ -12,17 +12,18 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .people import Panellist, Person
+from .querysets import ProposedChangeQuerySet
 
 
 class ProposedChange(models.Model):
     """One field of a panellist's details as they would have it.
 
-    ``field`` names a field of their person (position, organisation, short bio; ``person``
-    is then the person on the place when it was proposed, whose details change when it is
-    accepted) or of their place (presentation title; ``person`` empty); ``value`` is the
-    proposed value and ``previous`` the value shown to them when they proposed it. A
-    panellist has at most one pending proposal per field: a newer one replaces it (status
-    ``superseded``).
+    ``person`` is the person on the place when it was proposed: the proposal is theirs, and
+    stands only while they hold the place. ``field`` names a field of the person (position,
+    organisation, short bio: accepting it changes ``person``) or of the place (presentation
+    title); ``value`` is the proposed value and ``previous`` the value shown to them when they
+    proposed it. A panellist has at most one pending proposal per field: a newer one replaces
+    it (status ``superseded``).
     """
 
     class Field(models.TextChoices):
@@ -50,11 +51,9 @@ class ProposedChange(models.Model):
     person = models.ForeignKey(
         Person,
         on_delete=models.CASCADE,
-        null=True,
-        blank=True,
         related_name="proposed_changes",
         verbose_name=_("person"),
-        help_text=_("Whose details: the person on the place when it was proposed."),
+        help_text=_("Who proposed it: the person on the place when it was proposed."),
     )
     field = models.CharField(_("field"), max_length=30, choices=Field)
     value = models.TextField(_("proposed value"), blank=True)
@@ -70,6 +69,8 @@ class ProposedChange(models.Model):
         related_name="+",
         verbose_name=_("decided by"),
     )
+
+    objects = ProposedChangeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("proposed change")
@@ -90,11 +91,6 @@ class ProposedChange(models.Model):
                 name="proposed_change_status_valid",
             ),
             models.CheckConstraint(
-                condition=Q(field="presentation_title", person__isnull=True)
-                | ~Q(field="presentation_title") & Q(person__isnull=False),
-                name="proposed_change_person_for_person_fields",
-            ),
-            models.CheckConstraint(
                 condition=Q(status="pending", decided_at__isnull=True)
                 | ~Q(status="pending") & Q(decided_at__isnull=False),
                 name="proposed_change_decided_when_not_pending",
@@ -102,7 +98,7 @@ class ProposedChange(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_field_display()}: {self.value[:60]}"
+        return str(self.get_field_display())
 
     @property
     def is_about_person(self):
@@ -112,3 +108,9 @@ class ProposedChange(models.Model):
     @property
     def is_pending(self):
         return self.status == self.Status.PENDING
+
+    @property
+    def stands(self):
+        """Whether it is pending and its proposer still holds the place (reads
+        ``panellist``)."""
+        return self.is_pending and self.panellist.person_id == self.person_id

@@ -264,25 +264,55 @@ class PanellistQuerySet(models.QuerySet):
             .exclude(Exists(recently))
         )
 
+    def to_tell_of_reinstatement(self):
+        """The panellists of scheduled panels who are owed a reinstatement notice: a
+        cancellation notice reached the mail server (the latest one, ``told_cancelled_at``,
+        annotated), no reinstatement notice since, and they had not declined or withdrawn."""
+        sent = _related(self, "sendings").filter(panellist=OuterRef("pk"), error="")
+        latest = sent.filter(kind=SendingKind.CANCELLATION).order_by("-sent_at").values("sent_at")
+        told = sent.filter(
+            kind=SendingKind.REINSTATEMENT, sent_at__gte=OuterRef("told_cancelled_at")
+        )
+        return (
+            self.filter(panel__status=PanelStatus.SCHEDULED, person__isnull=False)
+            .on_programme()
+            .annotate(told_cancelled_at=Subquery(latest[:1]))
+            .filter(told_cancelled_at__isnull=False)
+            .exclude(Exists(told))
+        )
+
+    def told_of_their_place(self):
+        """The panellists who know they are expected: a person is named, and they confirmed,
+        or have not answered and an invitation or reminder reached the mail server."""
+        sent = _related(self, "sendings").filter(panellist=OuterRef("pk"), error="")
+        invited = sent.filter(kind__in=[SendingKind.INVITATION, SendingKind.REMINDER])
+        return self.filter(person__isnull=False).filter(
+            Q(status=AnswerStatus.CONFIRMED) | Q(status=AnswerStatus.INVITED) & Exists(invited)
+        )
+
     def to_tell_of_cancellation(self):
-        """The panellists of cancelled panels who are owed a cancellation notice: a person is
-        named, they had not declined or withdrawn, they had been told of their place (they
-        confirmed, or an invitation or reminder reached the mail server), and no cancellation
-        notice reached the mail server since the panel was cancelled (at any time, for a panel
-        whose moment of cancellation is not known)."""
+        """The panellists of cancelled panels who are owed a cancellation notice: they know
+        they are expected (``told_of_their_place``), and no cancellation notice reached the
+        mail server since the panel was cancelled (at any time, for a panel whose moment of
+        cancellation is not known)."""
         sent = _related(self, "sendings").filter(panellist=OuterRef("pk"), error="")
         told = sent.filter(
             kind=SendingKind.CANCELLATION,
             sent_at__gte=Coalesce(OuterRef("panel__cancelled_at"), models.Value(_LONG_AGO)),
         )
-        invited = sent.filter(kind__in=[SendingKind.INVITATION, SendingKind.REMINDER])
         return (
-            self.filter(panel__status=PanelStatus.CANCELLED, person__isnull=False)
-            .filter(
-                Q(status=AnswerStatus.CONFIRMED) | Q(status=AnswerStatus.INVITED) & Exists(invited)
-            )
+            self.filter(panel__status=PanelStatus.CANCELLED)
+            .told_of_their_place()
             .exclude(Exists(told))
         )
+
+
+class ProposedChangeQuerySet(models.QuerySet):
+    """Proposals by whether they still wait for a decision."""
+
+    def standing(self):
+        """Those pending whose proposer still holds the place (``ProposedChange.stands``)."""
+        return self.filter(status="pending", person=models.F("panellist__person"))
 
 
 class SegmentQuerySet(models.QuerySet):

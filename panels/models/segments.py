@@ -190,6 +190,23 @@ class Segment(models.Model):
         """The speakers still expected to speak (``Panellist.is_on_programme``): a list."""
         return [place for place in self.speaker_places() if place.is_on_programme]
 
+    def is_vacated(self):
+        """Whether every speaker of the item declined or withdrew (it had at least one): the
+        item waits to be given to someone else or dropped. Reads ``speaking``."""
+        speakers = self.speaker_places()
+        return bool(speakers) and not any(place.is_on_programme for place in speakers)
+
+    def public_row(self):
+        """How the public running order shows the item: ``"speakers"`` (its public speakers),
+        ``"to be announced"`` (vacated, the panel announcing such items), or ``None`` (vacated,
+        the panel leaving such items out; ``Panel.vacated_items``). Reads ``speaking`` and the
+        item's panel."""
+        if not self.is_vacated():
+            return "speakers"
+        if self.panel.vacated_items == self.panel.Vacated.HIDE:
+            return None
+        return "to be announced"
+
     def is_spoken_by(self, panellist):
         """Whether ``panellist`` (a ``Panellist``) speaks in this item (reads ``speaking``)."""
         return any(row.panellist_id == panellist.pk for row in self.speaking.all())

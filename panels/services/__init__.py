@@ -13,6 +13,7 @@ admin action, a view, a management command, an import) turns into its own messag
 - ``running_orders``: generate the standard running order, renumber segments.
 - ``proposals``: a panellist's corrections to their details, accepted or rejected by the
   secretariat.
+- ``vacated``: the items of a participant who declined, given to another or dropped.
 - ``programmes``: a programme imported from a spreadsheet: running orders replaced.
 - ``panels`` and ``panellists``: saving meetings, panels and places, with what a change
   entails.
@@ -35,6 +36,7 @@ from .emails import (
     due_for_reminder,
     invite,
     notify_cancellations,
+    notify_reinstatements,
     notify_secretariat,
     notify_time_changes,
     remind,
@@ -74,14 +76,17 @@ from .running_orders import (
     set_speakers,
 )
 from .slots import own_segments, slot_fingerprint, slot_times
+from .vacated import CannotTakeItems, ItemsMoved, give_items
 
 __all__ = [
     "LINK_SECRET_BYTES",
     "NOT_PRESENTING",
     "AnswersRecorded",
+    "CannotTakeItems",
     "Decided",
     "Emailed",
     "Generated",
+    "ItemsMoved",
     "LinkAnswer",
     "LinksRevoked",
     "Outcome",
@@ -106,6 +111,7 @@ __all__ = [
     "due_for_reminder",
     "generate_running_order",
     "generate_running_orders",
+    "give_items",
     "hand_over_moderation",
     "invite",
     "issue_link",
@@ -113,6 +119,7 @@ __all__ = [
     "lock_panels",
     "log_programme_import",
     "notify_cancellations",
+    "notify_reinstatements",
     "notify_secretariat",
     "notify_time_changes",
     "own_segments",

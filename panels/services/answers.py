@@ -7,7 +7,6 @@ confirmed times and revokes a withdrawn panellist's link the same way.
 
 import hmac
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -165,9 +164,14 @@ def answer(panellist, status, *, fingerprint, reason="", note="", now=None):
     locked.decline_reason, locked.note_to_secretariat = reason, note
     locked.save(update_fields=["decline_reason", "note_to_secretariat"])
     panellist.refresh_from_db()
+
     # After the commit, so that a rolled-back answer is never announced; robust, so that a
-    # failure to write the notice cannot turn a recorded answer into an error page.
-    transaction.on_commit(partial(emails.notify_secretariat, panellist), robust=True)
+    # failure to write the notice cannot turn a recorded answer into an error page (Django
+    # logs it by the callback's name, which a ``functools.partial`` lacks).
+    def notify_secretariat():
+        emails.notify_secretariat(panellist)
+
+    transaction.on_commit(notify_secretariat, robust=True)
     return True
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import mail
-from ..models import Panel, Panellist, ProposedChange, Sending
+from ..models import Panel, Panellist, Sending
 from .links import answer_deadline, issue_link
 from .slots import slot_times
 
@@ -231,9 +231,7 @@ def notify_secretariat(panellist):
                 panellist,
                 to=address,
                 admin_path=reverse("admin:panels_panellist_change", args=[panellist.pk]),
-                corrections=panellist.proposed_changes.filter(
-                    status=ProposedChange.Status.PENDING
-                ),
+                corrections=panellist.proposed_changes.standing(),
             )
             with mail.Batch() as batch:
                 batch.send(message)
@@ -326,32 +324,60 @@ def notify_cancellations(panels, *, now=None):
     now). Returns ``Emailed``, each outcome recorded as a ``Sending`` of kind
     ``CANCELLATION``.
     """
-    now = now or timezone.now()
     owed = Panellist.objects.of_panels(panels).to_tell_of_cancellation()
-    result = Emailed()
-    with translation.override(mail.language()), mail.Batch() as batch:
-        for panellist in _load(owed.in_programme_order()):
-            outcome = _notify_cancellation(panellist, owed, batch, now)
-            if outcome is not None:
-                result.outcomes.append(outcome)
-    return result
+    return _notify_status(owed, Sending.Kind.CANCELLATION, mail.cancellation_email, now)
 
 
 notify_cancellations.alters_data = True
 
 
-def _notify_cancellation(panellist, owed, batch, now):
-    """Send ``panellist`` their cancellation notice if they are still among ``owed`` (checked
-    under a lock on their row); ``None`` when it is no longer owed."""
+def notify_reinstatements(panels, *, now=None):
+    """Tell those who were told that their panel was cancelled that it is reinstated, once.
+
+    Those owed a notice are chosen by ``PanellistQuerySet.to_tell_of_reinstatement`` (their
+    panel is scheduled again, a cancellation notice reached them and no reinstatement notice
+    since, and they had not declined or withdrawn), checked again under a lock on their row.
+    A confirmed panellist's times are stored as told (``confirmed_times``), so that the
+    reinstatement is not followed by a new-time notice for the same slot. ``panels`` and
+    ``now`` as for ``notify_cancellations``. Returns ``Emailed``, each outcome recorded as a
+    ``Sending`` of kind ``REINSTATEMENT``.
+    """
+    owed = Panellist.objects.of_panels(panels).to_tell_of_reinstatement()
+    return _notify_status(owed, Sending.Kind.REINSTATEMENT, mail.reinstatement_email, now)
+
+
+notify_reinstatements.alters_data = True
+
+
+def _notify_status(owed, kind, write, now):
+    """Email each of ``owed`` (a ``Panellist`` QuerySet) the notice of ``kind`` that ``write``
+    (a ``panels.mail`` function of the panellist and ``to``) writes; see
+    ``notify_cancellations``. Returns ``Emailed``."""
+    now = now or timezone.now()
+    result = Emailed()
+    with translation.override(mail.language()), mail.Batch() as batch:
+        for panellist in _load(owed.in_programme_order()):
+            outcome = _notify_once(panellist, owed, kind, write, batch, now)
+            if outcome is not None:
+                result.outcomes.append(outcome)
+    return result
+
+
+def _notify_once(panellist, owed, kind, write, batch, now):
+    """Send ``panellist`` the notice if they are still among ``owed`` (checked under a lock
+    on their row); ``None`` when it is no longer owed."""
     address = panellist.email
     try:
         with transaction.atomic():
-            Panellist.objects.select_for_update().filter(pk=panellist.pk).first()
-            if not owed.filter(pk=panellist.pk).exists():
+            locked = Panellist.objects.select_for_update().filter(pk=panellist.pk).first()
+            if locked is None or not owed.filter(pk=panellist.pk).exists():
                 return None
-            batch.send(mail.cancellation_email(panellist, to=address))
-            _record(panellist, Sending.Kind.CANCELLATION, address, "", now)
+            batch.send(write(panellist, to=address))
+            _record(panellist, kind, address, "", now)
+            if kind == Sending.Kind.REINSTATEMENT and locked.status == Panellist.Status.CONFIRMED:
+                locked.confirmed_times = slot_times(panellist)
+                locked.save(update_fields=["confirmed_times"])
     except mail.NotSent as failure:
-        _record(panellist, Sending.Kind.CANCELLATION, address, failure.reason, now)
+        _record(panellist, kind, address, failure.reason, now)
         return Outcome(panellist=panellist, address=address, error=failure.reason)
     return Outcome(panellist=panellist, address=address)

@@ -100,9 +100,9 @@ revoke_links.alters_data = True
 def panellist_for_link(secret, *, now=None):
     """The panellist whose valid personal link carries ``secret``, or ``None``.
 
-    ``None`` alike for a missing, unknown, revoked or expired link, or a panellist who has
-    withdrawn, so that the answer page reveals nothing about which it was. The stored hash is
-    compared in constant time.
+    ``None`` alike for a missing, unknown, revoked or expired link, a panellist who has
+    withdrawn, or a place whose person was taken off it, so that the answer page reveals
+    nothing about which it was. The stored hash is compared in constant time.
     """
     if not secret or len(secret) > MAX_SECRET_LENGTH:
         return None
@@ -112,7 +112,8 @@ def panellist_for_link(secret, *, now=None):
         return None
     if (now or timezone.now()) >= answer_deadline(panellist.panel):
         return None
-    if panellist.status == Panellist.Status.WITHDRAWN:
-        # The secretariat took them off the panel: their link no longer answers for it.
+    if panellist.status == Panellist.Status.WITHDRAWN or panellist.person_id is None:
+        # The secretariat took them off the panel, or took the person off the place: the link
+        # no longer answers for it.
         return None
     return panellist

@@ -10,7 +10,7 @@ admin's history as the officer's) or rejects them.
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ..models import Panellist, Person, ProposedChange
@@ -26,13 +26,9 @@ def _saved_value(panellist, name):
 
 
 def pending_values(panellist):
-    """The values ``panellist`` proposed that wait for a decision: a dict of field name to
-    value (empty when none)."""
-    return dict(
-        panellist.proposed_changes.filter(status=ProposedChange.Status.PENDING).values_list(
-            "field", "value"
-        )
-    )
+    """The values the person on ``panellist``'s place proposed for it that wait for a
+    decision: a dict of field name to value (empty when none)."""
+    return dict(panellist.proposed_changes.standing().values_list("field", "value"))
 
 
 @transaction.atomic
@@ -41,7 +37,8 @@ def propose_changes(panellist, changes, *, now=None):
     validated) as ``panellist``'s proposals; nothing of their details is written.
 
     A field whose value is the one saved now is a proposal withdrawn; a new value replaces
-    the panellist's pending proposal for that field, if any (status ``superseded``). The
+    the pending proposal for that field, if any (status ``superseded``): the place's, and for
+    the person's own details any of theirs, made through another panel's link. The
     panellist's row is locked while this runs, so that two submissions of their page make
     one pending proposal per field. Returns the list of ``ProposedChange`` made. ``now`` is
     an aware datetime (default: now).
@@ -55,8 +52,13 @@ def propose_changes(panellist, changes, *, now=None):
     )
     if locked is None or not changes:
         return []
+    # A newer proposal replaces the pending one for the same field: of this place, and for
+    # the person's own details, of any place of theirs (their bio is one, whichever panel's
+    # link they used).
+    own = set(changes) & ProposedChange.PERSON_FIELDS
     ProposedChange.objects.filter(
-        panellist=locked, field__in=list(changes), status=ProposedChange.Status.PENDING
+        Q(panellist=locked, field__in=list(changes)) | Q(person=locked.person, field__in=own),
+        status=ProposedChange.Status.PENDING,
     ).update(status=ProposedChange.Status.SUPERSEDED, decided_at=now)
     made = []
     for name, value in changes.items():
@@ -66,7 +68,7 @@ def propose_changes(panellist, changes, *, now=None):
         made.append(
             ProposedChange.objects.create(
                 panellist=locked,
-                person=locked.person if name in ProposedChange.PERSON_FIELDS else None,
+                person=locked.person,
                 field=name,
                 value=value,
                 previous=saved,
@@ -93,7 +95,8 @@ class Decided:
 @transaction.atomic
 def decide_proposed_changes(changes, *, accept, actor=None, now=None):
     """Accept (``accept`` true) or reject the pending ``changes`` (``ProposedChange`` objects
-    or keys).
+    or keys). One decided already, or whose proposer no longer holds the place (then marked
+    superseded), is left in ``Decided.already``.
 
     An accepted value is written to the person (position, organisation, short bio: shown on
     every panel they are on; the person's version is raised, so that an open copy of their
@@ -115,7 +118,11 @@ def decide_proposed_changes(changes, *, accept, actor=None, now=None):
         .order_by("pk")
     )
     for change in chosen:
-        if not change.is_pending:
+        if not change.stands:
+            if change.is_pending:
+                # The place changed hands since: the proposal was its former holder's.
+                change.status, change.decided_at = ProposedChange.Status.SUPERSEDED, now
+                change.save(update_fields=["status", "decided_at"])
             result.already.append(change)
             continue
         change.status = (

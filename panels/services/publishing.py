@@ -1,6 +1,7 @@
 """Publishing, cancelling and reinstating panels."""
 
 from dataclasses import dataclass, field
+from datetime import time
 
 from django.db import transaction
 
@@ -70,7 +71,17 @@ class StatusChanged:
 
 
 def _in_programme_order(panels):
-    return sorted(panels, key=lambda panel: (panel.date, panel.start_time, panel.pk))
+    """``panels`` sorted as the programme lists them: by day, timed ones by start, those
+    whose time is to be announced after them."""
+    return sorted(
+        panels,
+        key=lambda panel: (
+            panel.date,
+            panel.start_time is None,
+            panel.start_time or time(0),
+            panel.pk,
+        ),
+    )
 
 
 @transaction.atomic
