@@ -24,6 +24,8 @@ def test_person_add_saves_valid_post(admin_client, db):
         "bio": "",
         "panel_places-TOTAL_FORMS": "0",
         "panel_places-INITIAL_FORMS": "0",
+        "proposed_changes-TOTAL_FORMS": "0",
+        "proposed_changes-INITIAL_FORMS": "0",
     }
 
     response = admin_client.post(admin_url(Person, "add"), data)
@@ -66,7 +68,11 @@ def test_person_page_lists_their_panels(
 def test_person_page_panels_cannot_be_added_there(admin_client, moderator):
     response = admin_client.get(admin_url(Person, "change", moderator.person.pk))
 
-    (inline,) = response.context["inline_admin_formsets"]
+    (inline,) = (
+        inline
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model is Panellist
+    )
     assert (inline.has_add_permission, inline.formset.can_delete) == (False, False)
 
 
