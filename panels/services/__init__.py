@@ -17,7 +17,8 @@ admin action, a view, a management command, an import) turns into its own messag
 - ``programmes``: a programme imported from a spreadsheet: running orders replaced.
 - ``panels`` and ``panellists``: saving meetings, panels and places, with what a change
   entails.
-- ``locking`` and ``history``: the lock order and version bumps, the admin's history.
+- ``locking`` and ``history``: the lock order and version bumps, the rows read locked for the
+  admin's stale-page check (``current_row``), the admin's history.
 """
 
 from .answers import (
@@ -51,7 +52,13 @@ from .links import (
     revoke_link,
     revoke_links,
 )
-from .locking import bump_panel_versions, changing_panels, current_panel, lock_panels
+from .locking import (
+    bump_panel_versions,
+    changing_panels,
+    current_panel,
+    current_row,
+    lock_panels,
+)
 from .panellists import (
     SpeakerChanges,
     delete_panellists,
@@ -106,6 +113,7 @@ __all__ = [
     "changing_panels",
     "clear_running_order",
     "current_panel",
+    "current_row",
     "decide_proposed_changes",
     "delete_panellists",
     "due_for_reminder",

@@ -7,6 +7,14 @@ Each such change raises the panels' ``version`` (django-concurrency), so that an
 a panel's admin page is refused on saving instead of overwriting the change, and moves their
 ``modified_at``, so that calendar entries say they were revised (RFC 5545 ``DTSTAMP``,
 ``LAST-MODIFIED``: who speaks is in the description).
+
+A meeting's and a person's admin pages check their own version the same way (``current_row``):
+such a page locks its object's row first, when its form is cleaned, and only then the rows it
+saves: a meeting's page its sessions (each row's own check), a person's page the panels of the
+corrections it decides (``proposals.decide_proposed_changes``). Two saves of one meeting's or
+one person's page therefore wait for each other. (Deciding a correction on a panellist's page
+takes the panel first, then the person: saved at the very same moment as the person's page,
+one of the two is refused as contention, ``admin.mixins.is_contention``.)
 """
 
 from contextlib import contextmanager
@@ -77,13 +85,22 @@ def changing_panels(panels, *, revised=True):
 
 
 @transaction.atomic
-def current_panel(pk):
-    """The panel ``pk`` as saved now, its row locked until the transaction ends, or ``None``.
+def current_row(model, pk):
+    """The ``model`` object ``pk`` (a ``Panel``, ``Meeting`` or ``Person``) as saved now, its
+    row locked until the transaction ends, or ``None`` when there is none (deleted meanwhile,
+    or a key that names nothing).
 
     For the admin's stale-page check: a page's save compares the version it was loaded with
-    against this one, and two saves of one panel are checked one after the other.
+    against this one, and two saves of one object are checked one after the other. Only the
+    object's own row is locked (no related rows are read).
     """
-    return Panel.objects.select_for_update().filter(pk=pk).first()
+    return model.objects.select_for_update().filter(pk=pk).first()
+
+
+def current_panel(pk):
+    """The panel ``pk`` as saved now, its row locked until the transaction ends, or ``None``
+    (``current_row``)."""
+    return current_row(Panel, pk)
 
 
 def lock_panellist(panellist):
