@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from .. import services
 from ..wording import quoted, when_and_zone
 from .keys import CheckedKeysMixin
+from .stale import STALE_WORDING
 
 logger = logging.getLogger(__name__)
 
@@ -71,22 +72,18 @@ class RefuseClashingSaveMixin:
     editor may have saved a clashing row meanwhile (two moderators, or one person twice). The
     admin saves a page in one transaction, so when the database refuses a row, the whole save
     is rolled back and the officer is sent back to the page with a message instead of an
-    error page. The same holds when a panel's version changed between checking the page and
-    saving it (``RecordModifiedError``; the forms' own check normally refuses such a save).
+    error page. The same holds when the version of a panel, a meeting or a person changed
+    between checking the page and saving it (``RecordModifiedError``; the forms' own check,
+    ``stale.StaleSaveRefusalMixin``, normally refuses such a save): the message names the
+    kind of record that was (``stale.STALE_WORDING``).
     """
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except RecordModifiedError:
-            self.message_user(
-                request,
-                _(
-                    "Nothing was saved: someone else saved this panel while you were saving "
-                    "it. The page now shows what is saved; make your changes again."
-                ),
-                messages.ERROR,
-            )
+        except RecordModifiedError as error:
+            wording = STALE_WORDING[error.target._meta.model]
+            self.message_user(request, wording.clashed, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
         except IntegrityError:
             self.message_user(

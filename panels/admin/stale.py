@@ -1,11 +1,14 @@
 """No lost edits: refusing to save a page that someone else has saved since it was loaded.
 
-A panel's forms carry the version of the panel they were loaded from (django-concurrency's
-signed, hidden ``version`` field) and when they were loaded (``loaded_at``). Every change to a
-panel's rows made elsewhere raises the panel's version (``services.locking``). A save from a
+The pages of panels, meetings and people carry the version of the record they were loaded
+from (django-concurrency's signed, hidden ``version`` field) and when they were loaded
+(``loaded_at``). Every change to a panel's rows made elsewhere raises the panel's version
+(``services.locking``); a meeting's and a person's version rise with every save of theirs, and
+a person's when a correction they proposed is accepted (``services.proposals``). A save from a
 page that is stale is refused before anything is written, with what changed meanwhile.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django import forms
@@ -16,31 +19,90 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import services
-from ..models import Panel, Panellist
+from ..models import Meeting, Panel, Panellist, Person
 from ..wording import display_value, when_and_zone
 
 
-def changes_since(panel, since):
-    """What the admin's history records for ``panel`` and its panellists after ``since``.
+@dataclass(frozen=True)
+class StaleWording:
+    """What the refusals say of one kind of record, each a whole sentence (translations of
+    "panel", "meeting" and "person" differ in more than the noun).
+
+    ``refused``: a save from a stale page was refused, and how to go on. ``differences``: the
+    heading of the fields whose saved value differs from the page's. ``clashed``: nothing
+    was saved because the version changed while the page was being saved
+    (``RecordModifiedError``, caught by ``mixins.RefuseClashingSaveMixin``).
+    """
+
+    refused: str
+    differences: str
+    clashed: str
+
+
+# The wording of each kind of record with a stale-page check, by model.
+STALE_WORDING = {
+    Panel: StaleWording(
+        refused=_(
+            "This panel was saved again after you opened this page (by someone else, or by "
+            "you in another tab), so nothing on this page was saved. Open the panel again "
+            "to see what is saved now, then make your changes again."
+        ),
+        differences=_("How the saved panel differs from this page:"),
+        clashed=_(
+            "Nothing was saved: someone else saved this panel while you were saving it. The "
+            "page now shows what is saved; make your changes again."
+        ),
+    ),
+    Meeting: StaleWording(
+        refused=_(
+            "This meeting was saved again after you opened this page (by someone else, or by "
+            "you in another tab), so nothing on this page was saved. Open the meeting again "
+            "to see what is saved now, then make your changes again."
+        ),
+        differences=_("How the saved meeting differs from this page:"),
+        clashed=_(
+            "Nothing was saved: someone else saved this meeting while you were saving it. The "
+            "page now shows what is saved; make your changes again."
+        ),
+    ),
+    Person: StaleWording(
+        refused=_(
+            "This person's details were saved again after you opened this page (by someone "
+            "else, by you in another tab, or by accepting a correction the panellist "
+            "proposed), so nothing on this page was saved. Open the person again to see what "
+            "is saved now, then make your changes again."
+        ),
+        differences=_("How the saved details differ from this page:"),
+        clashed=_(
+            "Nothing was saved: someone else saved this person's details while you were "
+            "saving them. The page now shows what is saved; make your changes again."
+        ),
+    ),
+}
+
+
+def changes_since(record, since):
+    """What the admin's history records for ``record`` (a ``Panel``, ``Meeting`` or
+    ``Person``) after ``since``; for a panel, for its panellists too.
 
     ``since`` is an aware datetime (or ``None``: nothing is listed). Returns sentences, oldest
     first, each naming when, who and what: "Nov. 30, 2026, 10:15 a.m. (UTC), amina: Changed
-    title." Entries of the panel's page list its panellists' and segments' changes too.
+    title." Entries of a panel's or a meeting's page list the changes of its rows too.
     """
     if since is None:
         return []
-    types = ContentType.objects.get_for_models(Panel, Panellist)
-    places = [str(pk) for pk in panel.panellists.values_list("pk", flat=True)]
+    about = Q(content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk))
+    place_type = ContentType.objects.get_for_model(Panellist)
+    if isinstance(record, Panel):
+        places = [str(pk) for pk in record.panellists.values_list("pk", flat=True)]
+        about |= Q(content_type=place_type, object_id__in=places)
     entries = (
-        LogEntry.objects.filter(
-            Q(content_type=types[Panel], object_id=str(panel.pk))
-            | Q(content_type=types[Panellist], object_id__in=places),
-            action_time__gt=since,
-        )
+        LogEntry.objects.filter(about, action_time__gt=since)
         .select_related("user")
         .order_by("action_time", "pk")
     )
@@ -52,7 +114,7 @@ def changes_since(panel, since):
             what = gettext("Added.")
         else:
             what = entry.get_change_message()
-        if entry.content_type_id == types[Panellist].pk:
+        if entry.content_type_id == place_type.pk:
             what = gettext("Panellist %(panellist)s: %(change)s") % {
                 "panellist": entry.object_repr,
                 "change": what,
@@ -68,9 +130,9 @@ def changes_since(panel, since):
     return sentences
 
 
-def changes_message(panel, loaded_at):
+def changes_message(record, loaded_at):
     """``changes_since`` with its heading, as a list of sentences (empty when none)."""
-    changes = changes_since(panel, loaded_at)
+    changes = changes_since(record, loaded_at)
     if not changes:
         return []
     heading = _("Saved since you opened this page at %(time)s:") % {
@@ -110,50 +172,63 @@ class LoadedAtField(forms.CharField):
 
 
 class StaleSaveRefusalMixin:
-    """Refuse to save a panel from a page that someone else has saved since it was loaded.
+    """Refuse to save a record (a panel, a meeting, a person) from a page that someone else has
+    saved since it was loaded.
 
-    For a ``ModelForm`` of ``Panel`` with its ``version`` (django-concurrency's signed hidden
-    field) and a ``loaded_at`` (``LoadedAtField``). ``clean`` reads the panel with its row
-    locked until the end of the transaction (``services.current_panel``; the admin saves a
-    page in one), so that two saves of one panel are checked one after the other; the version
-    check of ``Panel.save`` (``RecordModifiedError``) stays as the last guard. The refusal
-    lists what was saved meanwhile and how the saved panel differs from the page.
+    For a ``ModelForm`` of a model in ``STALE_WORDING``, with its ``version``
+    (django-concurrency's signed hidden field) and a ``loaded_at`` (``LoadedAtField``).
+    ``clean`` reads the record with its row locked until the end of the transaction
+    (``current_record``; the admin saves a page in one), so that two saves of one record are
+    checked one after the other; the version check of the model's ``save``
+    (``RecordModifiedError``) stays as the last guard. The refusal, a ``ValidationError``
+    (code ``stale``) of the whole form, lists what was saved meanwhile and how the saved
+    record differs from the page, and links to the page to open again (``reload_url``).
     """
 
     def clean(self):
         cleaned_data = super().clean()
         if self.instance.pk is None or "version" not in cleaned_data:
             return cleaned_data
-        current = services.current_panel(self.instance.pk)
+        current = self.current_record()
         if current is not None and current.version != cleaned_data["version"]:
             raise ValidationError(self.stale_save_messages(current), code="stale")
         return cleaned_data
 
+    @property
+    def stale_wording(self):
+        """What the refusal says of this form's model (a ``StaleWording``)."""
+        return STALE_WORDING[self._meta.model]
+
+    def current_record(self):
+        """The form's record as saved now, its row locked until the transaction ends
+        (``services.current_row``), or ``None`` when it was deleted meanwhile."""
+        return services.current_row(self._meta.model, self.instance.pk)
+
     def stale_save_messages(self, current):
         """The refusal in sentences: what happened, what changed since, how to go on."""
-        messages = [
-            _(
-                "This panel was saved again after you opened this page (by someone else, or by "
-                "you in another tab), so nothing on this page was saved. Open the panel again "
-                "to see what is saved now, then make your changes again."
-            ),
-            *changes_message(current, self.cleaned_data.get("loaded_at")),
-        ]
+        wording = self.stale_wording
+        messages = [wording.refused, *changes_message(current, self.cleaned_data.get("loaded_at"))]
         differences = self.differences_from(current)
         if differences:
-            messages.append(_("How the saved panel differs from this page:"))
+            messages.append(wording.differences)
             messages.extend(differences)
         messages.append(format_html('<a href="{}">{}</a>', self.reload_url(), _("Open it again")))
         return messages
 
     def reload_url(self):
-        """The page to open again: the panel's admin page."""
-        return reverse("admin:panels_panel_change", args=[self.instance.pk])
+        """The page to open again: the record's own admin page."""
+        meta = self._meta.model._meta
+        return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[self.instance.pk])
 
     def differences_from(self, current):
-        """The panel's own fields whose saved value differs from this page's, in sentences."""
+        """The record's own fields on this form whose saved value differs from this page's,
+        in sentences ("Title: saved “A”, on this page “B”.")."""
+        model = self._meta.model
+        compared = {field.name for field in model._meta.concrete_fields} - {
+            model._meta.pk.name,
+            "version",
+        }
         differences = []
-        compared = {field.name for field in Panel._meta.concrete_fields} - {"id", "version"}
         for name, field in self.fields.items():
             if name not in compared or name not in self.cleaned_data:
                 continue
@@ -162,12 +237,27 @@ class StaleSaveRefusalMixin:
                 differences.append(
                     _("%(field)s: saved %(saved)s, on this page %(on_page)s.")
                     % {
-                        "field": field.label,
-                        "saved": display_value(saved),
-                        "on_page": display_value(on_page),
+                        "field": capfirst(field.label or name),
+                        "saved": shown_value(field, saved),
+                        "on_page": shown_value(field, on_page),
                     }
                 )
         return differences
+
+
+def shown_value(field, value):
+    """``value`` of the form field ``field`` as the page offers it, quoted (``display_value``):
+    a choice by its label ("“Hybrid”"), several choices by their labels joined ("“Arabic,
+    French”"); an empty value or list as "(blank)"; other values as they are (a related
+    object by its name)."""
+    if value in field.empty_values:
+        return display_value(None)
+    if isinstance(field, forms.ModelChoiceField) or not hasattr(field, "choices"):
+        return display_value(value)
+    labels = {str(choice): label for choice, label in field.choices}
+    if isinstance(value, list | tuple):
+        return display_value(", ".join(str(labels.get(str(item), item)) for item in value))
+    return display_value(labels.get(str(value), value))
 
 
 def refuse_if_panel_changed(panel_id, version, loaded_at):
