@@ -7,10 +7,14 @@ inline formsets' management forms are always right.
 """
 
 import re
+import threading
+from datetime import UTC, datetime
 from html import unescape
 from html.parser import HTMLParser
 
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.urls import reverse
 
 from panels.models import Panel, Room
@@ -237,6 +241,85 @@ def run_action(client, model, action, selected, **extra):
     shown."""
     data = {"action": action, "_selected_action": [obj.pk for obj in selected], **extra}
     return client.post(admin_url(model, "changelist"), data, follow=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Stale copies of a page
+
+# When a stale copy was loaded (``stale_copy``), and when what is saved after it is dated
+# (``save_copy``), so that a refusal's history reads the same on every run.
+LOADED_AT = "2026-11-30T10:00:00+00:00"
+SAVED_AT = datetime(2026, 11, 30, 10, 5, tzinfo=UTC)
+SINCE = "Saved since you opened this page at Nov. 30, 2026, 10 a.m. (UTC):"
+
+
+def change_url(obj):
+    """The admin page of ``obj`` (a meeting, panel, person or panellist)."""
+    return admin_url(type(obj), "change", obj.pk)
+
+
+def stale_copy(client, obj):
+    """``obj``'s admin page as ``client`` opened it at ``LOADED_AT``, as POST data."""
+    data = form_data(client.get(change_url(obj)))
+    data["loaded_at"] = LOADED_AT
+    return data
+
+
+def save_copy(client, obj, data):
+    """Post ``data`` to ``obj``'s admin page; the history written is dated ``SAVED_AT``."""
+    response = client.post(change_url(obj), data)
+    # Date the history of what was just saved, so that messages can be compared whole.
+    LogEntry.objects.update(action_time=SAVED_AT)
+    return response
+
+
+def refusal(response):
+    """The reasons the page's own form gives for refusing the save."""
+    assert response.status_code == 200
+    return list(response.context["adminform"].form.non_field_errors())
+
+
+def save_at_the_same_moment(monkeypatch, admin_class, url, first, second):
+    """Post two copies of one admin page to ``url`` at the same moment; return the two
+    responses.
+
+    ``first`` and ``second`` are ``(client, data)``. The first save is held once its form is
+    checked, just before ``admin_class.save_model``, until the second has started; the second
+    must then be waiting (for the first one's row lock: PostgreSQL only), and the first goes
+    on. Needs a database the threads share (``django_db(transaction=True)``).
+    """
+    checked, go_on = threading.Event(), threading.Event()
+    save_model = admin_class.save_model
+
+    def save_model_once_the_other_save_waits(self, request, obj, form, change):
+        if threading.current_thread().name == "first":
+            checked.set()
+            go_on.wait(timeout=10)
+        save_model(self, request, obj, form, change)
+
+    monkeypatch.setattr(admin_class, "save_model", save_model_once_the_other_save_waits)
+    responses = {}
+
+    def post(name, client, data):
+        try:
+            responses[name] = client.post(url, data)
+        finally:
+            connection.close()
+
+    threads = {
+        name: threading.Thread(target=post, name=name, args=(name, *copy))
+        for name, copy in (("first", first), ("second", second))
+    }
+    threads["first"].start()
+    assert checked.wait(timeout=10)
+    threads["second"].start()
+    # The second save now waits for the first one's lock.
+    threads["second"].join(timeout=1)
+    assert threads["second"].is_alive()
+    go_on.set()
+    for thread in threads.values():
+        thread.join(timeout=10)
+    return responses["first"], responses["second"]
 
 
 def staff_with(client, django_user_model, *codenames):

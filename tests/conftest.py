@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
+from django.test import Client
 
 from panels.models import (
     ConceptNoteSection,
@@ -129,6 +130,18 @@ def staff_user(django_user_model):
 def staff_client(client, staff_user):
     """A client signed in as ``staff_user``."""
     client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def first_editor(django_user_model):
+    """A second member of the secretariat, Fatima Example, signed in on a browser of her own:
+    the first to save when two officers have the same page open."""
+    user = django_user_model.objects.create_superuser(
+        "fatima", "fatima@example.org", "x", first_name="Fatima", last_name="Example"
+    )
+    client = Client()
+    client.force_login(user)
     return client
 
 

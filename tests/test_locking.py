@@ -6,27 +6,32 @@ saves. The panel's own fields, its panellists and its running order are all cove
 changes made elsewhere in the admin (a panellist's own page, actions, the meeting's page).
 """
 
-import threading
-from datetime import UTC, datetime
-
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.db import connection
-from django.test import Client
 
 from panels.admin import PanelAdmin, stale
 from panels.models import Panel, Panellist, Segment
-from tests.admin_helpers import admin_url, form_data, inline_formset, room_id, row_index
-
-LOADED_AT = "2026-11-30T10:00:00+00:00"
-SAVED_AT = datetime(2026, 11, 30, 10, 5, tzinfo=UTC)
+from tests.admin_helpers import (
+    LOADED_AT,
+    SAVED_AT,
+    SINCE,
+    admin_url,
+    form_data,
+    inline_formset,
+    refusal,
+    room_id,
+    row_index,
+    save_at_the_same_moment,
+    save_copy,
+    stale_copy,
+)
 
 INTRO = (
     "This panel was saved again after you opened this page (by someone else, or by you in "
     "another tab), so nothing on this page was saved. Open the panel again to see what is "
     "saved now, then make your changes again."
 )
-SINCE = "Saved since you opened this page at Nov. 30, 2026, 10 a.m. (UTC):"
 DIFFERENCES = "How the saved panel differs from this page:"
 
 
@@ -53,44 +58,13 @@ def speaker(panel):
     return panel.panellists.get(person__name="Jorge Example")
 
 
-@pytest.fixture
-def first_editor(django_user_model):
-    """A second member of the secretariat, signed in on a browser of their own."""
-    user = django_user_model.objects.create_superuser(
-        "fatima", "fatima@example.org", "x", first_name="Fatima", last_name="Example"
-    )
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def stale_copy(client, panel):
-    """The panel's page as ``client`` opened it at ``LOADED_AT``, as POST data."""
-    data = form_data(client.get(admin_url(Panel, "change", panel.pk)))
-    data["loaded_at"] = LOADED_AT
-    return data
-
-
-def save(client, panel, data):
-    response = client.post(admin_url(Panel, "change", panel.pk), data)
-    # Date the history of what was just saved, so that messages can be compared whole.
-    LogEntry.objects.update(action_time=SAVED_AT)
-    return response
-
-
-def refusal(response):
-    """The reasons the panel's form gives for refusing the save."""
-    assert response.status_code == 200
-    return list(response.context["adminform"].form.non_field_errors())
-
-
 def test_second_stale_copy_refused_with_what_changed(admin_client, first_editor, panel):
     first, second = stale_copy(first_editor, panel), stale_copy(admin_client, panel)
     first["title"] = "Migration and sustainable development"
     second["room"] = room_id(panel, "Trusteeship Council Chamber")
 
-    saved = save(first_editor, panel, first)
-    refused = save(admin_client, panel, second)
+    saved = save_copy(first_editor, panel, first)
+    refused = save_copy(admin_client, panel, second)
 
     assert saved.status_code == 302
     assert refusal(refused) == [
@@ -113,12 +87,12 @@ def test_second_stale_copy_refused_with_what_changed(admin_client, first_editor,
 def test_fresh_copy_after_a_refusal_saves(admin_client, first_editor, panel):
     first, second = stale_copy(first_editor, panel), stale_copy(admin_client, panel)
     first["title"] = "Migration and sustainable development"
-    save(first_editor, panel, first)
-    save(admin_client, panel, second)
+    save_copy(first_editor, panel, first)
+    save_copy(admin_client, panel, second)
 
     fresh = stale_copy(admin_client, panel)
     fresh["room"] = room_id(panel, "Trusteeship Council Chamber")
-    response = save(admin_client, panel, fresh)
+    response = save_copy(admin_client, panel, fresh)
 
     assert response.status_code == 302
     panel.refresh_from_db()
@@ -136,8 +110,8 @@ def test_stale_panellists_refused_after_a_running_order_edit(
     index = row_index(second, "panellists", speaker.pk)
     second[f"panellists-{index}-presentation_title"] = "Remittances"
 
-    save(first_editor, panel, first)
-    refused = save(admin_client, panel, second)
+    save_copy(first_editor, panel, first)
+    refused = save_copy(admin_client, panel, second)
 
     assert refusal(refused) == [
         INTRO,
@@ -159,8 +133,8 @@ def test_stale_running_order_refused_after_a_panellist_edit(
     first[f"panellists-{index}-presentation_title"] = "Remittances"
     second["segments-2-DELETE"] = "on"
 
-    save(first_editor, panel, first)
-    refused = save(admin_client, panel, second)
+    save_copy(first_editor, panel, first)
+    refused = save_copy(admin_client, panel, second)
 
     assert refusal(refused) == [
         INTRO,
@@ -188,7 +162,7 @@ def test_stale_copy_refused_after_the_running_order_was_generated(
         {"action": "generate_running_order", "_selected_action": [panel.pk]},
     )
     LogEntry.objects.update(action_time=SAVED_AT)
-    refused = save(admin_client, panel, stale)
+    refused = save_copy(admin_client, panel, stale)
 
     assert refusal(refused) == [
         INTRO,
@@ -216,7 +190,7 @@ def test_stale_copy_refused_after_a_panellist_was_changed_on_their_own_page(
 
     first_editor.post(admin_url(Panellist, "change", speaker.pk), own_page)
     LogEntry.objects.update(action_time=SAVED_AT)
-    refused = save(admin_client, panel, stale)
+    refused = save_copy(admin_client, panel, stale)
 
     assert refusal(refused) == [
         INTRO,
@@ -240,7 +214,7 @@ def test_stale_copy_refused_after_the_panel_was_published_by_the_action(
         admin_url(Panel, "changelist"), {"action": "publish", "_selected_action": [panel.pk]}
     )
     LogEntry.objects.update(action_time=SAVED_AT)
-    refused = save(admin_client, panel, stale)
+    refused = save_copy(admin_client, panel, stale)
 
     assert refusal(refused) == [
         INTRO,
@@ -263,7 +237,7 @@ def test_stale_meeting_page_refused_for_a_panel_changed_since(admin_client, firs
     first = stale_copy(first_editor, panel)
     first["title"] = "Migration and sustainable development"
 
-    save(first_editor, panel, first)
+    save_copy(first_editor, panel, first)
     refused = admin_client.post(meeting_url, stale_meeting)
 
     assert refused.status_code == 200
@@ -310,7 +284,7 @@ def test_page_without_its_version_is_refused(admin_client, panel):
     data["version"] = ""
     data["title"] = "Migration and sustainable development"
 
-    response = save(admin_client, panel, data)
+    response = save_copy(admin_client, panel, data)
 
     assert refusal(response)[0] == INTRO
     panel.refresh_from_db()
@@ -337,42 +311,14 @@ def test_two_saves_of_one_copy_at_the_same_moment_save_one(
     first, second = stale_copy(first_editor, panel), stale_copy(admin_client, panel)
     first["title"] = "Migration and sustainable development"
     second["room"] = room_id(panel, "Trusteeship Council Chamber")
-    checked, go_on = threading.Event(), threading.Event()
-    save_model = PanelAdmin.save_model
+    url = admin_url(Panel, "change", panel.pk)
 
-    def save_model_once_the_other_save_waits(self, request, obj, form, change):
-        if threading.current_thread().name == "first":
-            checked.set()
-            go_on.wait(timeout=10)
-        save_model(self, request, obj, form, change)
+    saved, refused = save_at_the_same_moment(
+        monkeypatch, PanelAdmin, url, (first_editor, first), (admin_client, second)
+    )
 
-    monkeypatch.setattr(PanelAdmin, "save_model", save_model_once_the_other_save_waits)
-    responses = {}
-
-    def post(name, client, data):
-        try:
-            responses[name] = client.post(admin_url(Panel, "change", panel.pk), data)
-        finally:
-            connection.close()
-
-    threads = {
-        "first": threading.Thread(target=post, name="first", args=("first", first_editor, first)),
-        "second": threading.Thread(
-            target=post, name="second", args=("second", admin_client, second)
-        ),
-    }
-    threads["first"].start()
-    assert checked.wait(timeout=10)
-    threads["second"].start()
-    # The second save now waits for the first one's lock on the panel.
-    threads["second"].join(timeout=1)
-    assert threads["second"].is_alive()
-    go_on.set()
-    for thread in threads.values():
-        thread.join(timeout=10)
-
-    assert responses["first"].status_code == 302
-    assert refusal(responses["second"])[0] == INTRO
+    assert saved.status_code == 302
+    assert refusal(refused)[0] == INTRO
     panel.refresh_from_db()
     assert (panel.title, str(panel.room)) == (
         "Migration and sustainable development",
@@ -384,8 +330,8 @@ def test_blank_value_named_in_the_differences(admin_client, first_editor, panel)
     first, second = stale_copy(first_editor, panel), stale_copy(admin_client, panel)
     first["room"] = ""
 
-    save(first_editor, panel, first)
-    refused = save(admin_client, panel, second)
+    save_copy(first_editor, panel, first)
+    refused = save_copy(admin_client, panel, second)
 
     assert refusal(refused)[-2:] == [
         "Room: saved (blank), on this page “Conference Room 4”.",
@@ -403,7 +349,7 @@ def test_stale_copy_refused_after_an_answer_recorded_by_the_panellists_action(
         admin_url(Panellist, "changelist"),
         {"action": "mark_declined", "_selected_action": [speaker.pk]},
     )
-    refused = save(admin_client, panel, stale)
+    refused = save_copy(admin_client, panel, stale)
 
     assert refusal(refused)[0] == INTRO
     panel.refresh_from_db()
@@ -422,7 +368,7 @@ def test_stale_panellist_page_refused_after_the_panel_page_changed_them(
     stale["loaded_at"] = LOADED_AT
     first = stale_copy(first_editor, panel)
     first[f"panellists-{row_index(first, 'panellists', speaker.pk)}-presentation_title"] = "New"
-    save(first_editor, panel, first)
+    save_copy(first_editor, panel, first)
     stale["order"] = "7"
 
     response = admin_client.post(page_url, stale)
@@ -470,9 +416,9 @@ def test_stale_copy_with_an_unreadable_loaded_at_is_still_refused_cleanly(
     first, second = stale_copy(first_editor, panel), stale_copy(admin_client, panel)
     first["title"] = "Changed first"
     second["loaded_at"] = loaded_at
-    save(first_editor, panel, first)
+    save_copy(first_editor, panel, first)
 
-    refused = save(admin_client, panel, second)
+    refused = save_copy(admin_client, panel, second)
 
     assert refusal(refused)[0] == INTRO
     assert Panel.objects.get(pk=panel.pk).title == "Changed first"
