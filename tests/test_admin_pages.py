@@ -74,7 +74,7 @@ PAGES = {
     (Person, "add"): (
         "Add person",
         form_fields,
-        ["honorific", "name", "position", "organisation", "email", "bio"],
+        ["honorific", "name", "position", "organisation", "email", "bio", "version", "loaded_at"],
     ),
     (Person, "change"): (
         "Change person",

@@ -1,7 +1,8 @@
-"""The admin's forms for meetings and panels.
+"""The admin's forms for meetings, panels and people.
 
 A meeting's time zone is chosen from the IANA zones; a panel's answer deadline is entered in
-the meeting's local time. A panel's forms refuse a stale save (``stale``).
+the meeting's local time. The forms of meetings, panels and people refuse a stale save
+(``stale``).
 """
 
 from datetime import datetime
@@ -16,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .. import running_order, services
@@ -26,6 +28,7 @@ from ..models import (
     Meeting,
     MeetingFormat,
     Panel,
+    Person,
     Room,
     SessionKind,
     VacatedItems,
@@ -71,8 +74,10 @@ def time_zone_choices():
     ]
 
 
-class MeetingAdminForm(DefaultWhenOmittedMixin, forms.ModelForm):
-    """A meeting, with its time zone chosen from the IANA zones instead of typed.
+class MeetingAdminForm(DefaultWhenOmittedMixin, StaleSaveRefusalMixin, forms.ModelForm):
+    """A meeting, with its time zone chosen from the IANA zones instead of typed, refused when
+    stale (``StaleSaveRefusalMixin``: its rooms, concept note, documents and sessions are
+    saved with it, so a refusal keeps all of the page from being saved).
 
     The field stays a text field under the select, so that a name that is not a zone (sent by
     hand, or stored before this form existed) is rejected by the model's validator with its
@@ -81,8 +86,10 @@ class MeetingAdminForm(DefaultWhenOmittedMixin, forms.ModelForm):
 
     defaults_when_omitted = {"format": MeetingFormat.IN_PERSON}
 
+    loaded_at = LoadedAtField()
+
     interpretation_languages = forms.TypedMultipleChoiceField(
-        label=_("interpretation"),
+        label=capfirst(_("interpretation")),
         choices=Language.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -105,6 +112,7 @@ class MeetingAdminForm(DefaultWhenOmittedMixin, forms.ModelForm):
             "end_date",
             "time_zone",
             "status",
+            "version",
         ]
         widgets = {"time_zone": forms.Select(choices=time_zone_choices)}
         formfield_callback = https_formfield
@@ -119,6 +127,17 @@ class MeetingAdminForm(DefaultWhenOmittedMixin, forms.ModelForm):
                 *widget.choices,
                 (current, _("%(zone)s (not an IANA time zone)") % {"zone": current}),
             ]
+
+
+class PersonAdminForm(StaleSaveRefusalMixin, forms.ModelForm):
+    """A person's details on their admin page, refused when stale (``StaleSaveRefusalMixin``):
+    saved since by another officer, or by accepting a correction the panellist proposed."""
+
+    loaded_at = LoadedAtField()
+
+    class Meta:
+        model = Person
+        fields = ["honorific", "name", "position", "organisation", "email", "bio", "version"]
 
 
 def slot_is_known(panel):

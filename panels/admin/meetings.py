@@ -108,6 +108,10 @@ class MeetingAdmin(
 
     Saving a meeting may move its panels in time (their rows, or the meeting's time zone):
     their confirmed panellists are then told the new time.
+
+    The page's hidden ``version`` and ``loaded_at`` refuse a save from a stale copy of the
+    meeting (``forms.MeetingAdminForm``), and each session row one from a stale copy of its
+    session (``forms.PanelInlineForm``); nothing of the page is saved then.
     """
 
     form = MeetingAdminForm
@@ -124,7 +128,7 @@ class MeetingAdmin(
             _("Format"),
             {"fields": ["format", "webcast_url", "interpretation_languages"]},
         ),
-        (_("Publication"), {"fields": ["status"]}),
+        (_("Publication"), {"fields": ["status", ("version", "loaded_at")]}),
         (_("Checks"), {"fields": ["double_bookings"]}),
     ]
     readonly_fields = ["double_bookings"]

@@ -1,4 +1,5 @@
-"""People in the admin: each page lists the panels the person is on."""
+"""People in the admin: each page lists the panels the person is on, and refuses a save from
+a stale copy (``stale``)."""
 
 from django.contrib import admin
 from django.urls import reverse
@@ -7,8 +8,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Panellist, Person
+from .forms import PersonAdminForm
 from .keys import CheckedKeysMixin, CheckedListMixin
-from .mixins import AnsweredAtMixin
+from .mixins import AnsweredAtMixin, RefuseClashingSaveMixin
 from .proposals import PersonProposalsInline, ProposalDecisionsMixin
 
 
@@ -49,16 +51,24 @@ class PanelPlaceInline(AnsweredAtMixin, CheckedKeysMixin, admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(ProposalDecisionsMixin, CheckedListMixin, admin.ModelAdmin):
+class PersonAdmin(
+    RefuseClashingSaveMixin, ProposalDecisionsMixin, CheckedListMixin, admin.ModelAdmin
+):
     """People who speak at or run panels; each page lists the panels they are on and the
     corrections of their details they proposed through a personal link, to accept or
-    reject."""
+    reject.
 
+    The page's hidden ``version`` and ``loaded_at`` refuse a stale save
+    (``forms.PersonAdminForm``): one opened before another officer saved the person, or before
+    a correction of theirs was accepted, would write the old details back.
+    """
+
+    form = PersonAdminForm
     list_display = ["name", "honorific", "position", "organisation", "email"]
     search_fields = ["name", "organisation", "email"]
     fieldsets = [
         (None, {"fields": ["honorific", "name", "position", "organisation"]}),
         (_("For the secretariat"), {"fields": ["email"]}),
-        (_("Biography"), {"fields": ["bio"]}),
+        (_("Biography"), {"fields": ["bio", ("version", "loaded_at")]}),
     ]
     inlines = [PersonProposalsInline, PanelPlaceInline]
