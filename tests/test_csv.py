@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 
 from panels import resources, services
 from panels.models import Panel, Panellist, Person
@@ -626,6 +627,37 @@ def test_import_database_refusal_is_a_row_error_not_a_server_error(
         )
     ]
     assert database_counts() == counts
+
+
+def test_import_of_a_person_saved_meanwhile_is_a_row_error_not_a_server_error(
+    admin_client, panel, monkeypatch
+):
+    # As if an officer saved Amina's page between the row's reading her and its saving her.
+    find_person = resources.PanellistResource.find_person
+
+    def find_person_saved_meanwhile(self, row, panel):
+        person = find_person(self, row, panel)
+        Person.objects.filter(pk=person.pk).update(version=F("version") + 1, position="Chief")
+        return person
+
+    monkeypatch.setattr(resources.PanellistResource, "find_person", find_person_saved_meanwhile)
+    rows = [["Panel ID", "Email", "Position"], [str(panel.pk), "amina@example.org", "Director"]]
+
+    previewed = preview(admin_client, csv_file(rows))
+
+    assert row_errors(previewed) == [
+        (
+            1,
+            {
+                "__all__": [
+                    "Someone else saved this person's details while the file was being "
+                    "imported, so this row was not saved. Import the file again."
+                ]
+            },
+        )
+    ]
+    # The preview saves nothing: neither the row nor, here, the simulated save.
+    assert Person.objects.get(email="amina@example.org").position == "Permanent Representative"
 
 
 def test_import_refuses_a_file_that_is_not_utf8(admin_client, panel):

@@ -6,6 +6,7 @@ The cells are read and written by the widgets of ``formats``; the panel and the 
 names are found by ``lookups``.
 """
 
+from concurrency.exceptions import RecordModifiedError
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
@@ -375,10 +376,23 @@ class PanellistResource(SpreadsheetResourceMixin, resources.ModelResource):
             raise ValidationError(errors)
 
     def before_save_instance(self, instance, row, **kwargs):
-        """Save the person first: a new one, or one whose details the row changed."""
+        """Save the person first: a new one, or one whose details the row changed.
+
+        A person saved by someone else since the row read them (their page, or a correction
+        of theirs accepted: django-concurrency's ``RecordModifiedError``) is not written
+        over: the row's error says so, as a clash of places does (``do_instance_save``).
+        """
         person = instance.person
         if person.pk is None or self.person_changed(instance):
-            person.save()
+            try:
+                person.save()
+            except RecordModifiedError:
+                raise ValidationError(
+                    _(
+                        "Someone else saved this person's details while the file was being "
+                        "imported, so this row was not saved. Import the file again."
+                    )
+                ) from None
             instance.person = person
 
     def do_instance_save(self, instance, is_create):
