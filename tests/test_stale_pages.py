@@ -366,7 +366,7 @@ def test_a_stale_page_with_an_unreadable_loaded_at_is_refused_cleanly(
 
     response = officer.post(change_url(record), data)
 
-    # Without a moment to list the history from, the refusal says what differs.
+    # Without a moment to list the history from, the refusal lists none, and still refuses.
     errors = refusal(response)
     assert errors[0] == REFUSED[type(record)]
     assert SINCE not in errors
