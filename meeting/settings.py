@@ -65,7 +65,16 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "crispy_forms",
     "import_export",
+    # Loads panels/rules.py: the meeting teams' object permissions.
+    "rules.apps.AutodiscoverRulesConfig",
     "panels",
+]
+
+# Django's permissions from groups, narrowed to a meeting's team for each record (``rules``:
+# see panels/rules.py).
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 MIDDLEWARE = [

@@ -2,8 +2,9 @@
 answer page (reached through a personal link) and the secretariat's tools for a panel (the
 moderator's run sheet and the live timekeeper).
 
-Draft meetings and unpublished panels answer 404 to the public; staff see them, with a notice
-that they are not public (``visible_to``). The tools are for staff only (``StaffOnlyMixin``).
+Draft meetings and unpublished panels answer 404 to the public; the meeting's team sees them,
+with a notice that they are not public (``visible_to``; superusers are on every team). The
+tools are for the meeting's team only (``StaffOnlyMixin``, then 404 outside the team).
 Every page runs a fixed number of queries, however many panels, panellists and segments there
 are: the prefetches live in ``PanelQuerySet``.
 """
@@ -93,6 +94,16 @@ class PanelDetailView(DetailView):
             .prefetch_related("sections", "documents")
         )
 
+    def get_context_data(self, **kwargs):
+        """``on_team``: whether the user runs this panel (the links to its run sheet and
+        timekeeper are theirs)."""
+        user = self.request.user
+        on_team = (
+            user.is_staff
+            and Meeting.objects.of_team(user).filter(pk=self.object.meeting_id).exists()
+        )
+        return super().get_context_data(on_team=on_team, **kwargs)
+
 
 class StaffOnlyMixin(UserPassesTestMixin):
     """Opens a page to the secretariat (staff) only.
@@ -109,7 +120,8 @@ class StaffOnlyMixin(UserPassesTestMixin):
 
 
 class PanelToolView(StaffOnlyMixin, DetailView):
-    """A panel, found in its meeting, with its running order, for the people who run it.
+    """A panel, found in its meeting, with its running order, for the people who run it: the
+    meeting's team (404 for other staff).
 
     Drafts and unpublished panels are included: the secretariat prepares them before they are
     public. Subclasses set ``template_name_suffix``.
@@ -119,7 +131,8 @@ class PanelToolView(StaffOnlyMixin, DetailView):
 
     def get_queryset(self):
         return (
-            Panel.objects.filter(meeting__slug=self.kwargs["meeting_slug"])
+            Panel.objects.of_team(self.request.user)
+            .filter(meeting__slug=self.kwargs["meeting_slug"])
             .select_related("meeting", "room")
             .with_running_order()
         )

@@ -6,9 +6,11 @@ import threading
 from datetime import date, time
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
+from django.db.models.signals import post_save
 from django.test import Client
 
 from panels.models import (
@@ -21,6 +23,31 @@ from panels.models import (
     Segment,
     SegmentSpeaker,
 )
+
+
+@pytest.fixture(autouse=True)
+def staff_on_every_team(request):
+    """Every staff user a test makes is on the team of every meeting it makes (as staff were
+    before meetings had teams), so that tests of other things need not build teams. Tests of
+    the teams themselves opt out with ``@pytest.mark.own_teams`` and build their own."""
+    if request.node.get_closest_marker("own_teams"):
+        yield
+        return
+    user_model = get_user_model()
+
+    def meeting_saved(sender, instance, created, **kwargs):
+        if created:
+            instance.team_users.add(*user_model.objects.filter(is_staff=True))
+
+    def user_saved(sender, instance, **kwargs):
+        if instance.is_staff:
+            instance.meeting_teams.add(*Meeting.objects.all())
+
+    post_save.connect(meeting_saved, sender=Meeting, weak=False)
+    post_save.connect(user_saved, sender=user_model, weak=False)
+    yield
+    post_save.disconnect(meeting_saved, sender=Meeting)
+    post_save.disconnect(user_saved, sender=user_model)
 
 
 @pytest.fixture

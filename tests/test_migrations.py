@@ -219,3 +219,29 @@ def test_a_panel_cancelled_before_the_moment_was_kept_stays_cancelled(at_0006):
     assert (panel.status, panel.cancelled_at, panel.sequence) == ("cancelled", None, 3)
     apps = migrate(BEFORE_CANCELLATIONS)
     assert apps.get_model("panels", "Panel").objects.get().status == "cancelled"
+
+
+BEFORE_TEAMS = [("panels", "0014_vacated_items_reinstatements_and_proposers")]
+AFTER_TEAMS = [("panels", "0015_meeting_teams")]
+
+
+def test_officers_keep_the_meetings_they_had_when_teams_arrive(at_0006, django_user_model):
+    make_seed_shape(at_0006)
+    apps = migrate(BEFORE_TEAMS)
+    User = apps.get_model("auth", "User")
+    Permission = apps.get_model("auth", "Permission")
+    officer = User.objects.create(username="officer", is_staff=True)
+    officer.user_permissions.add(
+        Permission.objects.get(content_type__app_label="panels", codename="change_panel")
+    )
+    User.objects.create(username="reader", is_staff=True)  # staff with no permission
+    User.objects.create(username="root", is_staff=True, is_superuser=True)
+
+    apps = migrate(AFTER_TEAMS)
+
+    meeting = apps.get_model("panels", "Meeting").objects.get()
+    assert [user.username for user in meeting.team_users.all()] == ["officer"]
+    secretariat = apps.get_model("auth", "Group").objects.get(name="Secretariat")
+    assert secretariat.permissions.filter(codename="change_meeting").exists()
+    apps = migrate(BEFORE_TEAMS)
+    assert not apps.get_model("auth", "Group").objects.filter(name="Secretariat").exists()

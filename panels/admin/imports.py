@@ -134,6 +134,11 @@ class PanellistSpreadsheetMixin(SpreadsheetImportMixin, ImportExportMixin):
             and people.has_change_permission(request)
         )
 
+    def get_import_resource_kwargs(self, request, **kwargs):
+        """The importing officer: rows find only their teams' panels and the people they may
+        see (``PanellistResource``)."""
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
     def get_export_filename(self, request, queryset, file_format):
         """ "panellists-2017-02-16.csv": the day of the export, in the server's zone."""
         return f"panellists-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"

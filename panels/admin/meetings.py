@@ -1,6 +1,8 @@
 """Meetings in the admin, with their panels listed on each meeting's page."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,7 @@ from .mixins import (
     running_order_total,
 )
 from .programme import ProgrammeImportMixin
+from .teams import MeetingTeamMixin
 
 
 class PanelInline(LabelledTabularInline):
@@ -95,6 +98,7 @@ class MeetingDocumentInline(LabelledTabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(
+    MeetingTeamMixin,
     ProgrammeImportMixin,
     RefuseClashingSaveMixin,
     EmailReportsMixin,
@@ -129,6 +133,17 @@ class MeetingAdmin(
             {"fields": ["format", "webcast_url", "interpretation_languages"]},
         ),
         (_("Publication"), {"fields": ["status", ("version", "loaded_at")]}),
+        (
+            _("Team"),
+            {
+                "fields": ["team_users", "team_groups"],
+                "description": _(
+                    "Only the meeting's team (and superusers) see its drafts, sessions, "
+                    "people, answers and exports, here and on the site. Whoever adds a "
+                    "meeting joins its team."
+                ),
+            },
+        ),
         (_("Checks"), {"fields": ["double_bookings"]}),
     ]
     readonly_fields = ["double_bookings"]
@@ -148,6 +163,16 @@ class MeetingAdmin(
             "added on this page."
         )
         return [(first[0], {**first[1], "description": description}), *rest]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        """The team's boxes: a checkbox for each active staff user, and for each group."""
+        if db_field.name == "team_users":
+            kwargs["queryset"] = (
+                get_user_model().objects.filter(is_active=True, is_staff=True).order_by("username")
+            )
+        if db_field.name in ("team_users", "team_groups"):
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("time zone"), ordering="time_zone")
     def zone_column(self, meeting):
@@ -226,6 +251,8 @@ class MeetingAdmin(
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        if not change:
+            services.join_team(form.instance, request.user)
         if change:
             self.notify_panellists_on_commit(
                 request, form.instance.panels.values_list("pk", flat=True)

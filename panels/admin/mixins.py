@@ -19,6 +19,7 @@ from .. import services
 from ..wording import quoted, when_and_zone
 from .keys import CheckedKeysMixin
 from .stale import STALE_WORDING
+from .teams import TeamChoicesMixin
 
 logger = logging.getLogger(__name__)
 
@@ -325,10 +326,11 @@ class LabelledFieldsMixin:
         label_inputs(form.fields)
 
 
-class LabelledTabularInline(CheckedKeysMixin, admin.TabularInline):
+class LabelledTabularInline(TeamChoicesMixin, CheckedKeysMixin, admin.TabularInline):
     """A tabular inline whose inputs are named for assistive technology
-    (``LabelledFieldsMixin``) and whose autocomplete boxes check their keys
-    (``keys.CheckedKeysMixin``)."""
+    (``LabelledFieldsMixin``), whose autocomplete boxes check their keys
+    (``keys.CheckedKeysMixin``) and offer only the user's teams' records
+    (``teams.TeamChoicesMixin``)."""
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

@@ -25,6 +25,7 @@ from .mixins import (
 )
 from .proposals import PanellistProposalsInline, ProposalDecisionsMixin
 from .reports import report_answers_recorded, report_links_revoked
+from .teams import MeetingTeamMixin
 from .vacated import GiveItemsMixin
 
 
@@ -72,6 +73,7 @@ class SendingInline(LabelledTabularInline):
 
 @admin.register(Panellist)
 class PanellistAdmin(
+    MeetingTeamMixin,
     GiveItemsMixin,
     ProposalDecisionsMixin,
     PanellistSpreadsheetMixin,
@@ -102,7 +104,7 @@ class PanellistAdmin(
         "note",
         "last_email",
     ]
-    list_filter = ["panel__meeting", "role", "status"]
+    list_filter = [("panel__meeting", admin.RelatedOnlyFieldListFilter), "role", "status"]
     list_select_related = ["person", "panel"]
     search_fields = ["person__name", "person__organisation", "function", "panel__title"]
     autocomplete_fields = ["panel", "person"]

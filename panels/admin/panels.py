@@ -48,6 +48,7 @@ from .reports import (
     report_speaker_changes,
 )
 from .status import PanelStatusActionsMixin
+from .teams import MeetingTeamMixin
 from .vacated import ItemsColumnMixin
 
 # The name of the panel page's "Save and generate the standard running order" button.
@@ -130,6 +131,7 @@ class SegmentInline(LabelledTabularInline):
 
 @admin.register(Panel)
 class PanelAdmin(
+    MeetingTeamMixin,
     PanelStatusActionsMixin,
     RefuseClashingSaveMixin,
     EmailReportsMixin,
@@ -162,7 +164,7 @@ class PanelAdmin(
         "total",
     ]
     list_filter = [
-        "meeting",
+        ("meeting", admin.RelatedOnlyFieldListFilter),
         "date",
         "kind",
         "is_published",

@@ -8,10 +8,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Panellist, Person
+from ..models.querysets import in_team_of
 from .forms import PersonAdminForm
 from .keys import CheckedKeysMixin, CheckedListMixin
 from .mixins import AnsweredAtMixin, RefuseClashingSaveMixin
 from .proposals import PersonProposalsInline, ProposalDecisionsMixin
+from .teams import MeetingTeamMixin
 
 
 class PanelPlaceInline(AnsweredAtMixin, CheckedKeysMixin, admin.TabularInline):
@@ -28,7 +30,14 @@ class PanelPlaceInline(AnsweredAtMixin, CheckedKeysMixin, admin.TabularInline):
     extra = 0
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("panel__meeting")
+        """The person's places in the meetings whose team the user is on (their places in
+        other teams' meetings are those teams' business)."""
+        return (
+            super()
+            .get_queryset(request)
+            .filter(in_team_of(request.user, "panel__meeting"))
+            .select_related("panel__meeting")
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -52,7 +61,11 @@ class PanelPlaceInline(AnsweredAtMixin, CheckedKeysMixin, admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(
-    RefuseClashingSaveMixin, ProposalDecisionsMixin, CheckedListMixin, admin.ModelAdmin
+    MeetingTeamMixin,
+    RefuseClashingSaveMixin,
+    ProposalDecisionsMixin,
+    CheckedListMixin,
+    admin.ModelAdmin,
 ):
     """People who speak at or run panels; each page lists the panels they are on and the
     corrections of their details they proposed through a personal link, to accept or

@@ -6,8 +6,7 @@ meetings' "Import programme"; each meeting's page links to it and to the export.
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +70,19 @@ class ProgrammeImportMixin(SpreadsheetImportMixin, ImportMixin):
         """The programme names people but gives no addresses: viewing panels is enough."""
         return self.admin_site.get_model_admin(Panel).has_view_permission(request)
 
+    def create_import_form(self, request):
+        """The import form, offering the meetings whose team the user is on."""
+        form = super().create_import_form(request)
+        form.fields["meeting"].queryset = Meeting.objects.of_team(request.user)
+        return form
+
+    def create_confirm_form(self, request, import_form=None):
+        """The confirmation, accepting only a meeting whose team the user is on (a tampered
+        key is refused as the preview's mismatch is)."""
+        form = super().create_confirm_form(request, import_form)
+        form.fields["meeting"].queryset = Meeting.objects.of_team(request.user)
+        return form
+
     def get_import_form_initial(self, request):
         """The meeting whose page the officer came from (``?meeting=<id>``)."""
         return {**super().get_import_form_initial(request), "meeting": request.GET.get("meeting")}
@@ -87,7 +99,7 @@ class ProgrammeImportMixin(SpreadsheetImportMixin, ImportMixin):
         form = kwargs.pop("form", None)
         kwargs = super().get_import_resource_kwargs(request, **kwargs)
         cleaned = getattr(form, "cleaned_data", None) or {}
-        return {**kwargs, "meeting": cleaned.get("meeting")}
+        return {**kwargs, "meeting": cleaned.get("meeting"), "user": request.user}
 
     def import_done_url(self, request):
         return reverse("admin:panels_meeting_changelist", current_app=self.admin_site.name)
@@ -152,7 +164,11 @@ class ProgrammeImportMixin(SpreadsheetImportMixin, ImportMixin):
         formats = {"csv": SpreadsheetCSV, "xlsx": SPREADSHEET_FORMATS[1]}
         if extension not in formats:
             extension = "csv"
-        meeting = get_object_or_404(Meeting, pk=object_id)
+        meeting = self.get_object(request, object_id)
+        if meeting is None:
+            raise Http404(_("No such meeting."))
+        if not self.has_view_permission(request, meeting):
+            raise PermissionDenied
         dataset = ProgrammeResource(meeting=meeting).export_programme()
         file_format = formats[extension]()
         data = file_format.export_data(dataset)

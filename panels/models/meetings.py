@@ -6,6 +6,7 @@ Their dates are wall-clock days in the meeting's IANA time zone (``time_zone``).
 from zoneinfo import ZoneInfo
 
 from concurrency.fields import AutoIncVersionField
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -127,6 +128,23 @@ class Meeting(models.Model):
         _("secretariat's email address"),
         blank=True,
         help_text=_("Panellists' answers are sent here. Never shown publicly."),
+    )
+    team_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="meeting_teams",
+        verbose_name=_("team members"),
+        help_text=_(
+            "Staff who prepare this meeting: they see and edit its drafts, sessions, people, "
+            "answers and exports. Superusers see every meeting."
+        ),
+    )
+    team_groups = models.ManyToManyField(
+        "auth.Group",
+        blank=True,
+        related_name="meeting_teams",
+        verbose_name=_("team groups"),
+        help_text=_("Every member of these groups is on the meeting's team."),
     )
     version = AutoIncVersionField(_("version"), help_text=_("Changes on every save."))
 

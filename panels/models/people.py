@@ -20,7 +20,7 @@ from .choices import (
 )
 from .errors import errors_beside_fields
 from .panels import Panel
-from .querysets import PanellistQuerySet
+from .querysets import PanellistQuerySet, PersonQuerySet
 
 
 class Person(models.Model):
@@ -53,6 +53,8 @@ class Person(models.Model):
         validators=[MaxLengthValidator(MAX_BIO_LENGTH)],
     )
     version = AutoIncVersionField(_("version"), help_text=_("Changes on every save."))
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("person")

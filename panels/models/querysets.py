@@ -7,6 +7,7 @@ choices from ``choices``.
 
 from datetime import UTC, datetime, timedelta
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -54,6 +55,30 @@ def _counted(places):
     return Coalesce(Subquery(counted), 0)
 
 
+def sees_every_meeting(user):
+    """Whether ``user`` is an active superuser, who is on every meeting's team."""
+    return user.is_active and user.is_superuser
+
+
+def in_team_of(user, meeting="pk"):
+    """A ``Q`` for rows whose meeting has ``user`` on its team, directly or through one of
+    their groups (``Meeting.team_users``, ``Meeting.team_groups``).
+
+    ``meeting`` is the lookup from the row to its meeting's key: ``"pk"`` for a meeting,
+    ``"meeting"`` for a panel, ``"panel__meeting"`` for a panellist or an item. Nobody is on a
+    team but active staff; an active superuser is on every team (see
+    ``sees_every_meeting``), and the ``Q`` then matches every row.
+    """
+    if sees_every_meeting(user):
+        return Q()
+    if not (user.is_active and user.is_staff):
+        return Q(pk__in=[])
+    meeting_model = apps.get_model("panels", "Meeting")
+    members = meeting_model.team_users.through.objects.filter(user=user).values("meeting")
+    groups = meeting_model.team_groups.through.objects.filter(group__user=user).values("meeting")
+    return Q(**{f"{meeting}__in": members}) | Q(**{f"{meeting}__in": groups})
+
+
 class MeetingQuerySet(models.QuerySet):
     """Meetings as the public and the secretariat see them."""
 
@@ -61,8 +86,15 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(status=MeetingStatus.PUBLIC)
 
     def visible_to(self, user):
-        """All meetings for staff (to preview drafts), public ones for everyone else."""
-        return self if user.is_staff else self.public()
+        """Public meetings, and the drafts of the meetings whose team ``user`` is on (to
+        preview them); every meeting for a superuser."""
+        if sees_every_meeting(user):
+            return self
+        return self.filter(Q(status=MeetingStatus.PUBLIC) | in_team_of(user))
+
+    def of_team(self, user):
+        """The meetings whose team ``user`` is on (every meeting for a superuser)."""
+        return self.filter(in_team_of(user))
 
     def upcoming(self):
         """Meetings whose last day is not yet over anywhere on Earth, soonest first."""
@@ -82,8 +114,16 @@ class PanelQuerySet(models.QuerySet):
         return self.filter(is_published=True, meeting__status=MeetingStatus.PUBLIC)
 
     def visible_to(self, user):
-        """Every panel for staff (preview), published ones for everyone else."""
-        return self if user.is_staff else self.published()
+        """Published panels of public meetings, and every panel of the meetings whose team
+        ``user`` is on (to preview them); every panel for a superuser."""
+        if sees_every_meeting(user):
+            return self
+        published = Q(is_published=True, meeting__status=MeetingStatus.PUBLIC)
+        return self.filter(published | in_team_of(user, "meeting"))
+
+    def of_team(self, user):
+        """The panels of the meetings whose team ``user`` is on (all for a superuser)."""
+        return self.filter(in_team_of(user, "meeting"))
 
     def for_export(self):
         """Published panels with what calendars and schedule.json read of them (meeting,
@@ -190,6 +230,44 @@ class PanelQuerySet(models.QuerySet):
             "none": ~expected,
         }.get(choice)
         return self if condition is None else self.filter(condition)
+
+
+class PersonQuerySet(models.QuerySet):
+    """People as the secretariat's teams see them. People are shared by every meeting: a
+    person belongs to the teams of the meetings they have a place in."""
+
+    def _placed(self, condition=None):
+        """The keys of people with a place (matching ``condition``, a ``Q`` on panellists)."""
+        places = _related(self, "panel_places").filter(person__isnull=False)
+        if condition is not None:
+            places = places.filter(condition)
+        return places.values("person")
+
+    def of_team(self, user):
+        """The people ``user`` may edit: those with a place in a meeting whose team they are
+        on, and those with no place yet (just added, or whose places were removed). Everyone
+        for a superuser."""
+        if sees_every_meeting(user):
+            return self
+        if not (user.is_active and user.is_staff):
+            return self.none()
+        return self.filter(
+            Q(pk__in=self._placed(in_team_of(user, "panel__meeting"))) | ~Q(pk__in=self._placed())
+        )
+
+    def visible_to_team(self, user):
+        """The people ``user`` may see and choose for a place: ``of_team``, and those the
+        public sees already (on a published panel of a public meeting). People only on the
+        drafts of other teams' meetings are left out."""
+        if sees_every_meeting(user):
+            return self
+        if not (user.is_active and user.is_staff):
+            return self.none()
+        public = Q(panel__is_published=True, panel__meeting__status=MeetingStatus.PUBLIC)
+        return self.filter(
+            Q(pk__in=self._placed(in_team_of(user, "panel__meeting") | public))
+            | ~Q(pk__in=self._placed())
+        )
 
 
 class PanellistQuerySet(models.QuerySet):

@@ -20,8 +20,9 @@ class PanelFinder:
     """Finds panels as ``look_up_panel`` does, remembering each answer, and each refusal, for
     the rows that follow (a file names the same panel in many rows)."""
 
-    def __init__(self):
+    def __init__(self, panels=None):
         self.found = {}
+        self.panels = Panel.objects.all() if panels is None else panels
 
     def find(self, panel_id, title, meeting):
         """The panel with ``panel_id``, else called ``title`` in ``meeting`` (both str, ``""``
@@ -29,7 +30,7 @@ class PanelFinder:
         key = (panel_id, title.casefold(), meeting.casefold())
         if key not in self.found:
             try:
-                self.found[key] = look_up_panel(panel_id, title, meeting)
+                self.found[key] = look_up_panel(panel_id, title, meeting, self.panels)
             except ValidationError as error:
                 self.found[key] = error
         found = self.found[key]
@@ -38,11 +39,12 @@ class PanelFinder:
         return found
 
 
-def look_up_panel(panel_id, title, meeting):
+def look_up_panel(panel_id, title, meeting, panels=None):
     """The panel with ``panel_id`` (an int or ``None``), checked against ``title`` and
     ``meeting`` when they are given; else the one panel with that title (in that meeting).
-    Raises ``ValidationError`` in the secretariat's words."""
-    panels = Panel.objects.select_related("meeting")
+    Only ``panels`` (a QuerySet: the importing officer's teams' panels; all by default) are
+    found. Raises ``ValidationError`` in the secretariat's words."""
+    panels = (Panel.objects.all() if panels is None else panels).select_related("meeting")
     if panel_id is not None:
         panel = panels.filter(pk=panel_id).first()
         if panel is None:
@@ -91,14 +93,17 @@ def look_up_panel(panel_id, title, meeting):
     return candidates[0]
 
 
-def find_person(email, name, panel):
+def find_person(email, name, panel, people=None):
     """The person with ``email`` (any case; ``None`` or ``""`` when not given), preferring one
     already on ``panel``; else, on ``panel``, the one called ``name`` (any case) when they
     have no address yet, or when no ``email`` is given. A new, unsaved ``Person`` when nobody
-    matches. Raises ``ValidationError`` when the name matches several people on the panel."""
-    on_panel = Person.objects.filter(panel_places__panel=panel) if panel else None
+    matches. Only ``people`` (a QuerySet: those the importing officer may see; everyone by
+    default) are found. Raises ``ValidationError`` when the name matches several people on
+    the panel."""
+    people = Person.objects.all() if people is None else people
+    on_panel = people.filter(panel_places__panel=panel) if panel else None
     if email:
-        by_email = Person.objects.filter(email__iexact=email).order_by("pk")
+        by_email = people.filter(email__iexact=email).order_by("pk")
         person = None
         if on_panel is not None:
             person = by_email.filter(pk__in=on_panel).first()

@@ -14,7 +14,7 @@ from import_export import fields, resources
 from import_export.results import RowResult
 
 from .. import services
-from ..models import AnswerStatus, Honorific, Panellist, Person, Role
+from ..models import AnswerStatus, Honorific, Panel, Panellist, Person, Role
 from .formats import (
     AnsweredAtField,
     ChoiceWidget,
@@ -147,8 +147,12 @@ class PanellistResource(SpreadsheetResourceMixin, resources.ModelResource):
         use_transactions = True
         name = _("Panellists")
 
-    def __init__(self, **kwargs):
+    def __init__(self, user=None, **kwargs):
+        """``user``: the officer importing; rows find only the panels of their teams'
+        meetings and the people they may see (``None``: every panel and person)."""
         super().__init__(**kwargs)
+        self.panels = None if user is None else Panel.objects.of_team(user)
+        self.people = None if user is None else Person.objects.visible_to_team(user)
         # Headers in the language of the request (file headers in any language are accepted,
         # see ``before_import``).
         for field in self.fields.values():
@@ -158,7 +162,7 @@ class PanellistResource(SpreadsheetResourceMixin, resources.ModelResource):
     def reset_import_state(self):
         """Forget what an earlier import with this resource found."""
         self.row_number = None
-        self.panel_finder = PanelFinder()
+        self.panel_finder = PanelFinder(self.panels)
         self.places_in_file = {}
         self.people_in_file = {}
         self.changed_panels = set()
@@ -227,7 +231,9 @@ class PanellistResource(SpreadsheetResourceMixin, resources.ModelResource):
     def find_person(self, row, panel):
         """The person that ``row`` names on ``panel`` (``lookups.find_person``): by "Email",
         else by "Name"; a new, unsaved ``Person`` when nobody matches."""
-        return find_person(self.cell(row, "email"), self.cell(row, "name") or "", panel)
+        return find_person(
+            self.cell(row, "email"), self.cell(row, "name") or "", panel, self.people
+        )
 
     def get_or_init_instance(self, instance_loader, row):
         """The panellist ``row`` describes, and whether it is new (see ``find_panel``,

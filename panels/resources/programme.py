@@ -31,7 +31,7 @@ from import_export import fields, instance_loaders, resources
 from import_export.results import Error, RowResult
 
 from .. import services
-from ..models import Panel, Segment, SegmentKind, SessionKind
+from ..models import Panel, Person, Segment, SegmentKind, SessionKind
 from .formats import (
     ChoiceWidget,
     TextWidget,
@@ -143,9 +143,12 @@ class ProgrammeResource(SpreadsheetResourceMixin, SessionRowMixin, resources.Res
         instance_loader_class = instance_loaders.BaseInstanceLoader
         name = _("Programme")
 
-    def __init__(self, meeting=None, **kwargs):
+    def __init__(self, meeting=None, user=None, **kwargs):
+        """``meeting``: the one imported into; ``user``: the officer importing, whose rows
+        find only the people they may see (``None``: everyone)."""
         super().__init__(**kwargs)
         self.meeting = meeting
+        self.people = None if user is None else Person.objects.visible_to_team(user)
         # Headers in the language of the request (file headers in any language are accepted,
         # see ``before_import``).
         for column in self.fields.values():

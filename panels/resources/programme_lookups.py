@@ -72,16 +72,18 @@ def find_room(meeting, name):
     )
 
 
-def find_person(name, panel):
+def find_person(name, panel, people=None):
     """The person called ``name`` (any case): one already in ``panel``'s session first, else
-    the earliest recorded; a new, unsaved ``Person`` when nobody is."""
-    namesakes = Person.objects.filter(name__iexact=name).order_by("pk")
+    the earliest recorded; a new, unsaved ``Person`` when nobody is. Only ``people`` (a
+    QuerySet: those the importing officer may see; everyone by default) are found."""
+    people = Person.objects.all() if people is None else people
+    namesakes = people.filter(name__iexact=name).order_by("pk")
     if not name.isascii():
         # SQLite folds the case of ASCII letters only: compare the rest in Python.
-        namesakes = Person.objects.filter(
+        namesakes = people.filter(
             pk__in=[
                 person.pk
-                for person in Person.objects.only("pk", "name").iterator()
+                for person in people.only("pk", "name").iterator()
                 if same_text(person.name, name)
             ]
         ).order_by("pk")
@@ -95,12 +97,13 @@ def next_place_order(panel):
     return 0 if last is None else last + 1
 
 
-def find_place(panel, mention):
+def find_place(panel, mention, people=None):
     """The place in ``panel`` that ``mention`` (a ``programme_cells.SpeakerMention``) names,
     and whether it is new. A new place is a panellist in person unless the mention says
-    otherwise, last in the session's order; its person may be new and unsaved too."""
+    otherwise, last in the session's order; its person may be new and unsaved too. The
+    person is found among ``people`` (``find_person``)."""
     if mention.name:
-        person = find_person(mention.name, panel)
+        person = find_person(mention.name, panel, people)
         place = None
         if person.pk is not None:
             place = Panellist.objects.filter(panel=panel, person=person).first()

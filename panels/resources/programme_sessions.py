@@ -53,7 +53,7 @@ def same_detail(first, given):
 
 class SessionRowMixin:
     """The session and the speakers of a row (see the module's docstring). Expects the
-    resource's ``meeting``, ``sessions``, ``column`` and ``check``."""
+    resource's ``meeting``, ``people``, ``sessions``, ``column`` and ``check``."""
 
     def import_session(self, key, cells, errors, number):
         """The session of the row, as ``(SessionInFile, import type)``: from its first row,
@@ -132,7 +132,7 @@ class SessionRowMixin:
         column = self.column("speakers")
         places = []
         for mention in mentions:
-            place, new = find_place(session.panel, mention)
+            place, new = find_place(session.panel, mention, self.people)
             # The role and attendance earlier rows gave this participant: name -> (row, value).
             noted = {**session.places.get(mention.key, {}), **outcome.places.get(mention.key, {})}
             problems = []

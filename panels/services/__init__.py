@@ -67,7 +67,7 @@ from .panellists import (
     speaker_changes,
     spoken_segments,
 )
-from .panels import save_meeting, save_panel, save_room
+from .panels import TeamJoined, join_team, save_meeting, save_panel, save_room
 from .programmes import add_item, clear_running_order, log_programme_import
 from .proposals import Decided, decide_proposed_changes, pending_values, propose_changes
 from .publishing import Published, StatusChanged, cancel, publish, reinstate, set_status
@@ -86,6 +86,7 @@ from .slots import own_segments, slot_fingerprint, slot_times
 from .vacated import CannotTakeItems, ItemsMoved, give_items
 
 __all__ = [
+    "TeamJoined",
     "LINK_SECRET_BYTES",
     "NOT_PRESENTING",
     "AnswersRecorded",
@@ -143,6 +144,7 @@ __all__ = [
     "renumber_segments",
     "revoke_link",
     "revoke_links",
+    "join_team",
     "save_meeting",
     "save_panel",
     "save_panellist",

@@ -1,11 +1,14 @@
 """Saving meetings and panels, with what a change of time, place or status entails: calendar
 entries revised (RFC 5545 §3.8.7.4: ``SEQUENCE`` grows with each revision)."""
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from ..models import Meeting, Panel, Room
+from ..models.querysets import sees_every_meeting
 
 # What a panel's calendar entry shows of its time and place.
 CALENDAR_FIELDS = (
@@ -86,6 +89,28 @@ def save_meeting(meeting, *, update_fields=None):
 
 
 save_meeting.alters_data = True
+
+
+@dataclass
+class TeamJoined:
+    """What ``join_team`` did: whether ``user`` was ``added`` to ``meeting``'s team (not when
+    they were on it already, or are a superuser, who is on every team)."""
+
+    meeting: Meeting
+    user: object
+    added: bool
+
+
+def join_team(meeting, user):
+    """Put ``user`` (a staff user) on ``meeting``'s team, as when they add the meeting: a
+    meeting its author could not see again would be lost to them. Returns ``TeamJoined``."""
+    if sees_every_meeting(user) or Meeting.objects.of_team(user).filter(pk=meeting.pk).exists():
+        return TeamJoined(meeting, user, added=False)
+    meeting.team_users.add(user)
+    return TeamJoined(meeting, user, added=True)
+
+
+join_team.alters_data = True
 
 
 @transaction.atomic

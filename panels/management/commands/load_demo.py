@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 
+from panels import services
 from panels.demo import load_demo
 from panels.demo.programme import load_programme_demo
 
@@ -62,6 +63,8 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             user.user_permissions.set(Permission.objects.filter(content_type__app_label="panels"))
+            for meeting in (demo.meeting, programme.meeting):
+                services.join_team(meeting, user)
             self.stdout.write(
                 self.style.WARNING(
                     "Demo secretariat login (demo only; a new password each run):\n"
