@@ -187,3 +187,23 @@ class SendingKind(models.TextChoices):
     ANSWER_NOTICE = "answer_notice", _("Answer, to the secretariat")
     CANCELLATION = "cancellation", _("Cancellation")
     REINSTATEMENT = "reinstatement", _("Reinstatement")
+
+
+class ProposalField(models.TextChoices):
+    """The details a panellist may correct through their personal link
+    (``ProposedChange.field``): the person's position, organisation and bio, and the place's
+    presentation title."""
+
+    POSITION = "position", _("position")
+    ORGANISATION = "organisation", _("organisation")
+    BIO = "bio", _("short bio")
+    PRESENTATION_TITLE = "presentation_title", _("presentation title")
+
+
+class ProposalStatus(models.TextChoices):
+    """Where a panellist's proposed correction stands (``ProposedChange.status``)."""
+
+    PENDING = "pending", _("Waiting for a decision")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    SUPERSEDED = "superseded", _("Replaced by a later proposal")

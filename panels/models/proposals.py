@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .choices import ProposalField, ProposalStatus
 from .people import Panellist, Person
 from .querysets import ProposedChangeQuerySet
 
@@ -26,17 +27,8 @@ class ProposedChange(models.Model):
     it (status ``superseded``).
     """
 
-    class Field(models.TextChoices):
-        POSITION = "position", _("position")
-        ORGANISATION = "organisation", _("organisation")
-        BIO = "bio", _("short bio")
-        PRESENTATION_TITLE = "presentation_title", _("presentation title")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting for a decision")
-        ACCEPTED = "accepted", _("Accepted")
-        REJECTED = "rejected", _("Rejected")
-        SUPERSEDED = "superseded", _("Replaced by a later proposal")
+    Field = ProposalField
+    Status = ProposalStatus
 
     # The fields that belong to the person (shared by all their places); the others are the
     # place's own.

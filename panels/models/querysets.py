@@ -18,6 +18,7 @@ from .choices import (
     AnswerStatus,
     MeetingStatus,
     PanelStatus,
+    ProposalStatus,
     SegmentKind,
     SendingKind,
 )
@@ -390,7 +391,7 @@ class ProposedChangeQuerySet(models.QuerySet):
 
     def standing(self):
         """Those pending whose proposer still holds the place (``ProposedChange.stands``)."""
-        return self.filter(status="pending", person=models.F("panellist__person"))
+        return self.filter(status=ProposalStatus.PENDING, person=models.F("panellist__person"))
 
 
 class SegmentQuerySet(models.QuerySet):
