@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "import_export",
     # Loads panels/rules.py: the meeting teams' object permissions.
     "rules.apps.AutodiscoverRulesConfig",
+    "simple_history",
     "panels",
 ]
 
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records who is signed in with each change the request makes (Model.history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

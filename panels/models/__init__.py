@@ -7,12 +7,13 @@ of a zone's rules after the programme is published keeps the announced local tim
 RFC 5545 ``TZID`` does. Audit timestamps (``responded_at``) are stored aware, in UTC.
 
 The package's modules, each importing only those before it in this list: ``choices`` (field
-choices, limits and defaults), ``errors`` (validation messages), ``querysets`` (every model's
-QuerySet), ``meetings`` (with rooms), ``panels`` (sessions), ``notes`` (concept-note sections and
-documents of meetings and sessions), ``people`` (people and panellists), ``proposals``
-(panellists' corrections waiting for the secretariat), ``segments``
-(running orders) and ``sendings`` (emails sent). Import the names
-from ``panels.models``.
+choices, limits and defaults), ``errors`` (validation messages), ``history`` (who made a
+recorded change), ``querysets`` (every model's QuerySet), ``meetings`` (with rooms), ``panels``
+(sessions), ``notes`` (concept-note sections and documents of meetings and sessions),
+``people`` (people and panellists), ``proposals`` (panellists' corrections waiting for the
+secretariat), ``segments`` (running orders) and ``sendings`` (emails sent). Import the names
+from ``panels.models``. Each model a secretariat edits keeps its history (``Model.history``,
+django-simple-history): every change with the values before and after, and who made it.
 """
 
 from .choices import (
@@ -44,6 +45,7 @@ from .choices import (
     VacatedItems,
 )
 from .errors import clock_change_message, errors_beside_fields
+from .history import ActorKind
 from .meetings import Meeting, Room
 from .notes import ConceptNoteSection, Document
 from .panels import Panel
@@ -72,6 +74,7 @@ __all__ = [
     "MAX_SEGMENT_MINUTES",
     "OFF_PROGRAMME",
     "OUTSIDE_DAYS",
+    "ActorKind",
     "AnswerStatus",
     "Attendance",
     "ConceptNoteSection",

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from ..validators import UNVERIFIED_ZONE, validate_single_line, validate_time_zone
 from .choices import (
@@ -22,6 +23,7 @@ from .choices import (
     MeetingFormat,
     MeetingStatus,
 )
+from .history import HistoricalActor
 from .querysets import MeetingQuerySet
 
 # The longest meeting: a regular session of the Human Rights Council runs about five weeks;
@@ -149,6 +151,7 @@ class Meeting(models.Model):
     version = AutoIncVersionField(_("version"), help_text=_("Changes on every save."))
 
     objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords(bases=[HistoricalActor], excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("meeting")
@@ -229,6 +232,8 @@ class Room(models.Model):
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Rooms are listed in this order, side by side.")
     )
+
+    history = HistoricalRecords(bases=[HistoricalActor])
 
     class Meta:
         verbose_name = _("room")

@@ -6,10 +6,12 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from ..text import undocs_url
 from ..validators import validate_single_line
 from .choices import MAX_SECTION_LENGTH
+from .history import HistoricalActor
 from .meetings import Meeting
 from .panels import Panel
 
@@ -53,6 +55,8 @@ class ConceptNoteSection(models.Model):
         ),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords(bases=[HistoricalActor])
 
     class Meta:
         verbose_name = _("concept note section")

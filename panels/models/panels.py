@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.models import HistoricalRecords
 
 from .. import running_order
 from ..validators import validate_single_line
@@ -35,6 +36,7 @@ from .choices import (
     VacatedItems,
 )
 from .errors import clock_change_message
+from .history import HistoricalActor
 from .meetings import Meeting, Room
 from .querysets import PanelQuerySet
 
@@ -168,6 +170,11 @@ class Panel(models.Model):
     Kind = SessionKind
 
     objects = PanelQuerySet.as_manager()
+    # The calendar's bookkeeping (uid, sequence, modified_at) and the version counter change
+    # with other changes, or by themselves: no officer reads or puts them back.
+    history = HistoricalRecords(
+        bases=[HistoricalActor], excluded_fields=["uid", "sequence", "modified_at", "version"]
+    )
 
     class Meta:
         verbose_name = _("panel")

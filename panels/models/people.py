@@ -6,6 +6,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from ..validators import validate_single_line
 from .choices import (
@@ -19,6 +20,7 @@ from .choices import (
     Role,
 )
 from .errors import errors_beside_fields
+from .history import HistoricalActor
 from .panels import Panel
 from .querysets import PanellistQuerySet, PersonQuerySet
 
@@ -55,6 +57,7 @@ class Person(models.Model):
     version = AutoIncVersionField(_("version"), help_text=_("Changes on every save."))
 
     objects = PersonQuerySet.as_manager()
+    history = HistoricalRecords(bases=[HistoricalActor], excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("person")
@@ -163,6 +166,12 @@ class Panellist(models.Model):
     confirmed_times = models.JSONField(_("times confirmed"), null=True, blank=True, editable=False)
 
     objects = PanellistQuerySet.as_manager()
+    # The personal link's hash and the times last told are bookkeeping, not values an officer
+    # could put back: restoring a revoked link's hash would open it again.
+    history = HistoricalRecords(
+        bases=[HistoricalActor],
+        excluded_fields=["link_hash", "link_issued_at", "confirmed_times"],
+    )
 
     class Meta:
         verbose_name = _("panellist")

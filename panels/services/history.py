@@ -1,4 +1,8 @@
-"""Entries in the admin's history (``LogEntry``) for changes the services make.
+"""The history of changes: the admin's log (``LogEntry``) and each model's own history with
+values (django-simple-history, ``Model.history``), with who made each change and how an
+officer puts a record back as it was (``revert``).
+
+The admin's log:
 
 The admin records what its own pages save; an operation run from an action, a command or an
 import records its change here, in the same form, so that the object's history page and the
@@ -6,9 +10,29 @@ stale-page refusal (``admin.stale.changes_since``) list it. Messages are stored 
 as the admin stores them, and translated when read.
 """
 
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import translation
 from django.utils.text import capfirst
+from django.utils.translation import gettext
+
+from ..models import Meeting, Panel, Room, Segment, SegmentSpeaker
+from ..models.history import ACTOR, Actor, ActorKind
+from ..wording import when_and_zone
+from .locking import lock_panels
+from .panels import save_meeting, save_panel, save_room
+
+# The change reason of the records made when history began (migration 0015), for rows that
+# were there already; kept as it is there.
+HISTORY_BEGAN = "As found when history began"
+# The change reason of a record put back by ``revert``: this, then when the record put back
+# was made (ISO 8601), read back by ``reason_text``.
+REVERTED = "reverted:"
 
 
 def field_labels(model, *names):
@@ -42,3 +66,205 @@ def log_added_rows(actor, parent, rows):
     LogEntry.objects.log_actions(
         user_id=actor.pk, queryset=[parent], action_flag=CHANGE, change_message=message
     )
+
+
+# Who made a change, in each model's own history (django-simple-history) ---------------------
+
+
+@contextmanager
+def recording(kind, name=""):
+    """Within the block, every change recorded in a model's history is marked as made by an
+    actor of ``kind`` (an ``ActorKind``) named ``name`` ("" when the signed-in user names it).
+
+    ``with recording(ActorKind.LINK, panellist.display_name):`` around an answer through a
+    personal link; ``ActorKind.IMPORT`` around an import (the officer running it is the
+    record's user); ``ActorKind.COMMAND`` with the command's name. Blocks nest: the inner
+    actor is in force inside it.
+    """
+    token = ACTOR.set(Actor(kind=kind, name=name))
+    try:
+        yield
+    finally:
+        ACTOR.reset(token)
+
+
+def through_link(panellist):
+    """``recording`` of changes a panellist makes through their personal link."""
+    return recording(ActorKind.LINK, panellist.display_name)
+
+
+def by_command(name):
+    """``recording`` of changes made by the management command ``name``."""
+    return recording(ActorKind.COMMAND, name)
+
+
+def actor_text(record):
+    """Who made the change of ``record`` (a historical record), in words: "Amina Diallo"
+    (an officer: the user's full name, else their user name), "Amina Diallo through their
+    personal link", "import by Amina Diallo", "command send_reminders", "recorded when
+    history began"."""
+    user = record.history_user
+    officer = (user.get_full_name() or user.get_username()) if user is not None else ""
+    kind = record.history_actor
+    if kind == ActorKind.LINK:
+        return gettext("%(name)s through their personal link") % {
+            "name": record.history_actor_name
+        }
+    if kind == ActorKind.IMPORT:
+        if officer:
+            return gettext("import by %(officer)s") % {"officer": officer}
+        return gettext("import")
+    if kind == ActorKind.COMMAND:
+        return gettext("command %(name)s") % {"name": record.history_actor_name}
+    if officer:
+        return officer
+    if record.history_change_reason == HISTORY_BEGAN:
+        return gettext("recorded when history began")
+    return gettext("someone without an account (a script or the shell)")
+
+
+def reason_text(record):
+    """Why the change of ``record`` was made, in words ("" when no reason was recorded): "Put
+    back as it was on Dec. 7, 2026, 2:03 p.m. (UTC)"."""
+    reason = record.history_change_reason or ""
+    if reason.startswith(REVERTED):
+        try:
+            moment = datetime.fromisoformat(reason.removeprefix(REVERTED))
+        except ValueError:
+            return reason
+        return gettext("Put back as it was on %(when)s") % {"when": when_and_zone(moment)}
+    if reason == HISTORY_BEGAN:
+        return gettext("As found when history began")
+    return reason
+
+
+# Putting a record back as it was -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reverted:
+    """What ``revert`` did: ``restored``, the object as saved now (``None`` when refused);
+    ``fields``, the verbose names of the fields put back (empty when they already had the
+    record's values); ``refused``, sentences saying why nothing was put back."""
+
+    restored: object = None
+    fields: tuple = ()
+    refused: tuple = ()
+
+
+def tracked_fields(model):
+    """The fields of ``model`` its history records (its own concrete fields but its key and
+    those excluded from its history)."""
+    recorded = {field.attname for field in model.history.model.tracked_fields}
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.attname in recorded and not field.primary_key
+    ]
+
+
+def _panel_key(model, values):
+    """The key of the panel whose rows a record of ``model`` with ``values`` (a dict of
+    attnames) belongs to, or ``None`` (a meeting, a person, a room, a meeting's section)."""
+    if model is Panel:
+        return values.get("id")
+    if "panel_id" in values:
+        return values["panel_id"]
+    if model is SegmentSpeaker:
+        return Segment.objects.filter(pk=values["segment_id"]).values_list("panel_id").first()
+    return None
+
+
+def _missing_relations(model, values):
+    """Sentences naming each object the record points to that has been deleted since."""
+    missing = []
+    for field in tracked_fields(model):
+        if not field.is_relation or values[field.attname] is None:
+            continue
+        target = field.related_model
+        if not target._default_manager.filter(pk=values[field.attname]).exists():
+            missing.append(
+                gettext(
+                    "Its %(relation)s (number %(key)s) has been deleted since, so it cannot be "
+                    "put back as it was."
+                )
+                % {"relation": field.verbose_name, "key": values[field.attname]}
+            )
+    return missing
+
+
+def _save(model, obj):
+    """Save ``obj`` as its admin page does: panels, meetings and rooms through their services
+    (a calendar entry revised when its time or place changed)."""
+    saver = {Panel: save_panel, Meeting: save_meeting, Room: save_room}.get(model)
+    if saver is not None:
+        saver(obj)
+    else:
+        obj.save()
+
+
+def revert(record, actor, *, newest_seen=None):
+    """Put the object of ``record`` (a historical record of a model with a history) back as
+    it was in that record, as ``actor`` (the officer, a user), and return ``Reverted``.
+
+    Only the recorded fields are put back (not the version, a panel's calendar bookkeeping
+    or a personal link); the object is saved over its current version, its row locked (a
+    panel's rows: the panel first, as ``locking`` orders), and the change is recorded in its
+    history ("Put back as it was on …") and in the admin's log. ``newest_seen`` is the
+    ``history_id`` of the newest record the officer saw when choosing: when the object was
+    changed since, nothing is put back. Refused, in words, too: a record of a deletion, an
+    object deleted since, one whose related object (its meeting, its person…) was deleted
+    since, and values that now break a rule (``full_clean``, e.g. a second moderator).
+    """
+    model = record.instance_type
+    values = {field.attname: getattr(record, field.attname) for field in tracked_fields(model)}
+    key = record.instance.pk
+    with transaction.atomic():
+        panel = _panel_key(model, {**values, "id": key})
+        if panel is not None:
+            lock_panels([panel])
+        current = model._default_manager.select_for_update().filter(pk=key).first()
+        newest = model.history.filter(**{model._meta.pk.attname: key}).latest()
+        if record.history_type == "-":
+            return Reverted(
+                refused=(gettext("This record is the deletion; choose one before it."),)
+            )
+        if current is None:
+            return Reverted(
+                refused=(gettext("It has been deleted since, so it cannot be put back."),)
+            )
+        if newest_seen is not None and newest.history_id != newest_seen:
+            return Reverted(
+                refused=(
+                    gettext(
+                        "It was changed after you opened its history (%(when)s, by %(who)s), "
+                        "so nothing was put back. Open its history again and choose again."
+                    )
+                    % {"when": when_and_zone(newest.history_date), "who": actor_text(newest)},
+                )
+            )
+        missing = _missing_relations(model, values)
+        if missing:
+            return Reverted(refused=tuple(missing))
+        changed = [
+            field
+            for field in tracked_fields(model)
+            if getattr(current, field.attname) != values[field.attname]
+        ]
+        if not changed:
+            return Reverted(restored=current)
+        for field in changed:
+            setattr(current, field.attname, values[field.attname])
+        try:
+            current.full_clean()
+        except ValidationError as error:
+            return Reverted(refused=tuple(error.messages))
+        current._change_reason = f"{REVERTED}{record.history_date.isoformat()}"
+        current._history_user = actor
+        with recording(ActorKind.OFFICER):
+            _save(model, current)
+        log_changed_fields(actor, [current], model, *(field.name for field in changed))
+    return Reverted(restored=current, fields=tuple(str(field.verbose_name) for field in changed))
+
+
+revert.alters_data = True
