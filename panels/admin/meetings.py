@@ -16,6 +16,7 @@ from .forms import (
     limit_rooms,
     page_object_id,
 )
+from .history import HistoryWithValuesMixin
 from .keys import CheckedKeysMixin, CheckedListMixin
 from .mixins import (
     FIELD_FORMATS,
@@ -99,6 +100,7 @@ class MeetingDocumentInline(LabelledTabularInline):
 @admin.register(Meeting)
 class MeetingAdmin(
     MeetingTeamMixin,
+    HistoryWithValuesMixin,
     ProgrammeImportMixin,
     RefuseClashingSaveMixin,
     EmailReportsMixin,

@@ -15,6 +15,7 @@ from .. import services
 from ..models import Panellist, Sending
 from ..wording import in_zone, when_and_zone
 from .formsets import PLACE_FIELDS, PanellistPageForm
+from .history import HistoryWithValuesMixin
 from .imports import PanellistSpreadsheetMixin
 from .keys import CheckedListMixin
 from .mixins import (
@@ -74,6 +75,7 @@ class SendingInline(LabelledTabularInline):
 @admin.register(Panellist)
 class PanellistAdmin(
     MeetingTeamMixin,
+    HistoryWithValuesMixin,
     GiveItemsMixin,
     ProposalDecisionsMixin,
     PanellistSpreadsheetMixin,

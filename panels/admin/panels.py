@@ -32,6 +32,7 @@ from .formsets import (
     SegmentForm,
     SegmentFormSet,
 )
+from .history import HistoryWithValuesMixin
 from .keys import CheckedKeysMixin, CheckedListMixin
 from .mixins import (
     CSV_ENCODING,
@@ -132,6 +133,7 @@ class SegmentInline(LabelledTabularInline):
 @admin.register(Panel)
 class PanelAdmin(
     MeetingTeamMixin,
+    HistoryWithValuesMixin,
     PanelStatusActionsMixin,
     RefuseClashingSaveMixin,
     EmailReportsMixin,

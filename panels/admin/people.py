@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Panellist, Person
 from ..models.querysets import in_team_of
 from .forms import PersonAdminForm
+from .history import HistoryWithValuesMixin
 from .keys import CheckedKeysMixin, CheckedListMixin
 from .mixins import AnsweredAtMixin, RefuseClashingSaveMixin
 from .proposals import PersonProposalsInline, ProposalDecisionsMixin
@@ -62,6 +63,7 @@ class PanelPlaceInline(AnsweredAtMixin, CheckedKeysMixin, admin.TabularInline):
 @admin.register(Person)
 class PersonAdmin(
     MeetingTeamMixin,
+    HistoryWithValuesMixin,
     RefuseClashingSaveMixin,
     ProposalDecisionsMixin,
     CheckedListMixin,

@@ -13,6 +13,7 @@ from datetime import time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from panels.models import (
     ConceptNoteSection,
@@ -122,9 +123,12 @@ def _items(panel, rows):
         item = Segment(panel=panel, order=order, **row)
         item.full_clean()
         item.save()
-        SegmentSpeaker.objects.bulk_create(
-            SegmentSpeaker(segment=item, panellist=place, order=position)
-            for position, place in enumerate(speakers)
+        bulk_create_with_history(
+            [
+                SegmentSpeaker(segment=item, panellist=place, order=position)
+                for position, place in enumerate(speakers)
+            ],
+            SegmentSpeaker,
         )
 
 

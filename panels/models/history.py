@@ -8,14 +8,23 @@ actor in force when the record is made (``services.history.recording``); without
 change made by a signed-in user is an officer's, any other is "other".
 
 The values are the fields' defaults (callables reading the actor in force), so that records
-made in bulk (``bulk_create_with_history``) carry them as records made by ``save`` do.
+made in bulk (``bulk_create_with_history``) carry them as records made by ``save`` do. A
+change saved with a user named (``obj._history_user``, as services do for the officer acting
+outside a request) is an officer's unless another actor is in force.
+
+``History`` is simple-history's ``HistoricalRecords`` but for saves that change no recorded
+value (a personal link issued, the times last told to a panellist, a row saved unchanged):
+they make no record, so that each record of a history is a change an officer can read.
 """
 
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import models
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 
 class ActorKind(models.TextChoices):
@@ -81,3 +90,35 @@ class HistoricalActor(models.Model):
 
     class Meta:
         abstract = True
+
+
+@receiver(pre_create_historical_record)
+def _officer_named_by_the_save(sender, history_instance, history_user, **kwargs):
+    """A record whose user was named by the save (not by the request) and for which no actor
+    is in force is the officer's."""
+    if (
+        isinstance(history_instance, HistoricalActor)
+        and history_user is not None
+        and ACTOR.get() is None
+    ):
+        history_instance.history_actor = ActorKind.OFFICER
+
+
+class History(HistoricalRecords):
+    """``HistoricalRecords`` recording a save only when it adds the row or changes one of the
+    values recorded (compared with the newest record; one query per save)."""
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        if not created and not self.changes_recorded_values(instance):
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+    def changes_recorded_values(self, instance):
+        """Whether ``instance`` (just saved) differs from its newest record, or has none."""
+        newest = getattr(instance, self.manager_name).first()
+        if newest is None:
+            return True
+        return any(
+            getattr(instance, field.attname) != getattr(newest, field.attname)
+            for field in self.fields_included(instance)
+        )

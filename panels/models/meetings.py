@@ -12,7 +12,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from ..validators import UNVERIFIED_ZONE, validate_single_line, validate_time_zone
 from .choices import (
@@ -23,7 +22,7 @@ from .choices import (
     MeetingFormat,
     MeetingStatus,
 )
-from .history import HistoricalActor
+from .history import HistoricalActor, History
 from .querysets import MeetingQuerySet
 
 # The longest meeting: a regular session of the Human Rights Council runs about five weeks;
@@ -151,7 +150,7 @@ class Meeting(models.Model):
     version = AutoIncVersionField(_("version"), help_text=_("Changes on every save."))
 
     objects = MeetingQuerySet.as_manager()
-    history = HistoricalRecords(bases=[HistoricalActor], excluded_fields=["version"])
+    history = History(bases=[HistoricalActor], excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("meeting")
@@ -233,7 +232,7 @@ class Room(models.Model):
         _("order"), default=0, help_text=_("Rooms are listed in this order, side by side.")
     )
 
-    history = HistoricalRecords(bases=[HistoricalActor])
+    history = History(bases=[HistoricalActor])
 
     class Meta:
         verbose_name = _("room")

@@ -6,12 +6,11 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from ..text import undocs_url
 from ..validators import validate_single_line
 from .choices import MAX_SECTION_LENGTH
-from .history import HistoricalActor
+from .history import HistoricalActor, History
 from .meetings import Meeting
 from .panels import Panel
 
@@ -56,7 +55,7 @@ class ConceptNoteSection(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    history = HistoricalRecords(bases=[HistoricalActor])
+    history = History(bases=[HistoricalActor])
 
     class Meta:
         verbose_name = _("concept note section")

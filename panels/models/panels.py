@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.models import HistoricalRecords
 
 from .. import running_order
 from ..validators import validate_single_line
@@ -36,7 +35,7 @@ from .choices import (
     VacatedItems,
 )
 from .errors import clock_change_message
-from .history import HistoricalActor
+from .history import HistoricalActor, History
 from .meetings import Meeting, Room
 from .querysets import PanelQuerySet
 
@@ -172,7 +171,7 @@ class Panel(models.Model):
     objects = PanelQuerySet.as_manager()
     # The calendar's bookkeeping (uid, sequence, modified_at) and the version counter change
     # with other changes, or by themselves: no officer reads or puts them back.
-    history = HistoricalRecords(
+    history = History(
         bases=[HistoricalActor], excluded_fields=["uid", "sequence", "modified_at", "version"]
     )
 

@@ -6,7 +6,6 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from ..validators import validate_single_line
 from .choices import (
@@ -20,7 +19,7 @@ from .choices import (
     Role,
 )
 from .errors import errors_beside_fields
-from .history import HistoricalActor
+from .history import HistoricalActor, History
 from .panels import Panel
 from .querysets import PanellistQuerySet, PersonQuerySet
 
@@ -57,7 +56,7 @@ class Person(models.Model):
     version = AutoIncVersionField(_("version"), help_text=_("Changes on every save."))
 
     objects = PersonQuerySet.as_manager()
-    history = HistoricalRecords(bases=[HistoricalActor], excluded_fields=["version"])
+    history = History(bases=[HistoricalActor], excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("person")
@@ -168,7 +167,7 @@ class Panellist(models.Model):
     objects = PanellistQuerySet.as_manager()
     # The personal link's hash and the times last told are bookkeeping, not values an officer
     # could put back: restoring a revoked link's hash would open it again.
-    history = HistoricalRecords(
+    history = History(
         bases=[HistoricalActor],
         excluded_fields=["link_hash", "link_issued_at", "confirmed_times"],
     )

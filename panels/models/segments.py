@@ -5,13 +5,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .. import running_order
 from ..validators import validate_single_line
 from .choices import EARLIEST_DATE, LATEST_DATE, MAX_SEGMENT_MINUTES, SegmentKind
 from .errors import clock_change_message
-from .history import HistoricalActor
+from .history import HistoricalActor, History
 from .panels import Panel
 from .people import Panellist
 from .querysets import SegmentQuerySet
@@ -80,7 +79,7 @@ class Segment(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = SegmentQuerySet.as_manager()
-    history = HistoricalRecords(bases=[HistoricalActor])
+    history = History(bases=[HistoricalActor])
 
     class Meta:
         verbose_name = _("item")
@@ -233,7 +232,7 @@ class SegmentSpeaker(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    history = HistoricalRecords(bases=[HistoricalActor])
+    history = History(bases=[HistoricalActor])
 
     class Meta:
         verbose_name = _("speaker")

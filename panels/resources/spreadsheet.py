@@ -4,6 +4,8 @@ neutralised against formula injection."""
 
 from django.utils.translation import gettext_lazy as _
 
+from ..models import ActorKind
+from ..services.history import recording
 from .formats import neutralise_formula
 
 # Rows one import takes: far more than a meeting's panellists or items, few enough that an
@@ -26,16 +28,19 @@ class SpreadsheetResourceMixin:
         **kwargs,
     ):
         """Import ``dataset`` in one transaction that is rolled back when any row is refused,
-        whether the row raised an error or failed validation: a rejected file saves nothing."""
-        return super().import_data(
-            dataset,
-            dry_run=dry_run,
-            raise_errors=raise_errors,
-            use_transactions=True,
-            collect_failed_rows=collect_failed_rows,
-            rollback_on_validation_errors=True,
-            **kwargs,
-        )
+        whether the row raised an error or failed validation: a rejected file saves nothing.
+        Every change it makes is recorded in history as an import (``history.recording``), by
+        the officer signed in."""
+        with recording(ActorKind.IMPORT):
+            return super().import_data(
+                dataset,
+                dry_run=dry_run,
+                raise_errors=raise_errors,
+                use_transactions=True,
+                collect_failed_rows=collect_failed_rows,
+                rollback_on_validation_errors=True,
+                **kwargs,
+            )
 
     def column(self, name):
         """The header of the resource field ``name`` in the current language."""

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ..models import Panel, Panellist
 from . import emails
-from .history import log_changed_fields
+from .history import log_changed_fields, through_link
 from .locking import changing_panels, lock_panellist, lock_panels
 from .proposals import propose_changes
 from .slots import slot_fingerprint, slot_times
@@ -205,11 +205,15 @@ def answer_through_link(
     They are not written: they become proposals for the secretariat to accept or reject
     (``proposals.propose_changes``), so that a correction never overwrites an officer's edit
     and is not overwritten by one. Returns ``LinkAnswer``. Raises ``StaleAnswer`` and
-    ``PanelCancelled`` (nothing saved) as ``answer`` does.
+    ``PanelCancelled`` (nothing saved) as ``answer`` does. The panellist's history records
+    the change as theirs, made through their personal link (``history.through_link``).
     """
-    answer_changed = answer(panellist, status, fingerprint=fingerprint, reason=reason, note=note)
-    changes = {**(place_changes or {}), **(person_changes or {})}
-    proposed = propose_changes(panellist, changes) if changes else []
+    with through_link(panellist):
+        answer_changed = answer(
+            panellist, status, fingerprint=fingerprint, reason=reason, note=note
+        )
+        changes = {**(place_changes or {}), **(person_changes or {})}
+        proposed = propose_changes(panellist, changes) if changes else []
     return LinkAnswer(answer_changed=answer_changed, proposed=proposed)
 
 

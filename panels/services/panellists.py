@@ -4,6 +4,7 @@ afresh), removing it, and what becomes of the segments of people removed or repl
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from simple_history.utils import bulk_update_with_history
 
 from ..models import ANSWER_CLEARED, Panel, Panellist, Person, Segment, SegmentSpeaker
 from .locking import bump_panel_versions, changing_panels, lock_panels
@@ -60,7 +61,12 @@ def hand_over_moderation(panellists):
     """Make the panellists ``panellists`` (keys) plain panellists, before the rows that take
     the moderator's role are saved: the database allows one moderator per panel at every
     moment, so a swap of roles saves in either order once the outgoing one is demoted."""
-    Panellist.objects.filter(pk__in=list(panellists)).update(role=Panellist.Role.PANELLIST)
+    demoted = list(
+        Panellist.objects.filter(pk__in=list(panellists)).exclude(role=Panellist.Role.PANELLIST)
+    )
+    for place in demoted:
+        place.role = Panellist.Role.PANELLIST
+    bulk_update_with_history(demoted, Panellist, ["role"])
 
 
 hand_over_moderation.alters_data = True

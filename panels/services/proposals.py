@@ -10,7 +10,7 @@ admin's history as the officer's) or rejects them.
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Panellist, Person, ProposedChange
@@ -145,11 +145,17 @@ def _apply(change, actor):
     """Write the accepted ``change``'s value, raise the version it belongs to, record it."""
     place = change.panellist
     if change.is_about_person:
-        Person.objects.filter(pk=change.person_id).update(
-            **{change.field: change.value}, version=F("version") + 1
-        )
+        # Saved, not updated, so that the change is in the person's history with its values
+        # (the version rises by the save).
+        person = Person.objects.select_for_update().get(pk=change.person_id)
+        setattr(person, change.field, change.value)
+        person._history_user = actor
+        person.save(update_fields=[change.field, "version"])
         log_changed_fields(actor, [change.person], Person, change.field)
     else:
-        Panellist.objects.filter(pk=place.pk).update(**{change.field: change.value})
+        place = Panellist.objects.select_for_update().get(pk=place.pk)
+        setattr(place, change.field, change.value)
+        place._history_user = actor
+        place.save(update_fields=[change.field])
         bump_panel_versions([place.panel_id])
         log_changed_fields(actor, [place], Panellist, change.field)

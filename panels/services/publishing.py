@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import time
 
 from django.db import transaction
+from simple_history.utils import bulk_update_with_history
 
 from ..models import Panel
 from .history import log_changed_fields
@@ -51,7 +52,10 @@ def publish(panels, *, actor=None):
             result.overrunning.append(panel)
         else:
             result.published.append(panel)
-    Panel.objects.filter(pk__in=[panel.pk for panel in result.published]).update(is_published=True)
+    for panel in result.published:
+        panel.is_published = True
+    # Saved in bulk, each change in the panel's history (``Panel.history``).
+    bulk_update_with_history(result.published, Panel, ["is_published"], default_user=actor)
     bump_panel_versions(result.published, revised=False)
     log_changed_fields(actor, result.published, Panel, "is_published")
     return result

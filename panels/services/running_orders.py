@@ -4,6 +4,7 @@ segments numbered."""
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .. import running_order
 from ..models import MAX_SEGMENT_MINUTES, Panel, Panellist, Segment, SegmentSpeaker
@@ -70,24 +71,27 @@ def generate_running_order(panel):
         plan = running_order.standard_plan(
             panel.slot_minutes, len(speaking), panel.presentation_limit_minutes
         )
-        segments = Segment.objects.bulk_create(
-            Segment(
-                panel=panel,
-                kind=item.kind,
-                title=speaking[item.speaker].presentation_title
-                if item.speaker is not None
-                else "",
-                duration_minutes=item.minutes,
-                order=position,
-            )
-            for position, item in enumerate(plan)
+        segments = bulk_create_with_history(
+            [
+                Segment(
+                    panel=panel,
+                    kind=item.kind,
+                    title=speaking[item.speaker].presentation_title
+                    if item.speaker is not None
+                    else "",
+                    duration_minutes=item.minutes,
+                    order=position,
+                )
+                for position, item in enumerate(plan)
+            ],
+            Segment,
         )
         speakers = [
             SegmentSpeaker(segment=segment, panellist=who)
             for segment, item in zip(segments, plan, strict=True)
             if (who := speaking[item.speaker] if item.speaker is not None else remarks_by)
         ]
-        SegmentSpeaker.objects.bulk_create(speakers)
+        bulk_create_with_history(speakers, SegmentSpeaker)
         return segments
 
 
@@ -175,9 +179,12 @@ def set_speakers(segment, panellists):
     SegmentSpeaker.objects.filter(pk__in=[row.pk for row in removed]).delete()
     added = [place for place in wanted if place.pk not in current]
     last = max((row.order for row in rows), default=-1)
-    SegmentSpeaker.objects.bulk_create(
-        SegmentSpeaker(segment=segment, panellist=place, order=last + 1 + offset)
-        for offset, place in enumerate(added)
+    bulk_create_with_history(
+        [
+            SegmentSpeaker(segment=segment, panellist=place, order=last + 1 + offset)
+            for offset, place in enumerate(added)
+        ],
+        SegmentSpeaker,
     )
     kept = [row.panellist for row in rows if row.panellist_id in wanted_keys]
     return SpeakersSet(
@@ -200,7 +207,7 @@ def renumber_segments(panel):
         if segment.order != position:
             segment.order = position
             moved.append(segment)
-    Segment.objects.bulk_update(moved, ["order"])
+    bulk_update_with_history(moved, Segment, ["order"])
     return len(moved)
 
 

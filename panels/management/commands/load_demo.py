@@ -6,16 +6,17 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from panels import services
 from panels.demo import load_demo
 from panels.demo.programme import load_programme_demo
+from panels.management.base import RecordedCommand
 
 DEMO_USERNAME = "secretariat"
 
 
-class Command(BaseCommand):
+class Command(RecordedCommand):
     help = (
         "Load the 15th Coordination Meeting on International Migration and its panel from the "
         "seed concept note, and an invented two-day regional review with parallel sessions, "

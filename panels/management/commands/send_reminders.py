@@ -7,13 +7,14 @@ panel's answer deadline not passed, no invitation or reminder within
 """
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from panels import services
+from panels.management.base import RecordedCommand
 from panels.models import Meeting, Panellist
 
 
-class Command(BaseCommand):
+class Command(RecordedCommand):
     help = (
         "Email a reminder, with a new personal link, to each panellist who was invited and has "
         "not answered, unless their panel's answer deadline has passed or they were emailed "

@@ -1,0 +1,312 @@
+"""History with values (issue 12, item 5): every change of meetings, sessions, places, people
+and running-order items is recorded with its values and who made it (an officer, a panellist
+through their personal link, an import, a command), shown on the object's History page, and
+an officer can put a record back as it was (``services.history.revert``)."""
+
+from datetime import date
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.core.management import call_command
+from django.urls import reverse
+
+from panels import services
+from panels.admin.history import Change
+from panels.models import (
+    ActorKind,
+    Meeting,
+    Panel,
+    Panellist,
+    Person,
+    ProposedChange,
+    Segment,
+    SegmentSpeaker,
+)
+from panels.services.history import actor_text, reason_text, revert
+from tests.admin_helpers import (
+    admin_url,
+    form_data,
+    messages_of,
+    run_action,
+    staff_with,
+)
+from tests.test_answer import answer_data, fresh_rate_limit, place, url  # noqa: F401
+from tests.test_csv import csv_file, import_file
+from tests.test_views import parse
+
+
+def history_page(client, obj):
+    return client.get(admin_url(type(obj), "history", obj.pk))
+
+
+def newest(obj):
+    """The newest record of ``obj``'s history."""
+    return type(obj).history.filter(id=obj.pk).latest()
+
+
+def revert_to(client, record, newest_seen):
+    """Post the History page's "Put back" button of ``record``; the page shown after."""
+    obj = record.instance
+    address = admin_url(type(obj), "revert", obj.pk, record.history_id)
+    return client.post(address, {"newest_seen": newest_seen}, follow=True)
+
+
+@pytest.fixture
+def person(make_person):
+    return make_person(name="Amina Diallo", bio="Works on migration.")
+
+
+def test_officer_edit_shows_bio_before_and_after_and_the_officer(first_editor, person):
+    data = form_data(first_editor.get(admin_url(Person, "change", person.pk)))
+    data["bio"] = "Directs the regional migration office."
+
+    assert first_editor.post(admin_url(Person, "change", person.pk), data).status_code == 302
+
+    response = history_page(first_editor, person)
+    assert response.status_code == 200
+    changed, added = response.context["entries"]
+    assert (changed.who, changed.kind, changed.changes) == (
+        "Fatima Example",
+        "Changed",
+        [Change("Short bio", "“Works on migration.”", "“Directs the regional migration office.”")],
+    )
+    assert changed.when.endswith("(UTC)")
+    assert added.kind == "Added" and added.revertible
+    assert not changed.revertible  # the newest: nothing to put back
+    # The admin's own log is kept and listed below, for the stale-page refusals.
+    assert [entry["what"] for entry in response.context["log"]] == ["Changed Short bio."]
+    page = parse(response)
+    assert "Directs the regional migration office." in page.find("ins").text
+    assert "Works on migration." in page.find("del").text
+
+
+def test_choice_is_shown_by_its_label_and_a_session_page_lists_its_changes(
+    admin_client, make_panel
+):
+    panel = make_panel(title="Regional dimensions")
+    panel.kind = Panel.Kind.WORKING_GROUP
+    panel.save()
+
+    (changed, _added) = history_page(admin_client, panel).context["entries"]
+
+    assert changed.changes == [Change("Kind of session", "“Panel discussion”", "“Working group”")]
+    assert changed.who == "someone without an account (a script or the shell)"
+
+
+def test_answer_through_the_link_is_recorded_as_the_panellists(client, url, place):  # noqa: F811
+    client.post(url, answer_data(parse(client.get(url)), answer="confirmed"))
+
+    record = newest(place)
+    assert (record.history_actor, record.history_user, actor_text(record)) == (
+        ActorKind.LINK,
+        None,
+        "Dr. Amina Example through their personal link",
+    )
+    changes = {
+        change.field: (change.old, change.new)
+        for change in record.diff_against(record.prev_record).changes
+    }
+    assert changes["status"] == ("invited", "confirmed")
+
+
+def test_correction_through_the_link_is_recorded_when_an_officer_accepts_it(
+    client,
+    url,  # noqa: F811
+    place,  # noqa: F811
+    admin_user,
+):
+    client.post(url, answer_data(parse(client.get(url)), answer="confirmed", bio="Leads reviews."))
+    proposal = ProposedChange.objects.get(field="bio")
+    assert newest(place.person).bio == "Works on migration."  # a proposal changes nothing yet
+
+    services.decide_proposed_changes([proposal], accept=True, actor=admin_user)
+
+    record = newest(place.person)
+    assert (record.bio, record.history_user, record.history_actor) == (
+        "Leads reviews.",
+        admin_user,
+        ActorKind.OFFICER,
+    )
+    assert record.prev_record.bio == "Works on migration."
+
+
+def test_import_row_is_recorded_as_an_import_by_the_officer(admin_client, admin_user, panel):
+    rows = [
+        ["panel id", "name", "email", "role", "organisation"],
+        [str(panel.pk), "Sara Muster", "sara@example.org", "Rapporteur", "UNHCR"],
+    ]
+
+    import_file(admin_client, csv_file(rows))
+
+    sara = Person.objects.get(email="sara@example.org")
+    sara_place = Panellist.objects.get(person=sara)
+    for record in (newest(sara), newest(sara_place)):
+        assert (record.history_actor, record.history_user, record.history_type) == (
+            ActorKind.IMPORT,
+            admin_user,
+            "+",
+        )
+    assert actor_text(newest(sara)) == "import by admin"
+
+
+@pytest.fixture
+def panel(make_panel, make_panellist, make_person):
+    panel = make_panel(title="Migration and the 2030 Agenda")
+    make_panellist(panel, person=make_person(name="Amina Diallo"), role="moderator")
+    return panel
+
+
+def test_command_is_recorded_as_the_command(db):
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    meeting = Meeting.objects.order_by("pk").first()
+    record = newest(meeting)
+    assert (record.history_actor, record.history_actor_name, actor_text(record)) == (
+        ActorKind.COMMAND,
+        "load_demo",
+        "command load_demo",
+    )
+    assert SegmentSpeaker.history.filter(history_actor=ActorKind.COMMAND).exists()
+
+
+def test_changes_saved_in_bulk_are_recorded(admin_client, admin_user, make_panel, panel):
+    draft = make_panel(title="Draft", is_published=False)
+
+    run_action(admin_client, Panel, "publish", [draft])
+    services.generate_running_order(panel)
+
+    record = newest(draft)
+    assert (record.is_published, record.history_user, record.prev_record.is_published) == (
+        True,
+        admin_user,
+        False,
+    )
+    assert Segment.history.filter(panel_id=panel.pk, history_type="+").count() == (
+        panel.segments.count()
+    )
+    assert SegmentSpeaker.history.filter(segment__panel=panel).count() > 0
+
+
+def test_revert_puts_the_values_back_and_is_itself_recorded(first_editor, person):
+    added = newest(person)
+    person.bio = "A wrong bio."
+    person.save()
+    before = Person.objects.get(pk=person.pk).version
+
+    response = revert_to(first_editor, added, newest(person).history_id)
+
+    person.refresh_from_db()
+    assert person.bio == "Works on migration."
+    assert person.version > before  # saved over the current version, not a stale one
+    assert messages_of(response) == [
+        f"Amina Diallo was put back as it was on {response.context['entries'][-1].when}: "
+        "short bio."
+    ]
+    record = newest(person)
+    assert (record.history_user.username, record.bio) == ("fatima", "Works on migration.")
+    assert reason_text(record).startswith("Put back as it was on ")
+    assert response.context["entries"][0].changes == [
+        Change("Short bio", "“A wrong bio.”", "“Works on migration.”")
+    ]
+    assert LogEntry.objects.filter(object_id=str(person.pk)).count() == 1
+
+
+def test_revert_from_a_stale_history_page_is_refused_in_words(first_editor, person):
+    added = newest(person)
+    person.bio = "A wrong bio."
+    person.save()
+    seen = newest(person).history_id
+    person.bio = "Corrected meanwhile by someone else."
+    person.save()
+
+    response = revert_to(first_editor, added, seen)
+
+    assert response.status_code == 200
+    (message,) = messages_of(response)
+    assert message.startswith("Nothing was put back as it was on ")
+    assert "It was changed after you opened its history" in message
+    person.refresh_from_db()
+    assert person.bio == "Corrected meanwhile by someone else."
+
+
+def test_revert_needs_the_change_permission(client, django_user_model, person):
+    added = newest(person)
+    person.bio = "A wrong bio."
+    person.save()
+    viewer = staff_with(client, django_user_model, "view_person")
+
+    page = history_page(viewer, person)
+    response = revert_to(viewer, added, newest(person).history_id)
+
+    assert page.status_code == 200
+    assert not any(entry.revertible for entry in page.context["entries"])
+    assert response.status_code == 403
+    person.refresh_from_db()
+    assert person.bio == "A wrong bio."
+
+
+def test_revert_only_by_post(admin_client, person):
+    address = admin_url(Person, "revert", person.pk, newest(person).history_id)
+
+    assert admin_client.get(address).status_code == 405
+
+
+def test_revert_refuses_a_value_that_now_breaks_a_rule(admin_user, panel, make_panellist):
+    first = panel.panellists.get(role="moderator")
+    was_moderator = newest(first)
+    first.role = Panellist.Role.PANELLIST
+    first.save()
+    make_panellist(panel, role=Panellist.Role.MODERATOR)
+
+    result = revert(was_moderator, admin_user)
+
+    assert result.refused == (
+        "This panel already has a moderator. Change that person's role first.",
+    )
+    first.refresh_from_db()
+    assert first.role == Panellist.Role.PANELLIST
+
+
+def test_revert_refuses_a_record_whose_object_was_deleted(admin_user, make_meeting, make_panel):
+    meeting = make_meeting()
+    panel = make_panel(meeting)
+    record = newest(panel)
+    meeting.delete()
+
+    result = revert(record, admin_user)
+
+    assert result.refused == ("It has been deleted since, so it cannot be put back.",)
+    assert not Panel.objects.filter(pk=panel.pk).exists()
+
+
+def test_revert_of_a_panel_saves_over_its_version_and_revises_its_calendar_entry(
+    admin_client, make_panel
+):
+    panel = make_panel(title="Regional dimensions")
+    first = newest(panel)
+    panel.date = date(2017, 2, 17)
+    panel.title = "Moved"
+    panel.save()
+    stored = Panel.objects.get(pk=panel.pk)
+
+    response = revert_to(admin_client, first, newest(panel).history_id)
+
+    assert response.status_code == 200
+    panel.refresh_from_db()
+    assert (panel.title, panel.date) == ("Regional dimensions", date(2017, 2, 16))
+    assert panel.sequence == stored.sequence + 1
+    assert panel.version > stored.version
+
+
+def test_history_page_without_permission_is_refused(client, django_user_model, person):
+    staff_with(client, django_user_model)
+
+    assert history_page(client, person).status_code == 403
+
+
+def test_revert_url_names_the_record(person):
+    record = newest(person)
+
+    assert reverse("admin:panels_person_revert", args=[person.pk, record.history_id]).endswith(
+        f"/person/{person.pk}/history/{record.history_id}/revert/"
+    )
