@@ -19,7 +19,7 @@ from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
 from panels import services, views
-from panels.models import Meeting, Panellist, Segment
+from panels.models import Meeting, Panellist, PanellistDisplay, Segment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -527,6 +527,15 @@ def admin_pages_of(real_programme):
     place = speaker.first().speaking.first().panellist
     Panellist.objects.filter(pk=place.pk).update(status=Panellist.Status.DECLINED)
     services.propose_changes(place, {"position": "Chief statistician"})
+    # A change of each, so that their History pages show values before and after.
+    place.person.bio = "Leads the census office."
+    place.person.save()
+    session.panellist_display = (
+        PanellistDisplay.CONFIRMED
+        if session.panellist_display == PanellistDisplay.EVERYONE
+        else PanellistDisplay.EVERYONE
+    )
+    session.save()
     return {
         "meeting": reverse("admin:panels_meeting_change", args=[meeting.pk]),
         "session": reverse("admin:panels_panel_change", args=[session.pk]),
@@ -535,12 +544,24 @@ def admin_pages_of(real_programme):
         "person": reverse("admin:panels_person_change", args=[place.person_id]),
         "participant": reverse("admin:panels_panellist_change", args=[place.pk]),
         "their items": reverse("admin:panels_panellist_give_items", args=[place.pk]),
+        "person history": reverse("admin:panels_person_history", args=[place.person_id]),
+        "session history": reverse("admin:panels_panel_history", args=[session.pk]),
     }
 
 
 @pytest.mark.parametrize(
     "name",
-    ["meeting", "session", "sessions", "meetings", "person", "participant", "their items"],
+    [
+        "meeting",
+        "session",
+        "sessions",
+        "meetings",
+        "person",
+        "participant",
+        "their items",
+        "person history",
+        "session history",
+    ],
 )
 def test_admin_pages_have_no_wcag_violations_but_the_known_ones(
     open_admin_page, real_programme, name

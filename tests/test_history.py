@@ -310,3 +310,44 @@ def test_revert_url_names_the_record(person):
     assert reverse("admin:panels_person_revert", args=[person.pk, record.history_id]).endswith(
         f"/person/{person.pk}/history/{record.history_id}/revert/"
     )
+
+
+def test_revert_of_a_place_raises_its_panels_version(admin_client, panel):
+    moderator = panel.panellists.get()
+    first = newest(moderator)
+    moderator.presentation_title = "A title set by mistake"
+    moderator.save()
+    version = Panel.objects.get(pk=panel.pk).version
+
+    response = revert_to(admin_client, first, newest(moderator).history_id)
+
+    assert response.status_code == 200
+    moderator.refresh_from_db()
+    assert moderator.presentation_title == ""
+    assert Panel.objects.get(pk=panel.pk).version == version + 1
+
+
+def test_a_save_that_changes_no_recorded_value_makes_no_record(panel):
+    moderator = panel.panellists.get()
+    records = moderator.history.count()
+
+    services.issue_link(moderator)  # the link's hash and date are not recorded
+    moderator.save()  # nothing changed
+
+    assert moderator.history.count() == records
+
+
+def test_session_history_lists_the_changes_of_its_rows(admin_client, panel, make_segment):
+    moderator = panel.panellists.get()
+    item = make_segment(panel, 10, title="Opening", speaker=moderator)
+    item.duration_minutes = 15
+    item.save()
+
+    rows = history_page(admin_client, panel).context["rows"]
+
+    assert [(row.row, row.entry.kind) for row in rows[:3]] == [
+        ("Item “Opening”", "Changed"),
+        ("Speaker “Amina Diallo”", "Added"),
+        ("Item “Opening”", "Added"),
+    ]
+    assert rows[0].entry.changes == [Change("Duration", "“10”", "“15”")]

@@ -245,3 +245,28 @@ def test_officers_keep_the_meetings_they_had_when_teams_arrive(at_0006, django_u
     assert secretariat.permissions.filter(codename="change_meeting").exists()
     apps = migrate(BEFORE_TEAMS)
     assert not apps.get_model("auth", "Group").objects.filter(name="Secretariat").exists()
+
+
+BEFORE_HISTORY = AFTER_TEAMS
+AFTER_HISTORY = [("panels", "0016_history")]
+
+
+def test_rows_there_when_history_begins_get_one_record_each_with_their_values(at_0006):
+    make_seed_shape(at_0006)
+    apps = migrate(BEFORE_HISTORY)
+    apps.get_model("panels", "Person").objects.filter(name="Amina Example").update(bio="Old.")
+
+    apps = migrate(AFTER_HISTORY)
+
+    Person = apps.get_model("panels", "Person")
+    records = apps.get_model("panels", "HistoricalPerson").objects.order_by("id")
+    assert [(r.id, r.name, r.history_type, r.history_actor) for r in records] == [
+        (person.pk, person.name, "+", "other") for person in Person.objects.order_by("pk")
+    ]
+    amina = records.get(name="Amina Example")
+    assert (amina.bio, amina.history_change_reason) == ("Old.", "As found when history began")
+    for name in ("Meeting", "Panel", "Panellist", "Segment", "SegmentSpeaker", "Room"):
+        rows = apps.get_model("panels", name).objects.count()
+        assert apps.get_model("panels", f"Historical{name}").objects.count() == rows > 0
+    apps = migrate(BEFORE_HISTORY)
+    assert apps.get_model("panels", "Person").objects.get(name="Amina Example").bio == "Old."

@@ -26,7 +26,16 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Language
+from ..models import (
+    ConceptNoteSection,
+    Language,
+    Meeting,
+    Panel,
+    Panellist,
+    Room,
+    Segment,
+    SegmentSpeaker,
+)
 from ..services import history
 from ..wording import display_value, prose_list, when_and_zone
 
@@ -121,6 +130,84 @@ def _recorded_value(record, model_field):
         }
 
 
+def row_histories(obj):
+    """The histories of the rows edited on ``obj``'s page (a panel's places, items, their
+    speakers and concept-note sections; a meeting's rooms and sections), as QuerySets of
+    records, each row's records kept after it is deleted."""
+    if isinstance(obj, Panel):
+        items = Segment.history.filter(panel_id=obj.pk).values("id")
+        return [
+            Panellist.history.filter(panel_id=obj.pk),
+            Segment.history.filter(panel_id=obj.pk),
+            SegmentSpeaker.history.filter(segment_id__in=items),
+            ConceptNoteSection.history.filter(panel_id=obj.pk),
+        ]
+    if isinstance(obj, Meeting):
+        return [
+            Room.history.filter(meeting_id=obj.pk),
+            ConceptNoteSection.history.filter(meeting_id=obj.pk),
+        ]
+    return []
+
+
+@dataclass
+class RowEntry:
+    """One record of a row of an object's page (``row_histories``): which row, and its
+    ``Entry``."""
+
+    row: str
+    entry: Entry
+
+
+def row_entries(obj, limit):
+    """The newest ``limit`` records of the rows of ``obj``'s page, newest first, each a
+    ``RowEntry`` with its changes from the row's record before it."""
+    records = sorted(
+        (
+            record
+            for records in row_histories(obj)
+            for record in records.select_related("history_user")[:limit]
+        ),
+        key=lambda record: (record.history_date, record.history_id),
+        reverse=True,
+    )[:limit]
+    found = []
+    for record in records:
+        model = record.instance_type
+        try:
+            row = str(record.instance)
+        except ObjectDoesNotExist:
+            row = str(capfirst(model._meta.verbose_name))
+        found.append(
+            RowEntry(
+                row=gettext("%(kind)s “%(row)s”")
+                % {"kind": capfirst(model._meta.verbose_name), "row": row},
+                entry=entry_of(model, record, record.prev_record),
+            )
+        )
+    return found
+
+
+def entry_of(model, record, older, revertible=False):
+    """The ``Entry`` of ``record`` of ``model``, its changes from ``older`` (the record
+    before it, or ``None``)."""
+    if record.history_type == "~" and older is not None:
+        changes = changes_between(model, record, older)
+    elif record.history_type == "-":
+        changes = []
+    else:
+        changes = values_of(model, record)
+    return Entry(
+        record=record,
+        when=when_and_zone(record.history_date),
+        who=history.actor_text(record),
+        kind=RECORD_KINDS.get(record.history_type, ""),
+        reason=history.reason_text(record),
+        changes=changes,
+        revertible=revertible,
+    )
+
+
 class HistoryWithValuesMixin:
     """For the ``ModelAdmin`` of a model with a history (``HistoricalRecords``): its History
     page lists each recorded change with its values (``history_view``), and a POST to
@@ -174,6 +261,7 @@ class HistoryWithValuesMixin:
             "page_obj": page,
             "newest_seen": newest.history_id if newest is not None else "",
             "revert_url_name": f"admin:{meta.app_label}_{meta.model_name}_revert",
+            "rows": row_entries(obj, self.history_per_page),
             "log": [
                 {
                     "when": when_and_zone(entry.action_time),
@@ -190,29 +278,17 @@ class HistoryWithValuesMixin:
     def history_entries(self, records, newest, may_revert):
         """The ``Entry`` of each of ``records`` (newest first), its changes from the record
         before it (read for the oldest of the page)."""
-        entries = []
-        for index, record in enumerate(records):
-            older = records[index + 1] if index + 1 < len(records) else record.prev_record
-            if record.history_type == "~" and older is not None:
-                changes = changes_between(self.model, record, older)
-            elif record.history_type == "-":
-                changes = []
-            else:
-                changes = values_of(self.model, record)
-            entries.append(
-                Entry(
-                    record=record,
-                    when=when_and_zone(record.history_date),
-                    who=history.actor_text(record),
-                    kind=RECORD_KINDS.get(record.history_type, ""),
-                    reason=history.reason_text(record),
-                    changes=changes,
-                    revertible=may_revert
-                    and record.history_type != "-"
-                    and record.history_id != newest.history_id,
-                )
+        return [
+            entry_of(
+                self.model,
+                record,
+                records[index + 1] if index + 1 < len(records) else record.prev_record,
+                revertible=may_revert
+                and record.history_type != "-"
+                and record.history_id != newest.history_id,
             )
-        return entries
+            for index, record in enumerate(records)
+        ]
 
     def revert_view(self, request, object_id, history_id):
         """Put the object back as it was in the record ``history_id`` (POST only), then show

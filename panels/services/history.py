@@ -21,10 +21,11 @@ from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from ..models import Meeting, Panel, Room, Segment, SegmentSpeaker
+from ..models import Meeting, Panel, Panellist, Room, Segment, SegmentSpeaker
 from ..models.history import ACTOR, Actor, ActorKind
 from ..wording import when_and_zone
-from .locking import lock_panels
+from .locking import bump_panel_versions, lock_panels
+from .panellists import save_panellist
 from .panels import save_meeting, save_panel, save_room
 
 # The change reason of the records made when history began (migration 0015), for rows that
@@ -163,16 +164,21 @@ def tracked_fields(model):
     ]
 
 
-def _panel_key(model, values):
-    """The key of the panel whose rows a record of ``model`` with ``values`` (a dict of
-    attnames) belongs to, or ``None`` (a meeting, a person, a room, a meeting's section)."""
+def _panel_keys(model, key, values):
+    """The keys of the panels whose rows putting back a record of ``model`` (the object
+    ``key``, the record's ``values`` by attname) touches: the panel itself; for a row of a
+    panel, the panel it is on now and the one it was on in the record; none for a meeting, a
+    person, a room or a meeting's own concept-note section."""
     if model is Panel:
-        return values.get("id")
-    if "panel_id" in values:
-        return values["panel_id"]
+        return [key]
+    rows = model._default_manager.filter(pk=key)
     if model is SegmentSpeaker:
-        return Segment.objects.filter(pk=values["segment_id"]).values_list("panel_id").first()
-    return None
+        segments = {values["segment_id"], *rows.values_list("segment_id", flat=True)}
+        return list(Segment.objects.filter(pk__in=segments).values_list("panel_id", flat=True))
+    if "panel_id" in values:
+        panels = {values["panel_id"], *rows.values_list("panel_id", flat=True)}
+        return [panel for panel in panels if panel is not None]
+    return []
 
 
 def _missing_relations(model, values):
@@ -195,10 +201,16 @@ def _missing_relations(model, values):
 
 def _save(model, obj):
     """Save ``obj`` as its admin page does: panels, meetings and rooms through their services
-    (a calendar entry revised when its time or place changed)."""
-    saver = {Panel: save_panel, Meeting: save_meeting, Room: save_room}.get(model)
-    if saver is not None:
-        saver(obj)
+    (a calendar entry revised when its time or place changed), a place through
+    ``save_panellist`` (a place handed back to another person starts afresh)."""
+    if model is Panel:
+        save_panel(obj)
+    elif model is Meeting:
+        save_meeting(obj)
+    elif model is Room:
+        save_room(obj)
+    elif model is Panellist:
+        save_panellist(obj, raise_versions=False)
     else:
         obj.save()
 
@@ -209,10 +221,11 @@ def revert(record, actor, *, newest_seen=None):
 
     Only the recorded fields are put back (not the version, a panel's calendar bookkeeping
     or a personal link); the object is saved over its current version, its row locked (a
-    panel's rows: the panel first, as ``locking`` orders), and the change is recorded in its
-    history ("Put back as it was on …") and in the admin's log. ``newest_seen`` is the
-    ``history_id`` of the newest record the officer saw when choosing: when the object was
-    changed since, nothing is put back. Refused, in words, too: a record of a deletion, an
+    panel's rows: the panels first, as ``locking`` orders, their versions raised), through the
+    service that saves it from its page, and the change is recorded in its history ("Put
+    back as it was on …") and in the admin's log. ``newest_seen`` is the ``history_id`` of
+    the newest record the officer saw when choosing: when the object was changed since,
+    nothing is put back. Refused, in words, too: a record of a deletion, an
     object deleted since, one whose related object (its meeting, its person…) was deleted
     since, and values that now break a rule (``full_clean``, e.g. a second moderator).
     """
@@ -220,9 +233,8 @@ def revert(record, actor, *, newest_seen=None):
     values = {field.attname: getattr(record, field.attname) for field in tracked_fields(model)}
     key = record.instance.pk
     with transaction.atomic():
-        panel = _panel_key(model, {**values, "id": key})
-        if panel is not None:
-            lock_panels([panel])
+        panels = _panel_keys(model, key, values)
+        lock_panels(panels)
         current = model._default_manager.select_for_update().filter(pk=key).first()
         newest = model.history.filter(**{model._meta.pk.attname: key}).latest()
         if record.history_type == "-":
@@ -237,8 +249,8 @@ def revert(record, actor, *, newest_seen=None):
             return Reverted(
                 refused=(
                     gettext(
-                        "It was changed after you opened its history (%(when)s, by %(who)s), "
-                        "so nothing was put back. Open its history again and choose again."
+                        "It was changed after you opened its history (%(when)s, by %(who)s). "
+                        "Open its history again to see the change, then choose again."
                     )
                     % {"when": when_and_zone(newest.history_date), "who": actor_text(newest)},
                 )
@@ -263,6 +275,9 @@ def revert(record, actor, *, newest_seen=None):
         current._history_user = actor
         with recording(ActorKind.OFFICER):
             _save(model, current)
+        if model is not Panel:
+            # Open pages of the panels whose rows changed refuse to save over the change.
+            bump_panel_versions(panels)
         log_changed_fields(actor, [current], model, *(field.name for field in changed))
     return Reverted(restored=current, fields=tuple(str(field.verbose_name) for field in changed))
 
