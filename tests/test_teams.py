@@ -375,3 +375,19 @@ def test_a_programme_is_imported_into_the_teams_meetings_only(client, meetings, 
     (place,) = session.panellists.all()
     assert place.person.name == "Theo Theirs"
     assert place.person != meetings[THEIRS]["person"]
+
+
+def test_another_teams_record_cannot_be_put_back(client, meetings, olga):
+    theirs = meetings[THEIRS]["person"]
+    added = theirs.history.latest()
+    theirs.bio = "Written by their team."
+    theirs.save()
+    client = signed_in(client, olga)
+
+    response = client.post(
+        admin_url(Person, "revert", theirs.pk, added.history_id),
+        {"newest_seen": theirs.history.latest().history_id},
+    )
+
+    assert response.status_code == 403
+    assert Person.objects.get(pk=theirs.pk).bio == "Written by their team."
