@@ -18,7 +18,7 @@ pages and the secretariat's tools filter with the same ``in_team_of`` condition.
 
 import rules
 
-from .models import Meeting, Panel, Panellist, Person
+from .models import Meeting, Panel, Panellist, Person, Room
 from .models.querysets import in_team_of
 
 # The group with the permissions of the secretariat's job (made by migration 0015).
@@ -27,13 +27,14 @@ SECRETARIAT_GROUP = "Secretariat"
 # The lookup from each model the teams hold to its meeting's key (``querysets.in_team_of``).
 MEETING_LOOKUPS = {
     Meeting: "pk",
+    Room: "meeting",
     Panel: "meeting",
     Panellist: "panel__meeting",
 }
 
 
 def on_team(user, record):
-    """Whether ``record`` (a meeting, panel or panellist) belongs to a meeting whose team
+    """Whether ``record`` (a meeting, room, panel or panellist) belongs to a meeting whose team
     ``user`` is on. ``False`` for no record or a record not saved yet: whether someone may
     add records at all is the model permission's question."""
     if record is None or record.pk is None:

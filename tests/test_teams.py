@@ -13,14 +13,15 @@ import importlib
 
 import pytest
 from django.apps import apps as django_apps
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from panels import services
-from panels.models import Meeting, Panel, Panellist, Person
+from panels.models import Meeting, Panel, Panellist, Person, ProposedChange
 from panels.rules import SECRETARIAT_GROUP
 from tests import test_programme_import as programme_import
-from tests.admin_helpers import admin_url, form_data, run_action
+from tests.admin_helpers import admin_url, form_data, messages_of, run_action
 from tests.test_csv import csv_file, csv_rows, export_list, export_panels, preview, row_errors
 
 pytestmark = pytest.mark.own_teams
@@ -391,3 +392,137 @@ def test_another_teams_record_cannot_be_put_back(client, meetings, olga):
 
     assert response.status_code == 403
     assert Person.objects.get(pk=theirs.pk).bio == "Written by their team."
+
+
+# ---------------------------------------------------------------------------------------------
+# Found by an attack on the teams (each failed before its fix)
+
+SECRETS = ("Meeting theirs", "Session theirs", "Theo Theirs", "theirs@example.org", "Item theirs")
+
+
+def test_the_session_add_page_offers_only_the_teams_rooms(client, meetings, olga):
+    client = signed_in(client, olga)
+    page = client.get(admin_url(Panel, "add"))
+    assert page.status_code == 200
+    rooms = [label for _v, label in page.context["adminform"].form.fields["room"].choices]
+
+    assert not [label for label in rooms if "theirs" in label], rooms
+
+
+def test_the_meeting_add_page_names_nothing_of_another_team(client, meetings, olga):
+    client = signed_in(client, olga)
+    page = client.get(admin_url(Meeting, "add"))
+    assert page.status_code == 200
+
+    assert [secret for secret in SECRETS if secret in page.content.decode()] == []
+
+
+@pytest.fixture
+def shared(meetings, make_panellist):
+    """Olivia Ours also takes a place in "theirs"' draft session, and proposes (through that
+    place's personal link) a new organisation and a new presentation title."""
+    person = meetings[OURS]["person"]
+    place = make_panellist(meetings[THEIRS]["panel"], person)
+    services.propose_changes(
+        place,
+        {
+            ProposedChange.Field.ORGANISATION: "New org",
+            ProposedChange.Field.PRESENTATION_TITLE: "Secret talk of theirs",
+        },
+    )
+    return place
+
+
+def test_a_shared_persons_page_hides_what_they_proposed_through_another_teams_place(
+    client, meetings, olga, shared
+):
+    client = signed_in(client, olga)
+    page = client.get(admin_url(Person, "change", meetings[OURS]["person"].pk))
+    assert page.status_code == 200
+    text = page.content.decode()
+
+    assert "Session theirs" not in text
+    assert "Secret talk of theirs" not in text
+
+
+def test_a_shared_persons_page_cannot_decide_another_teams_proposals(
+    client, meetings, olga, shared
+):
+    client = signed_in(client, olga)
+    url = admin_url(Person, "change", meetings[OURS]["person"].pk)
+    page = client.get(url)
+    data = form_data(page)
+    for index in range(int(data["proposed_changes-TOTAL_FORMS"])):
+        data[f"proposed_changes-{index}-decision"] = "accept"
+
+    response = client.post(url, data)
+    assert response.status_code in (200, 302, 403)
+
+    shared.refresh_from_db()
+    assert shared.presentation_title != "Secret talk of theirs"
+    assert not LogEntry.objects.filter(
+        user=olga, object_id=str(meetings[THEIRS]["panel"].pk)
+    ).exists()
+
+
+def test_a_place_row_with_another_sessions_key_is_no_server_error(client, meetings, olga):
+    """A deleted row whose hidden key names another session's place is not one of the
+    page's rows: nothing is deleted, and no server error."""
+    client.raise_request_exception = False
+    client = signed_in(client, olga)
+    url = admin_url(Panel, "change", meetings[OURS]["panel"].pk)
+    data = form_data(client.get(url))
+    data["panellists-0-id"] = str(meetings[THEIRS]["place"].pk)
+    data["panellists-0-DELETE"] = "on"
+    response = client.post(url, data)
+    assert response.status_code in (200, 302)
+    assert Panellist.objects.filter(pk=meetings[THEIRS]["place"].pk).exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/panels/panel/{big}/change/",
+        "/admin/panels/panel/abc/change/",
+        "/admin/panels/panel/abc/history/",
+        "/admin/panels/panel/{big}/delete/",
+        "/admin/panels/panellist/{big}/items/",
+        "/admin/panels/panellist/-1/items/",
+        "/admin/panels/meeting/abc/programme/csv/",
+        "/admin/panels/meeting/{big}/programme/csv/",
+        "/admin/panels/person/{big}/change/",
+        "/admin/panels/panel/?date__year={big}",
+        "/admin/panels/panellist/?panel__meeting__id__exact=abc",
+        "/admin/panels/panellist/?panel__meeting__id__exact={big}",
+        "/admin/panels/panel/?meeting__id__exact={big}",
+    ],
+)
+def test_odd_keys_answer_no_500(client, meetings, olga, path):
+    client.raise_request_exception = False
+    client = signed_in(client, olga)
+    response = client.get(path.format(big="99999999999999999999"))
+    assert response.status_code < 500, response.status_code
+
+
+def test_a_places_items_page_with_a_key_that_is_no_number_is_not_found(client, meetings, olga):
+    client.raise_request_exception = False
+    client = signed_in(client, olga)
+    response = client.get("/admin/panels/panellist/abc/items/")
+    assert response.status_code == 404, response.status_code
+
+
+def test_a_shared_persons_page_says_a_change_shows_in_other_teams_meetings(
+    client, meetings, olga, make_panellist, admin_user
+):
+    shared = meetings[OURS]["person"]
+    make_panellist(meetings[THEIRS]["panel"], shared)
+    url = admin_url(Person, "change", shared.pk)
+
+    said = messages_of(signed_in(client, olga).get(url))
+    said_to_superuser = messages_of(signed_in(client, admin_user).get(url))
+
+    assert said == [
+        "Olivia Ours also has a place in 1 meeting of another team: a change of their details "
+        "shows there too."
+    ]
+    assert said_to_superuser == []

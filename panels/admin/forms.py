@@ -29,7 +29,6 @@ from ..models import (
     MeetingFormat,
     Panel,
     Person,
-    Room,
     SessionKind,
     VacatedItems,
     clock_change_message,
@@ -345,15 +344,16 @@ def page_object_id(request):
 
 
 def limit_rooms(formfield, meetings):
-    """Offer in a room select (``formfield``) only the rooms of ``meetings`` (a list of
-    keys, or a QuerySet of them, used as the right-hand side of ``__in``); with ``None`` (a
-    session being added, its meeting not chosen yet), every room, named with its meeting. The
+    """Offer in a room select (``formfield``) only those of its rooms (already narrowed to
+    the user's teams' meetings, ``teams.TeamChoicesMixin``) of ``meetings`` (a list of keys,
+    or a QuerySet of them, used as the right-hand side of ``__in``); with ``None`` (a session
+    being added, its meeting not chosen yet), all of them, named with their meeting. The
     model's ``clean`` refuses another meeting's room whatever is sent."""
     if formfield is None:
         return formfield
     if meetings is not None:
-        formfield.queryset = Room.objects.filter(meeting__in=meetings)
+        formfield.queryset = formfield.queryset.filter(meeting__in=meetings)
     else:
-        formfield.queryset = Room.objects.select_related("meeting")
+        formfield.queryset = formfield.queryset.select_related("meeting")
         formfield.label_from_instance = lambda room: f"{room.meeting}: {room.name}"
     return formfield

@@ -478,9 +478,11 @@ class PanelAdmin(
                 if form.instance.pk is not None
             }
             replaced = {
-                form.instance.pk: (form.instance, form.initial["person"])
+                form.instance.pk: (form.instance, form.initial.get("person"))
                 for form in places.initial_forms
-                if form.instance.pk not in removed and "person" in form.changed_data
+                if form.instance.pk is not None
+                and form.instance.pk not in removed
+                and "person" in form.changed_data
             }
         spoken = services.spoken_segments([*removed, *replaced]) if removed or replaced else {}
         super().save_related(request, form, formsets, change)

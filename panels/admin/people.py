@@ -1,13 +1,14 @@
 """People in the admin: each page lists the panels the person is on, and refuses a save from
 a stale copy (``stale``)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from ..models import Panellist, Person
+from ..models import Meeting, Panellist, Person
 from ..models.querysets import in_team_of
 from .forms import PersonAdminForm
 from .history import HistoryWithValuesMixin
@@ -87,3 +88,35 @@ class PersonAdmin(
         (_("Biography"), {"fields": ["bio", ("version", "loaded_at")]}),
     ]
     inlines = [PersonProposalsInline, PanelPlaceInline]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The person's page; said first when they also have a place in a meeting of
+        another team (people are shared: a change of their details shows there too)."""
+        if request.method == "GET":
+            person = self.get_object(request, object_id)
+            others = 0 if person is None else other_teams_meetings(person, request.user)
+            if others:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(name)s also has a place in %(count)d meeting of another team: a "
+                        "change of their details shows there too.",
+                        "%(name)s also has places in %(count)d meetings of other teams: a "
+                        "change of their details shows there too.",
+                        others,
+                    )
+                    % {"name": person.name, "count": others},
+                    messages.WARNING,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+def other_teams_meetings(person, user):
+    """How many meetings outside ``user``'s teams ``person`` has a place in (0 for a
+    superuser)."""
+    return (
+        Meeting.objects.filter(panels__panellists__person=person)
+        .exclude(pk__in=Meeting.objects.of_team(user).values("pk"))
+        .distinct()
+        .count()
+    )

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from .. import services
 from ..models import ProposedChange
+from ..models.querysets import in_team_of
 from ..wording import when_and_zone
 from .mixins import LabelledTabularInline
 
@@ -71,10 +72,17 @@ class ProposedChangeInline(LabelledTabularInline):
     extra = 0
 
     def get_queryset(self, request):
-        """The proposals that stand (pending, their proposer still on the place). A page sent
+        """The proposals that stand (pending, their proposer still on the place), made
+        through places in the user's teams' meetings (a person shared with another team's
+        meeting has that team decide what was proposed there). A page sent
         back is read against all of them, so that a row decided meanwhile by someone else is
         found, and refused beside it (``DecisionForm.clean_decision``)."""
-        found = super().get_queryset(request).select_related("panellist__panel", "person")
+        found = (
+            super()
+            .get_queryset(request)
+            .filter(in_team_of(request.user, "panellist__panel__meeting"))
+            .select_related("panellist__panel", "person")
+        )
         return found if request.method == "POST" else found.standing()
 
     def has_add_permission(self, request, obj=None):

@@ -55,15 +55,16 @@ class MeetingTeamMixin(ObjectPermissionsModelAdminMixin, TeamChoicesMixin):
 
     def get_object(self, request, object_id, from_field=None):
         """The record, when it is the user's team's; 403 when it exists but belongs to
-        another team's meeting; ``None`` (the admin says it does not exist) otherwise."""
-        record = super().get_object(request, object_id, from_field)
-        if record is None and self._exists(object_id, from_field):
-            raise PermissionDenied
-        return record
-
-    def _exists(self, object_id, from_field):
+        another team's meeting; ``None`` (the admin says it does not exist) otherwise,
+        a key that cannot be looked up (``keys.usable_key``) included."""
         field = self.model._meta.get_field(from_field) if from_field else self.model._meta.pk
         key = unquote(object_id)
         if not usable_key(field, key):
-            return False
-        return self.model._default_manager.filter(**{field.name: field.to_python(key)}).exists()
+            return None
+        record = super().get_object(request, object_id, from_field)
+        if (
+            record is None
+            and self.model._default_manager.filter(**{field.name: field.to_python(key)}).exists()
+        ):
+            raise PermissionDenied
+        return record

@@ -5,8 +5,7 @@ participant's page and from the session's list of participants."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -96,9 +95,9 @@ class GiveItemsMixin:
     def give_items_view(self, request, object_id):
         """GET: the participant's items and the choice of who takes them. POST: give them
         (``services.give_items``), say what was done, and go back to the session's page."""
-        place = get_object_or_404(
-            Panellist.objects.select_related("panel__meeting", "person"), pk=object_id
-        )
+        place = self.get_object(request, object_id)
+        if place is None:
+            raise Http404(_("No such participant."))
         if not self.has_change_permission(request, place):
             raise PermissionDenied
         form = GiveItemsForm(place, request.POST or None)
