@@ -48,3 +48,8 @@ class PanelsConfig(AppConfig):
 
     name = "panels"
     verbose_name = _("Meetings and panels")
+
+    def ready(self):
+        from .services.versions import connect_receivers
+
+        connect_receivers()

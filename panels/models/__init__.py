@@ -11,9 +11,10 @@ choices, limits and defaults), ``errors`` (validation messages), ``history`` (wh
 recorded change), ``querysets`` (every model's QuerySet), ``meetings`` (with rooms), ``panels``
 (sessions), ``notes`` (concept-note sections and documents of meetings and sessions),
 ``people`` (people and panellists), ``proposals`` (panellists' corrections waiting for the
-secretariat), ``segments`` (running orders) and ``sendings`` (emails sent). Import the names
-from ``panels.models``. Each model a secretariat edits keeps its history (``Model.history``,
-django-simple-history): every change with the values before and after, and who made it.
+secretariat), ``segments`` (running orders), ``sendings`` (emails sent) and ``versions`` (the
+public programme's versions). Import the names from ``panels.models``. Each model a
+secretariat edits keeps its history (``Model.history``, django-simple-history): every change
+with the values before and after, and who made it.
 """
 
 from .choices import (
@@ -61,6 +62,7 @@ from .querysets import (
 )
 from .segments import Segment, SegmentSpeaker
 from .sendings import Sending
+from .versions import ProgrammeVersion
 
 __all__ = [
     "ANSWER_CLEARED",
@@ -96,6 +98,7 @@ __all__ = [
     "VacatedItems",
     "PanellistQuerySet",
     "Person",
+    "ProgrammeVersion",
     "ProposedChange",
     "Room",
     "Role",

@@ -17,6 +17,8 @@ admin action, a view, a management command, an import) turns into its own messag
 - ``programmes``: a programme imported from a spreadsheet: running orders replaced.
 - ``panels`` and ``panellists``: saving meetings, panels and places, with what a change
   entails.
+- ``versions``: the public programme's versions, recorded after commit whenever it
+  changed (the public changelog).
 - ``locking`` and ``history``: the lock order and version bumps, the rows read locked for the
   admin's stale-page check (``current_row``), the admin's history.
 """
@@ -84,6 +86,12 @@ from .running_orders import (
 )
 from .slots import own_segments, slot_fingerprint, slot_times
 from .vacated import CannotTakeItems, ItemsMoved, give_items
+from .versions import (
+    VersionRecorded,
+    programme_may_have_changed,
+    programme_snapshot,
+    record_programme_version,
+)
 
 __all__ = [
     "TeamJoined",
@@ -105,6 +113,7 @@ __all__ = [
     "SpeakersSet",
     "StaleAnswer",
     "StatusChanged",
+    "VersionRecorded",
     "add_item",
     "answer",
     "answer_deadline",
@@ -135,10 +144,13 @@ __all__ = [
     "panellist_for_link",
     "pending_values",
     "presenters",
+    "programme_may_have_changed",
+    "programme_snapshot",
     "propose_changes",
     "publish",
     "record_answer",
     "record_answers",
+    "record_programme_version",
     "reinstate",
     "remind",
     "renumber_segments",

@@ -24,6 +24,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from ..models import Panel, Panellist
+from .versions import programme_may_have_changed
 
 
 def _keys(panels):
@@ -59,11 +60,18 @@ def bump_panel_versions(panels, *, revised=True):
     ``revised`` (the default) their ``modified_at`` moves to now too: their calendar entries
     are revised. Panels that are locked (``lock_panels``) keep their lock order; panels that
     are not are locked by the update itself.
+
+    Whatever changed the panels may have changed their meetings' public programmes: a new
+    version of each is recorded after commit when it did (``versions``). This is how the
+    changes written with ``update`` (publishing, answers, items given away) reach the
+    changelog.
     """
+    keys = _keys(panels)
     values = {"version": F("version") + 1}
     if revised:
         values["modified_at"] = timezone.now()
-    Panel.objects.filter(pk__in=_keys(panels)).update(**values)
+    Panel.objects.filter(pk__in=keys).update(**values)
+    programme_may_have_changed(panels=keys)
 
 
 bump_panel_versions.alters_data = True

@@ -16,6 +16,7 @@ from django.utils import timezone
 from ..models import Panellist, Person, ProposedChange
 from .history import log_changed_fields
 from .locking import bump_panel_versions, lock_panels
+from .versions import programme_may_have_changed
 
 
 def _saved_value(panellist, name):
@@ -152,6 +153,8 @@ def _apply(change, actor):
         person._history_user = actor
         person.save(update_fields=[change.field, "version"])
         log_changed_fields(actor, [change.person], Person, change.field)
+        # ``update`` sends no signal: the person's name may show on public programmes.
+        programme_may_have_changed(people=[change.person_id])
     else:
         place = Panellist.objects.select_for_update().get(pk=place.pk)
         setattr(place, change.field, change.value)
