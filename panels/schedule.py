@@ -72,7 +72,7 @@ _NOT_ACRONYM = re.compile(r"[^a-z0-9_]")
 _SLUG_TITLE_LENGTH = 50
 
 
-def schedule_for(meeting, panels, *, base_url):
+def schedule_for(meeting, panels, *, base_url, programme_version=None):
     """The c3voc ``schedule.json`` document of ``meeting`` with ``panels``, as a dict.
 
     ``meeting`` is a ``Meeting``; ``panels`` an iterable of its ``Panel`` objects to publish,
@@ -87,7 +87,8 @@ def schedule_for(meeting, panels, *, base_url):
         {"$schema": SCHEMA_URL,
          "generator": {"name": "panel-sessions", "version": "0.1.0"},
          "schedule": {
-             "version": str, changes whenever anything in "conference" does,
+             "version": "<programme version>.<content hash>", e.g. "3.1a2b3c4d5e6f7a8b"
+                        (see ``schedule_version``),
              "base_url": base_url,
              "conference": {
                  "acronym": conference_acronym(meeting.slug), "title": str,
@@ -104,7 +105,8 @@ def schedule_for(meeting, panels, *, base_url):
 
     ``days`` runs from the meeting's first to its last day (wider if a panel's date lies
     outside them), one per calendar day; a day's ``rooms`` holds only the rooms used that day.
-    Each event is ``event_for`` 's.
+    Each event is ``event_for`` 's. ``programme_version`` is the number of the meeting's
+    latest ``ProgrammeVersion`` (``None`` when it has none yet).
     """
     with translation.override(settings.LANGUAGE_CODE):
         acronym = conference_acronym(meeting.slug)
@@ -152,7 +154,7 @@ def schedule_for(meeting, panels, *, base_url):
         "$schema": SCHEMA_URL,
         "generator": {"name": GENERATOR_NAME, "version": _generator_version()},
         "schedule": {
-            "version": _content_version(conference),
+            "version": schedule_version(programme_version, conference),
             "base_url": base_url,
             "conference": conference,
         },
@@ -341,6 +343,17 @@ def _generator_version():
         return metadata.version(GENERATOR_NAME)
     except metadata.PackageNotFoundError:
         return "unknown"
+
+
+def schedule_version(programme_version, conference):
+    """The schedule's ``version``: "<number>.<hash>", the number of the programme's version
+    on its public changelog (0 before the first) and ``_content_version`` of the conference.
+
+    The number is the one the "Changes" page and its feed give; the hash changes whenever
+    anything an app shows changes, the changelog's snapshot reads less than that (concept
+    notes, positions), and an app needs to know then too.
+    """
+    return f"{programme_version or 0}.{_content_version(conference)}"
 
 
 def _content_version(conference):

@@ -4,6 +4,7 @@
 from django.urls import path
 
 from . import views
+from .feeds import MeetingChangesFeed
 
 app_name = "panels"
 
@@ -14,6 +15,17 @@ urlpatterns = [
         "meetings/<slug:meeting_slug>/panels/<int:pk>/",
         views.PanelDetailView.as_view(),
         name="panel-detail",
+    ),
+    # The public changelog: the programme's versions and what changed in each, and its feed.
+    path(
+        "meetings/<slug:slug>/changes/",
+        views.MeetingChangesView.as_view(),
+        name="meeting-changes",
+    ),
+    path(
+        "meetings/<slug:slug>/changes.atom",
+        MeetingChangesFeed(),
+        name="meeting-changes-feed",
     ),
     # The programme leaving the site: iCalendar (RFC 5545) and c3voc schedule.json.
     path("meetings/<slug:slug>/calendar.ics", views.meeting_calendar, name="meeting-calendar"),

@@ -26,6 +26,7 @@ from django_ratelimit.decorators import ratelimit
 
 from . import ical, running_order, schedule, services
 from .checks import panel_findings
+from .feeds import changelog_entries
 from .forms import AnswerForms
 from .models import Meeting, Panel, Panellist
 from .programme import programme_days
@@ -77,6 +78,21 @@ class MeetingDetailView(DetailView):
         return super().get_context_data(
             days=days, panels=[panel for day in days for panel in day.sessions], **kwargs
         )
+
+
+class MeetingChangesView(DetailView):
+    """A meeting's public changelog: ``entries`` (``feeds.ChangelogEntry``), the versions of
+    its programme newest first, each with what changed in plain words. Drafts as the
+    programme: 404 to the public, a preview for staff. Two queries, however many versions."""
+
+    model = Meeting
+    template_name_suffix = "_changes"
+
+    def get_queryset(self):
+        return Meeting.objects.visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(entries=changelog_entries(self.object), **kwargs)
 
 
 class PanelDetailView(DetailView):
@@ -433,14 +449,21 @@ def meeting_schedule_json(request, slug):
     Public data for schedule apps, fetched across origins (``Access-Control-Allow-Origin:
     *``): only a public meeting (404 otherwise, for staff too) and its published panels,
     cancelled ones included. Unlike the pages, there is no staff preview: an app copies and
-    keeps what it fetches, and could not mark a draft as such. Four queries, however many
-    panels.
+    keeps what it fetches, and could not mark a draft as such. ``schedule.version`` starts
+    with the number of the programme's latest version on its changelog. Five queries,
+    however many panels.
     """
     meeting = get_object_or_404(Meeting.objects.public(), slug=slug)
     if refusal := _zone_refusal(meeting):
         return refusal
     panels = Panel.objects.for_export().filter(meeting=meeting).in_programme_order()
-    data = schedule.schedule_for(meeting, panels, base_url=request.build_absolute_uri("/"))
+    latest = meeting.programme_versions.order_by("-number").values_list("number", flat=True)
+    data = schedule.schedule_for(
+        meeting,
+        panels,
+        base_url=request.build_absolute_uri("/"),
+        programme_version=latest.first(),
+    )
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -682,9 +682,10 @@ def test_schedule_runs_four_queries_whatever_the_number_of_panels(
         make_segment(panel, 45, speakers=[moderator, make_panellist(panel)])
         make_section(panel)
 
-    # The meeting, its panels with their rooms, their panellists with their people, their
-    # running orders, the items' speakers, their concept notes.
-    with django_assert_num_queries(6):
+    # The meeting, its programme's latest version, its panels with their rooms, their
+    # panellists with their people, their running orders, the items' speakers, their concept
+    # notes.
+    with django_assert_num_queries(7):
         response = client.get(schedule_url(meeting))
 
     events = events_of(json.loads(response.content))

@@ -14,7 +14,8 @@ from the meeting's latest version (``record_programme_version``). One hook serve
 
 Each committing transaction records each meeting once, whatever the number of rows it saved:
 the rows are gathered in one batch per transaction, worked out into meetings and recorded by
-one ``transaction.on_commit`` callback.
+the first of its ``transaction.on_commit`` callbacks to run (the others find it done and run
+no query).
 """
 
 import threading
@@ -153,7 +154,8 @@ record_programme_version.alters_data = True
 
 class _Batch:
     """The rows one transaction changed, by kind ("meeting", "panel", "segment", "person"),
-    as sets of keys, waiting for its commit."""
+    as sets of keys, waiting for its commit. Calling it records the versions; only the first
+    call does anything."""
 
     def __init__(self):
         self.keys = {"meeting": set(), "panel": set(), "segment": set(), "person": set()}
@@ -163,23 +165,14 @@ class _Batch:
         """The keys of the meetings whose programme the batch's rows belong to."""
         found = set(self.keys["meeting"])
         if self.keys["panel"]:
-            found.update(
-                Panel.objects.filter(pk__in=self.keys["panel"]).values_list(
-                    "meeting_id", flat=True
-                )
-            )
+            panels = Panel.objects.filter(pk__in=self.keys["panel"])
+            found.update(panels.values_list("meeting_id", flat=True))
         if self.keys["segment"]:
-            found.update(
-                Segment.objects.filter(pk__in=self.keys["segment"]).values_list(
-                    "panel__meeting_id", flat=True
-                )
-            )
+            segments = Segment.objects.filter(pk__in=self.keys["segment"])
+            found.update(segments.values_list("panel__meeting_id", flat=True))
         if self.keys["person"]:
-            found.update(
-                Panellist.objects.filter(person__in=self.keys["person"]).values_list(
-                    "panel__meeting_id", flat=True
-                )
-            )
+            places = Panellist.objects.filter(person__in=self.keys["person"])
+            found.update(places.values_list("panel__meeting_id", flat=True))
         return sorted(found)
 
     def __call__(self):
@@ -190,25 +183,32 @@ class _Batch:
             record_programme_version(meeting)
 
 
+class _Flush:
+    """An ``on_commit`` callback that records a batch (``_Batch``). Every change registers
+    one, so that whichever of them survives (a savepoint rolled back drops those registered
+    in it) records the whole batch; the first to run does, the others find it done."""
+
+    def __init__(self, batch):
+        self.batch = batch
+
+    def __call__(self):
+        self.batch()
+
+
 _open = threading.local()
 
 
-def _current_batch(using=DEFAULT_DB_ALIAS):
-    """The batch of the transaction in progress, made (and its callback registered) when it
-    has none yet. A batch whose callback was dropped (its savepoint or transaction rolled
-    back) or has run is not reused."""
-    connection = connections[using]
+def _current_batch(connection):
+    """The batch of the transaction in progress: the last one made, unless it has run or
+    none of its callbacks is waiting any more (its transaction rolled back); else a new
+    one."""
     batch = getattr(_open, "batch", None)
-    if (
-        batch is None
-        or batch.done
-        or not connection.in_atomic_block
-        or not any(func is batch for _sids, func, _robust in connection.run_on_commit)
-    ):
-        batch = _open.batch = _Batch()
-        # Robust: the change itself is committed; a failure to record its version is logged
-        # and must not turn the officer's successful save into an error page.
-        transaction.on_commit(batch, using=using, robust=True)
+    if batch is not None and not batch.done:
+        # Most often the last callback waiting is one of the batch's: look from the end.
+        for _sids, func, _robust in reversed(connection.run_on_commit):
+            if isinstance(func, _Flush) and func.batch is batch:
+                return batch
+    batch = _open.batch = _Batch()
     return batch
 
 
@@ -217,14 +217,17 @@ def programme_may_have_changed(*, meetings=(), panels=(), segments=(), people=()
     every meeting concerned (``record_programme_version``): ``meetings``, those of
     ``panels``, of ``segments`` (items) and of the sessions ``people`` have a place in (each
     an iterable of objects or keys). Outside a transaction, at once. Runs no query now."""
-    # Make the batch first: outside a transaction its callback runs as soon as it is made,
-    # so the keys are added to a batch already done and the recording runs below.
-    if not connections[DEFAULT_DB_ALIAS].in_atomic_block:
+    connection = connections[DEFAULT_DB_ALIAS]
+    if not connection.in_atomic_block:
         batch = _Batch()
         _add(batch, meetings, panels, segments, people)
         batch()
         return
-    _add(_current_batch(), meetings, panels, segments, people)
+    batch = _current_batch(connection)
+    _add(batch, meetings, panels, segments, people)
+    # Robust: the change itself is committed; a failure to record its version is logged and
+    # must not turn the officer's successful save into an error page.
+    transaction.on_commit(_Flush(batch), robust=True)
 
 
 def _add(batch, meetings, panels, segments, people):

@@ -1,0 +1,105 @@
+"""A meeting's public changelog: its programme's versions with what changed in each, for the
+"Changes" page and its Atom feed (RFC 4287, ``django.contrib.syndication``)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+
+from .changelog import Change, changes
+from .models import Meeting
+from .wording import in_zone
+
+# How many versions the feed carries, newest first; the page lists them all.
+FEED_VERSIONS = 50
+
+
+@dataclass
+class ChangelogEntry:
+    """One version in the changelog: its ``number``, ``recorded_at`` (an aware datetime in the
+    meeting's zone), ``when`` (that moment in words, the zone named: "Feb. 16, 2017, 3:02 p.m.
+    (America/New_York)") and ``changes`` since the version before (a list of
+    ``changelog.Change``; "Programme published" for the first); ``anchor``, its element's
+    id on the changes page ("version-3"), and ``url``, its address there (path and anchor)."""
+
+    number: int
+    recorded_at: datetime
+    when: str
+    changes: list[Change]
+    anchor: str
+    url: str
+
+
+def changelog_entries(meeting, *, limit=None):
+    """The versions of ``meeting``'s public programme, newest first, as ``ChangelogEntry``;
+    at most ``limit`` of them (all when ``None``). One query."""
+    versions = list(meeting.programme_versions.order_by("number"))
+    page = reverse("panels:meeting-changes", kwargs={"slug": meeting.slug})
+    entries = []
+    previous = None
+    for version in versions:
+        entries.append(
+            ChangelogEntry(
+                number=version.number,
+                recorded_at=version.recorded_at.astimezone(meeting.zone),
+                when=in_zone(version.recorded_at, meeting.time_zone),
+                changes=changes(previous, version.snapshot),
+                anchor=f"version-{version.number}",
+                url=f"{page}#version-{version.number}",
+            )
+        )
+        previous = version.snapshot
+    entries.reverse()
+    return entries if limit is None else entries[:limit]
+
+
+class MeetingChangesFeed(Feed):
+    """``/meetings/<slug>/changes.atom``: one Atom entry per version of a public meeting's
+    programme, newest first (``FEED_VERSIONS`` at most), its changes as an HTML list. A
+    draft meeting answers 404, for staff too: a feed reader copies what it fetches and could
+    not mark a draft as such (as the calendar and schedule.json)."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Meeting.objects.public(), slug=slug)
+
+    def title(self, meeting):
+        return _("Changes to the programme of %(meeting)s") % {"meeting": meeting.title}
+
+    def subtitle(self, meeting):
+        return _(
+            "Each time the public programme of %(meeting)s changes, what changed. Times are "
+            "local times in %(zone)s."
+        ) % {"meeting": meeting.title, "zone": meeting.time_zone}
+
+    def link(self, meeting):
+        return reverse("panels:meeting-changes", kwargs={"slug": meeting.slug})
+
+    def author_name(self, meeting):
+        return meeting.organiser or _("The secretariat")
+
+    def items(self, meeting):
+        return changelog_entries(meeting, limit=FEED_VERSIONS)
+
+    def item_title(self, entry):
+        return _("Version %(number)s, %(when)s") % {"number": entry.number, "when": entry.when}
+
+    def item_description(self, entry):
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((c.text,) for c in entry.changes))
+        )
+
+    def item_link(self, entry):
+        return entry.url
+
+    def item_pubdate(self, entry):
+        return entry.recorded_at
+
+    def item_updateddate(self, entry):
+        return entry.recorded_at
