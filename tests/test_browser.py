@@ -107,7 +107,8 @@ def open_page(browser, live_server):
 
 @pytest.fixture
 def programme(make_meeting, make_panel, make_person, make_panellist, make_segment, make_section):
-    """A public meeting with one panel shaped like the seed: paths of its three pages."""
+    """A public meeting with one panel shaped like the seed: paths of its four pages (the
+    changes page lists the versions recorded as each row was saved)."""
     meeting = make_meeting(
         title="15th Coordination Meeting on International Migration",
         venue="United Nations Headquarters, New York",
@@ -171,6 +172,7 @@ def programme(make_meeting, make_panel, make_person, make_panellist, make_segmen
         "home": "/",
         "meeting": meeting.get_absolute_url(),
         "panel": panel.get_absolute_url(),
+        "changes": reverse("panels:meeting-changes", kwargs={"slug": meeting.slug}),
     }
 
 
@@ -244,7 +246,7 @@ def axe_report(results):
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 @pytest.mark.parametrize("language", ["en", "ar"])
-@pytest.mark.parametrize("name", ["home", "meeting", "panel"])
+@pytest.mark.parametrize("name", ["home", "meeting", "panel", "changes"])
 def test_page_has_no_wcag_violations(open_page, programme, name, language, viewport):
     page = open_page(programme[name], language=language, viewport=viewport)
 

@@ -14,6 +14,7 @@ from panels import services
 from panels.changelog import Change, changes
 from panels.models import (
     Meeting,
+    Panel,
     Panellist,
     PanellistDisplay,
     ProgrammeVersion,
@@ -21,7 +22,7 @@ from panels.models import (
     Segment,
     SegmentSpeaker,
 )
-from tests.admin_helpers import change_url, form_data
+from tests.admin_helpers import change_url, form_data, run_action
 from tests.test_views import parse
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -827,3 +828,72 @@ def test_schedule_json_carries_the_programme_version(client, two_versions):
     number, _dot, digest = data["schedule"]["version"].partition(".")
     assert (number, len(digest)) == ("2", 16)
     assert schema_errors(c3voc_validator(), data) == []
+
+
+# Done when: the seed meeting's changelog after an officer moves a panel and publishes again.
+
+SEED_MOVED = (
+    "“The global compact on migration: Regional and human rights dimensions” moved from "
+    "Thursday 16 February 15:00–16:30 to Friday 17 February 10:00–11:30."
+)
+
+
+@pytest.fixture
+def seed(committed):
+    """The seed meeting and panel as ``load_demo`` builds them, committed: version 1."""
+    from panels.demo import load_demo
+
+    with committed():
+        demo, _written = load_demo()
+    return demo
+
+
+def test_seed_changelog_after_an_officer_moves_a_panel_and_publishes_again(
+    admin_client, seed, committed
+):
+    data = form_data(admin_client.get(change_url(seed.panel)))
+    data["date"], data["start_time"], data["end_time"] = "2017-02-17", "10:00", "11:30"
+    with committed():
+        moved = admin_client.post(change_url(seed.panel), data)
+    with committed():
+        published = run_action(admin_client, Panel, "publish", [seed.panel])
+    public = Client()
+    page = page_versions(public.get(changes_url(seed.meeting)))
+    feed = ET.fromstring(public.get(feed_url(seed.meeting)).content)
+
+    assert moved.status_code == 302
+    assert published.status_code == 200
+    # The panel was public all along: the move was published at once, and publishing again
+    # changes nothing the public sees, so it records no third version.
+    assert [(heading, changes) for heading, _when, changes in page] == [
+        ("Version 2", [SEED_MOVED]),
+        ("Version 1", ["Programme published."]),
+    ]
+    assert [entry.find(f"{ATOM}summary").text for entry in feed.findall(f"{ATOM}entry")] == [
+        f"<ul><li>{SEED_MOVED}</li></ul>",
+        "<ul><li>Programme published.</li></ul>",
+    ]
+
+
+def test_a_session_moved_on_the_meetings_admin_page_records_a_version(
+    admin_client, seed, committed
+):
+    data = form_data(admin_client.get(change_url(seed.meeting)))
+    data["panels-0-date"] = "2017-02-17"
+    data["panels-0-start_time"], data["panels-0-end_time"] = "10:00", "11:30"
+    with committed():
+        response = admin_client.post(change_url(seed.meeting), data)
+
+    assert response.status_code == 302
+    assert latest_changes(seed.meeting) == [("moved", SEED_MOVED)]
+
+
+def test_command_records_the_first_version_of_programmes_published_before(panel, capsys):
+    from django.core.management import call_command
+
+    ProgrammeVersion.objects.all().delete()
+    call_command("record_programme_versions")
+    call_command("record_programme_versions")
+
+    assert numbers(panel.meeting) == [1]
+    assert capsys.readouterr().out == f"{panel.meeting.slug}: version 1 recorded.\n"
