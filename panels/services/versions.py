@@ -183,8 +183,9 @@ class _Batch:
             record_programme_version(meeting)
 
 
-class _Flush:
-    """An ``on_commit`` callback that records a batch (``_Batch``). Every change registers
+class VersionsAfterCommit:
+    """The ``on_commit`` callback that records a batch (``_Batch``); a test that runs a
+    transaction's callbacks one by one can tell it apart by its class. Every change registers
     one, so that whichever of them survives (a savepoint rolled back drops those registered
     in it) records the whole batch; the first to run does, the others find it done."""
 
@@ -206,7 +207,7 @@ def _current_batch(connection):
     if batch is not None and not batch.done:
         # Most often the last callback waiting is one of the batch's: look from the end.
         for _sids, func, _robust in reversed(connection.run_on_commit):
-            if isinstance(func, _Flush) and func.batch is batch:
+            if isinstance(func, VersionsAfterCommit) and func.batch is batch:
                 return batch
     batch = _open.batch = _Batch()
     return batch
@@ -227,7 +228,7 @@ def programme_may_have_changed(*, meetings=(), panels=(), segments=(), people=()
     _add(batch, meetings, panels, segments, people)
     # Robust: the change itself is committed; a failure to record its version is logged and
     # must not turn the officer's successful save into an error page.
-    transaction.on_commit(_Flush(batch), robust=True)
+    transaction.on_commit(VersionsAfterCommit(batch), robust=True)
 
 
 def _add(batch, meetings, panels, segments, people):
