@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, time
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -23,6 +24,7 @@ from panels.models import (
     SegmentSpeaker,
 )
 from tests.admin_helpers import change_url, form_data, run_action
+from tests.conftest import run_in_parallel
 from tests.test_views import parse
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -442,8 +444,6 @@ def test_nothing_recorded_for_a_draft_or_before_anything_is_published(make_meeti
 
 
 def test_version_numbers_are_unique_per_meeting(recorded):
-    from django.db import IntegrityError, transaction
-
     with pytest.raises(IntegrityError), transaction.atomic():
         ProgrammeVersion.objects.create(meeting=recorded, number=1, snapshot={})
 
@@ -474,8 +474,6 @@ def test_versions_are_recorded_once_per_transaction_after_commit(
 
 
 def test_a_change_after_a_rolled_back_savepoint_is_still_recorded(recorded, panel, committed):
-    from django.db import transaction
-
     with committed():
         with pytest.raises(RuntimeError), transaction.atomic():
             Room.objects.create(meeting=recorded, name="Room B")
@@ -486,6 +484,23 @@ def test_a_change_after_a_rolled_back_savepoint_is_still_recorded(recorded, pane
     assert latest_changes(recorded) == [
         ("renamed", "“Migration and trade” was renamed “Migration, trade and remittances”.")
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks need PostgreSQL (SQLite locks it all)"
+)
+def test_recordings_at_the_same_moment_take_turns(make_panel):
+    # Outside a transaction (autocommit), a save records at once.
+    panel = make_panel(title="Migration and trade")
+    at_once = numbers(panel.meeting)
+    Panel.objects.filter(pk=panel.pk).update(title="Migration, trade and remittances")
+
+    results = run_in_parallel(lambda: services.record_programme_version(panel.meeting_id))
+
+    assert at_once == [1]
+    assert sorted(result.recorded for result in results) == [False, False, False, True]
+    assert numbers(panel.meeting) == [1, 2]
 
 
 # Each way the public programme changes records a version.
