@@ -755,7 +755,7 @@ def test_changes_page_lists_versions_newest_first_in_words(client, two_versions)
     ]
     page = parse(response)
     assert page.find("h1").text == "Changes to the programme"
-    assert [time.attrs["datetime"] for time in page.find_all("time")] == [
+    assert [element.attrs["datetime"] for element in page.find_all("time")] == [
         "2017-02-01T11:00:00-05:00",
         "2017-02-01T09:00:00-05:00",
     ]
