@@ -25,7 +25,8 @@ class ChangelogEntry:
     meeting's zone), ``when`` (that moment in words, the zone named: "Feb. 16, 2017, 3:02 p.m.
     (America/New_York)") and ``changes`` since the version before (a list of
     ``changelog.Change``; "Programme published" for the first); ``anchor``, its element's
-    id on the changes page ("version-3"), and ``url``, its address there (path and anchor)."""
+    id on the changes page ("version-3"); ``url``, its address there (path and anchor); and
+    ``zone``, the IANA name of the zone the changes' clock times are in."""
 
     number: int
     recorded_at: datetime
@@ -33,6 +34,7 @@ class ChangelogEntry:
     changes: list[Change]
     anchor: str
     url: str
+    zone: str
 
 
 def changelog_entries(meeting, *, limit=None):
@@ -51,6 +53,7 @@ def changelog_entries(meeting, *, limit=None):
                 changes=changes(previous, version.snapshot),
                 anchor=f"version-{version.number}",
                 url=f"{page}#version-{version.number}",
+                zone=meeting.time_zone,
             )
         )
         previous = version.snapshot
@@ -91,8 +94,11 @@ class MeetingChangesFeed(Feed):
         return _("Version %(number)s, %(when)s") % {"number": entry.number, "when": entry.when}
 
     def item_description(self, entry):
+        """The changes as an HTML list, then which zone their times are in."""
         return format_html(
-            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((c.text,) for c in entry.changes))
+            "<ul>{}</ul><p>{}</p>",
+            format_html_join("", "<li>{}</li>", ((change.text,) for change in entry.changes)),
+            _("Times are local times in %(zone)s.") % {"zone": entry.zone},
         )
 
     def item_link(self, entry):

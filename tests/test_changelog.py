@@ -823,8 +823,8 @@ def test_feed_is_atom_with_one_entry_per_version(client, two_versions):
         f"http://testserver{changes_url(two_versions)}#version-1",
     ]
     assert [entry.find(f"{ATOM}summary").text for entry in entries] == [
-        f"<ul><li>{MOVED}</li></ul>",
-        "<ul><li>Programme published.</li></ul>",
+        f"<ul><li>{MOVED}</li></ul><p>Times are local times in America/New_York.</p>",
+        "<ul><li>Programme published.</li></ul><p>Times are local times in America/New_York.</p>",
     ]
     assert [entry.find(f"{ATOM}updated").text for entry in entries] == [
         "2017-02-01T11:00:00-05:00",
@@ -885,8 +885,8 @@ def test_seed_changelog_after_an_officer_moves_a_panel_and_publishes_again(
         ("Version 1", ["Programme published."]),
     ]
     assert [entry.find(f"{ATOM}summary").text for entry in feed.findall(f"{ATOM}entry")] == [
-        f"<ul><li>{SEED_MOVED}</li></ul>",
-        "<ul><li>Programme published.</li></ul>",
+        f"<ul><li>{SEED_MOVED}</li></ul><p>Times are local times in America/New_York.</p>",
+        "<ul><li>Programme published.</li></ul><p>Times are local times in America/New_York.</p>",
     ]
 
 
