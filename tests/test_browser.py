@@ -538,6 +538,10 @@ def admin_pages_of(real_programme):
         else PanellistDisplay.EVERYONE
     )
     session.save()
+    # A change of an item, so that the session's History page puts a row back too.
+    item = speaker.first()
+    item.title = f"{item.display_title} (revised)"
+    item.save()
     return {
         "meeting": reverse("admin:panels_meeting_change", args=[meeting.pk]),
         "session": reverse("admin:panels_panel_change", args=[session.pk]),

@@ -351,3 +351,194 @@ def test_session_history_lists_the_changes_of_its_rows(admin_client, panel, make
         ("Item “Opening”", "Added"),
     ]
     assert rows[0].entry.changes == [Change("Duration", "“10”", "“15”")]
+
+
+# Putting back a row of a session's or a meeting's page, from that page's History page -------
+
+
+def revert_row(client, parent, record, newest_seen):
+    """Post the "Put back" button of ``record`` (of a row of ``parent``'s page) on
+    ``parent``'s History page; the response, not followed."""
+    model_name = record.instance_type._meta.model_name
+    address = admin_url(type(parent), "revert_row", parent.pk, model_name, record.history_id)
+    return client.post(address, {"newest_seen": newest_seen})
+
+
+def row_of(page, record):
+    """The ``RowEntry`` of ``record`` on a History page."""
+    (row,) = [row for row in page.context["rows"] if row.entry.record == record]
+    return row
+
+
+@pytest.fixture
+def item(panel, make_segment):
+    """An item of ``panel``'s running order, changed by mistake after it was added."""
+    item = make_segment(panel, 10, title="Opening")
+    item.duration_minutes = 25
+    item.title = "Opening by mistake"
+    item.save()
+    return item
+
+
+def test_item_is_put_back_from_its_sessions_history_page(first_editor, panel, item):
+    changed = newest(item)
+    added = changed.prev_record
+    page = history_page(first_editor, panel)
+    row = row_of(page, added)
+    version = Panel.objects.get(pk=panel.pk).version
+
+    response = revert_row(first_editor, panel, added, row.newest_seen)
+
+    assert row.entry.revertible and not row_of(page, changed).entry.revertible
+    buttons = [
+        (form.attrs["action"], form.find("button").text)
+        for form in parse(page).find_all("form")
+        if "/history/rows/" in form.attrs["action"]
+    ]
+    assert buttons == [
+        (
+            admin_url(Panel, "revert_row", panel.pk, "segment", added.history_id),
+            f"Put back as it was on {row.entry.when}",
+        )
+    ]
+    assert response.status_code == 302
+    assert response.url == admin_url(Panel, "history", panel.pk)
+    item.refresh_from_db()
+    assert (item.title, item.duration_minutes) == ("Opening", 10)
+    assert Panel.objects.get(pk=panel.pk).version == version + 1
+    record = newest(item)
+    assert (record.history_user.username, record.title, record.duration_minutes) == (
+        "fatima",
+        "Opening",
+        10,
+    )
+    assert reason_text(record).startswith("Put back as it was on ")
+    shown = first_editor.get(response.url)
+    assert messages_of(shown) == [
+        f"Item “Opening” was put back as it was on {row.entry.when}: title and duration."
+    ]
+    assert shown.context["rows"][0].entry.changes == [
+        Change("Title", "“Opening by mistake”", "“Opening”"),
+        Change("Duration", "“25”", "“10”"),
+    ]
+
+
+def test_concept_note_section_is_put_back_from_its_sessions_history_page(admin_client, panel):
+    section = panel.sections.create(heading="Background", body="The first text.")
+    added = newest(section)
+    section.body = "A wrong text."
+    section.save()
+    row = row_of(history_page(admin_client, panel), added)
+
+    revert_row(admin_client, panel, added, row.newest_seen)
+
+    section.refresh_from_db()
+    assert section.body == "The first text."
+
+
+def test_room_is_put_back_from_its_meetings_history_page(admin_client, panel):
+    room = panel.room
+    added = newest(room)
+    room.name = "A wrong room"
+    room.save()
+    row = row_of(history_page(admin_client, panel.meeting), added)
+
+    response = revert_row(admin_client, panel.meeting, added, row.newest_seen)
+
+    assert response.url == admin_url(Meeting, "history", panel.meeting.pk)
+    room.refresh_from_db()
+    assert room.name == "Conference Room 4"
+
+
+def test_a_place_is_put_back_from_its_own_history_page(admin_client, panel):
+    moderator = panel.panellists.get()
+    added = newest(moderator)
+    moderator.presentation_title = "A title set by mistake"
+    moderator.save()
+
+    row = row_of(history_page(admin_client, panel), added)
+
+    assert row.entry.revertible
+    assert row.history_url == admin_url(Panellist, "history", moderator.pk)
+
+
+@pytest.mark.parametrize("moved", [False, True], ids=["another session's", "moved since"])
+def test_record_of_an_item_of_another_session_is_not_found(
+    admin_client, panel, make_panel, make_segment, moved
+):
+    other = make_panel(panel.meeting, title="Another session")
+    theirs = make_segment(panel if moved else other, 10, title="Theirs")
+    added = newest(theirs)
+    theirs.panel = other
+    theirs.duration_minutes = 25
+    theirs.save()
+
+    response = revert_row(admin_client, panel, added, newest(theirs).history_id)
+
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert (theirs.panel, theirs.duration_minutes) == (other, 25)
+
+
+@pytest.mark.parametrize(
+    "codenames",
+    [("view_panel", "view_segment"), ("view_panel", "change_panel", "view_segment")],
+    ids=["may not change the session", "may not change its items"],
+)
+def test_putting_back_a_row_needs_the_change_permissions(
+    client, django_user_model, panel, item, codenames
+):
+    officer = staff_with(client, django_user_model, *codenames)
+    panel.meeting.team_users.add(django_user_model.objects.get(username="officer"))
+    added = newest(item).prev_record
+
+    page = history_page(officer, panel)
+    response = revert_row(officer, panel, added, newest(item).history_id)
+
+    assert page.status_code == 200
+    assert not any(row.entry.revertible for row in page.context["rows"])
+    assert response.status_code == 403
+    item.refresh_from_db()
+    assert item.duration_minutes == 25
+
+
+def test_putting_back_a_row_from_a_stale_history_page_is_refused_in_words(
+    admin_client, panel, item
+):
+    added = newest(item).prev_record
+    row = row_of(history_page(admin_client, panel), added)
+    item.duration_minutes = 30
+    item.save()
+
+    response = revert_row(admin_client, panel, added, row.newest_seen)
+
+    (message,) = messages_of(admin_client.get(response.url))
+    assert message.startswith(f"Nothing was put back as it was on {row.entry.when}. ")
+    assert "It was changed after you opened its history" in message
+    item.refresh_from_db()
+    assert item.duration_minutes == 30
+
+
+def test_a_deleted_row_has_no_button_and_is_not_put_back(admin_client, panel, item):
+    added = newest(item).prev_record
+    seen = newest(item).history_id
+    item.delete()
+
+    page = history_page(admin_client, panel)
+    response = revert_row(admin_client, panel, added, seen)
+
+    assert not any(row.entry.revertible for row in page.context["rows"])
+    assert messages_of(admin_client.get(response.url)) == [
+        f"Nothing was put back as it was on {row_of(page, added).entry.when}. "
+        "It has been deleted since, so it cannot be put back."
+    ]
+    assert not Segment.objects.filter(pk=item.pk).exists()
+
+
+def test_putting_back_a_row_only_by_post(admin_client, panel, item):
+    added = newest(item).prev_record
+    address = admin_url(Panel, "revert_row", panel.pk, "segment", added.history_id)
+
+    assert admin_client.get(address).status_code == 405
+    item.refresh_from_db()
+    assert item.duration_minutes == 25

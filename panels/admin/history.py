@@ -2,7 +2,9 @@
 django-simple-history) with when (the server's zone named), who (an officer, a panellist
 through their personal link, an import, a command), and each field's value before and after;
 an officer who may change the object puts it back as it was at any record
-(``services.history.revert``).
+(``services.history.revert``). A session's and a meeting's page list the changes of the rows
+edited on them too; an officer who may change the session or meeting puts its items, rooms and
+concept-note sections back from there (``ROWS_PUT_BACK``), and its places from their own page.
 
 simple-history's own ``SimpleHistoryAdmin`` is not used: its revert page saves the object's
 whole admin form from the old record, which would pass by the stale-page check, the version
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_permission_codename
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
@@ -150,18 +153,73 @@ def row_histories(obj):
     return []
 
 
+# The rows put back from the History page of the object whose page edits them
+# (``HistoryWithValuesMixin.revert_row_view``): for each model of such objects, the attname of
+# the rows' key to it and the models of those rows. A place has a History page of its own,
+# where it is put back (its rows link there); an item's speakers are not put back.
+ROWS_PUT_BACK = {
+    Panel: ("panel_id", (Segment, ConceptNoteSection)),
+    Meeting: ("meeting_id", (Room, ConceptNoteSection)),
+}
+
+
+def row_put_back(obj, model_name):
+    """The model named ``model_name`` (``_meta.model_name``) of the rows put back from
+    ``obj``'s History page, and the attname of their key to ``obj``; ``None`` for any
+    other."""
+    link, models = ROWS_PUT_BACK.get(type(obj), ("", ()))
+    for model in models:
+        if model._meta.model_name == model_name:
+            return model, link
+    return None
+
+
+def row_models(obj):
+    """The models of the rows of ``obj``'s page that can be put back: from ``obj``'s History
+    page (``ROWS_PUT_BACK``), and a session's places from their own."""
+    models = ROWS_PUT_BACK.get(type(obj), ("", ()))[1]
+    return (*models, Panellist) if isinstance(obj, Panel) else models
+
+
+def changeable(user, models):
+    """Those of ``models`` whose objects ``user`` may change: the model's change permission,
+    which a page's rows (its inlines) ask for."""
+    return tuple(
+        model
+        for model in models
+        if user.has_perm(
+            f"{model._meta.app_label}.{get_permission_codename('change', model._meta)}"
+        )
+    )
+
+
+def row_label(model, row):
+    """A row named ``row`` of ``model``, as the History page names it: "Item “Opening”"."""
+    return gettext("%(kind)s “%(row)s”") % {"kind": capfirst(model._meta.verbose_name), "row": row}
+
+
 @dataclass
 class RowEntry:
     """One record of a row of an object's page (``row_histories``): which row, and its
-    ``Entry``."""
+    ``Entry``; when it can be put back (``entry.revertible``), either from the object's page
+    (``model_name`` names the row's model in the address, ``newest_seen`` is the
+    ``history_id`` of the row's newest record, for the stale-page refusal) or from the row's
+    own History page (``history_url``, a place's)."""
 
     row: str
     entry: Entry
+    model_name: str = ""
+    newest_seen: int | None = None
+    history_url: str = ""
 
 
-def row_entries(obj, limit):
+def row_entries(obj, limit, revertible_models=()):
     """The newest ``limit`` records of the rows of ``obj``'s page, newest first, each a
-    ``RowEntry`` with its changes from the row's record before it."""
+    ``RowEntry`` with its changes from the row's record before it. A record of a row of
+    ``revertible_models`` (those of ``row_models`` the user may put back; none when they may
+    not change ``obj``) can be put back when it is neither its row's newest nor a deletion,
+    and its row is still on ``obj``'s page: an item, a room or a concept-note section from
+    ``obj``'s page, a place from its own."""
     records = sorted(
         (
             record
@@ -171,21 +229,57 @@ def row_entries(obj, limit):
         key=lambda record: (record.history_date, record.history_id),
         reverse=True,
     )[:limit]
+    on_page = _rows_on_page(obj, records, revertible_models)
+    newest = {}
     found = []
     for record in records:
         model = record.instance_type
+        key = getattr(record, model._meta.pk.attname)
+        # Records are newest first, and each query above takes a model's newest: the first
+        # record of a row still on the page is its newest.
+        newest.setdefault((model, key), record.history_id)
         try:
             row = str(record.instance)
         except ObjectDoesNotExist:
             row = str(capfirst(model._meta.verbose_name))
+        revertible = (
+            key in on_page.get(model, ())
+            and record.history_type != "-"
+            and record.history_id != newest[(model, key)]
+        )
         found.append(
             RowEntry(
-                row=gettext("%(kind)s “%(row)s”")
-                % {"kind": capfirst(model._meta.verbose_name), "row": row},
-                entry=entry_of(model, record, record.prev_record),
+                row=row_label(model, row),
+                entry=entry_of(model, record, record.prev_record, revertible=revertible),
+                model_name=model._meta.model_name,
+                newest_seen=newest[(model, key)],
+                history_url=(
+                    reverse("admin:panels_panellist_history", args=[key])
+                    if revertible and model is Panellist
+                    else ""
+                ),
             )
         )
     return found
+
+
+def _rows_on_page(obj, records, models):
+    """The keys of the rows of ``records`` of ``models`` that are on ``obj``'s page now, by
+    model: one query a model."""
+    link = ROWS_PUT_BACK.get(type(obj), ("", ()))[0]
+    keys = {}
+    for record in records:
+        if record.instance_type in models:
+            model = record.instance_type
+            keys.setdefault(model, set()).add(getattr(record, model._meta.pk.attname))
+    return {
+        model: set(
+            model._default_manager.filter(pk__in=wanted, **{link: obj.pk}).values_list(
+                "pk", flat=True
+            )
+        )
+        for model, wanted in keys.items()
+    }
 
 
 def entry_of(model, record, older, revertible=False):
@@ -212,25 +306,35 @@ class HistoryWithValuesMixin:
     """For the ``ModelAdmin`` of a model with a history (``HistoricalRecords``): its History
     page lists each recorded change with its values (``history_view``), and a POST to
     ``<pk>/history/<history_id>/revert/`` puts the object back as it was in that record
-    (``revert_view``), for users who may change the object."""
+    (``revert_view``), for users who may change the object. For a session and a meeting, a
+    POST to ``<pk>/history/rows/<model_name>/<history_id>/revert/`` puts a row of its page
+    back (``revert_row_view``)."""
 
     object_history_template = "admin/panels/history_with_values.html"
     history_per_page = 50
 
     def get_urls(self):
         meta = self.model._meta
-        return [
+        urls = [
             path(
                 "<path:object_id>/history/<int:history_id>/revert/",
                 self.admin_site.admin_view(self.revert_view),
                 name=f"{meta.app_label}_{meta.model_name}_revert",
             ),
-            *super().get_urls(),
         ]
+        if self.model in ROWS_PUT_BACK:
+            urls.append(
+                path(
+                    "<path:object_id>/history/rows/<str:model_name>/<int:history_id>/revert/",
+                    self.admin_site.admin_view(self.revert_row_view),
+                    name=f"{meta.app_label}_{meta.model_name}_revert_row",
+                )
+            )
+        return [*urls, *super().get_urls()]
 
     def history_view(self, request, object_id, extra_context=None):
         """The object's recorded changes, newest first, each with when, who and its values
-        before and after; the admin's log of it below."""
+        before and after; the changes of the rows of its page; the admin's log of it below."""
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
@@ -261,7 +365,12 @@ class HistoryWithValuesMixin:
             "page_obj": page,
             "newest_seen": newest.history_id if newest is not None else "",
             "revert_url_name": f"admin:{meta.app_label}_{meta.model_name}_revert",
-            "rows": row_entries(obj, self.history_per_page),
+            "row_revert_url_name": f"admin:{meta.app_label}_{meta.model_name}_revert_row",
+            "rows": row_entries(
+                obj,
+                self.history_per_page,
+                changeable(request.user, row_models(obj)) if may_revert else (),
+            ),
             "log": [
                 {
                     "when": when_and_zone(entry.action_time),
@@ -304,12 +413,43 @@ class HistoryWithValuesMixin:
         record = get_object_or_404(
             self.model.history, **{self.model._meta.pk.attname: obj.pk, "history_id": history_id}
         )
-        try:
-            newest_seen = int(request.POST.get("newest_seen", ""))
-        except ValueError:
-            # A page that does not say what it showed is taken as stale: refused in words.
-            newest_seen = 0
-        result = history.revert(record, request.user, newest_seen=newest_seen)
+        result = history.revert(record, request.user, newest_seen=posted_newest_seen(request))
+        self.report_revert(request, record, result, lambda restored: capfirst(str(restored)))
+        return self.history_redirect(obj)
+
+    def revert_row_view(self, request, object_id, model_name, history_id):
+        """Put a row of the object's page (``ROWS_PUT_BACK``: a session's item or
+        concept-note section, a meeting's room or section) back as it was in its record
+        ``history_id`` (POST only), then show the object's History page with what was done
+        or why not. Needs the change permission of the object and of the row's model, as the
+        object's page asks to change its rows (403 without); a record that is not of a row of
+        this object, or of a row now on another object's page, is not found (404)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        found = row_put_back(obj, model_name)
+        if found is None:
+            raise Http404
+        model, link = found
+        if not changeable(request.user, [model]):
+            raise PermissionDenied
+        record = get_object_or_404(model.history, history_id=history_id, **{link: obj.pk})
+        key = getattr(record, model._meta.pk.attname)
+        if model._default_manager.filter(pk=key).exclude(**{link: obj.pk}).exists():
+            # Putting it back would move a row of another page (perhaps another team's)
+            # onto this one. A row deleted since is refused by ``revert``, in words.
+            raise Http404
+        result = history.revert(record, request.user, newest_seen=posted_newest_seen(request))
+        self.report_revert(request, record, result, lambda row: row_label(model, str(row)))
+        return self.history_redirect(obj)
+
+    def report_revert(self, request, record, result, name_of):
+        """Tell the officer what putting back ``record`` did (``result``, a
+        ``services.history.Reverted``), naming the object put back with ``name_of``."""
         when = when_and_zone(record.history_date)
         if result.refused:
             self.message_user(
@@ -326,7 +466,7 @@ class HistoryWithValuesMixin:
             self.message_user(
                 request,
                 gettext("%(object)s is already as it was on %(when)s; nothing changed.")
-                % {"object": capfirst(str(obj)), "when": when},
+                % {"object": name_of(result.restored), "when": when},
                 messages.INFO,
             )
         else:
@@ -334,13 +474,26 @@ class HistoryWithValuesMixin:
                 request,
                 gettext("%(object)s was put back as it was on %(when)s: %(fields)s.")
                 % {
-                    "object": capfirst(str(result.restored)),
+                    "object": name_of(result.restored),
                     "when": when,
                     "fields": prose_list([str(name) for name in result.fields]),
                 },
                 messages.SUCCESS,
             )
+
+    def history_redirect(self, obj):
+        """A redirect to ``obj``'s History page."""
         meta = self.model._meta
         return HttpResponseRedirect(
             reverse(f"admin:{meta.app_label}_{meta.model_name}_history", args=[obj.pk])
         )
+
+
+def posted_newest_seen(request):
+    """The ``history_id`` of the newest record the History page showed, as its form posted
+    it (``services.history.revert``'s ``newest_seen``)."""
+    try:
+        return int(request.POST.get("newest_seen", ""))
+    except ValueError:
+        # A page that does not say what it showed is taken as stale: refused in words.
+        return 0
