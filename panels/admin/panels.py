@@ -225,6 +225,8 @@ class PanelAdmin(
     ]
 
     def get_queryset(self, request):
+        """The panels in programme order (the list orders them itself; an autocomplete box
+        that searches them pages through them in this order)."""
         return (
             super()
             .get_queryset(request)
@@ -233,6 +235,7 @@ class PanelAdmin(
             .with_people()
             .with_running_order()
             .with_answer_counts()
+            .in_programme_order()
         )
 
     def get_fieldsets(self, request, obj=None):
