@@ -18,6 +18,7 @@ the first of its ``transaction.on_commit`` callbacks to run (the others find it 
 no query).
 """
 
+import logging
 import threading
 from dataclasses import dataclass
 
@@ -34,6 +35,9 @@ from ..models import (
     Segment,
     SegmentSpeaker,
 )
+
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -191,9 +195,17 @@ class VersionsAfterCommit:
 
     def __init__(self, batch):
         self.batch = batch
+        # Django names a callback by its ``__qualname__`` when it logs one that failed.
+        self.__qualname__ = type(self).__qualname__
 
     def __call__(self):
-        self.batch()
+        """Record the batch. The change itself is committed: a failure to record its version
+        (the database gone since the commit) is logged, and the request and the callbacks
+        after this one (the secretariat's notice of an answer) go on."""
+        try:
+            self.batch()
+        except Exception:
+            logger.exception("Could not record the programme's new version after a commit.")
 
 
 _open = threading.local()
