@@ -43,14 +43,13 @@ def on_team(user, record):
     return manager.filter(in_team_of(user, MEETING_LOOKUPS[type(record)]), pk=record.pk).exists()
 
 
-def person_in_scope(user, person, *, to_change):
-    """Whether ``user`` may see (``to_change`` false) or change and delete ``person``: see
-    ``PersonQuerySet.visible_to_team`` and ``PersonQuerySet.of_team``."""
+def person_in_scope(user, person):
+    """Whether ``user`` may see, change and delete ``person`` (``PersonQuerySet.of_team``:
+    people of another team's meetings, even public ones, are that team's to see with their
+    addresses; they can still be chosen for a place, ``visible_to_team``)."""
     if person is None or person.pk is None:
         return False
-    people = Person.objects.filter(pk=person.pk)
-    people = people.of_team(user) if to_change else people.visible_to_team(user)
-    return people.exists()
+    return Person.objects.filter(pk=person.pk).of_team(user).exists()
 
 
 def team_rule(permission, in_scope):
@@ -69,17 +68,9 @@ def _register():
         for action in ("view", "change", "delete"):
             permission = f"panels.{action}_{model._meta.model_name}"
             rules.add_perm(permission, team_rule(permission, on_team))
-    for action, to_change in (("view", False), ("change", True), ("delete", True)):
+    for action in ("view", "change", "delete"):
         permission = f"panels.{action}_person"
-        rules.add_perm(
-            permission,
-            team_rule(
-                permission,
-                lambda user, person, to_change=to_change: person_in_scope(
-                    user, person, to_change=to_change
-                ),
-            ),
-        )
+        rules.add_perm(permission, team_rule(permission, person_in_scope))
 
 
 _register()

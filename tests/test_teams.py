@@ -526,3 +526,24 @@ def test_a_shared_persons_page_says_a_change_shows_in_other_teams_meetings(
         "shows there too."
     ]
     assert said_to_superuser == []
+
+
+def test_a_person_public_on_another_teams_programme_can_be_chosen_but_not_read(
+    client, meetings, olga, make_meeting, make_panel, make_panellist, make_person
+):
+    other = make_meeting(title="Public meeting of another team", slug="public-other")
+    star = make_person(name="Public Star", email="star@example.org")
+    make_panellist(make_panel(other, title="Public session"), star)
+    client = signed_in(client, olga)
+
+    listed = client.get(admin_url(Person, "changelist")).content.decode()
+    page = client.get(admin_url(Person, "change", star.pk))
+    found = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "panels", "model_name": "panellist", "field_name": "person", "term": "Star"},
+    )
+
+    assert "star@example.org" not in listed
+    assert "Public Star" not in listed
+    assert page.status_code == 403
+    assert [result["text"] for result in found.json()["results"]] == ["Public Star"]

@@ -36,7 +36,6 @@ from ..models import (
     SegmentSpeaker,
 )
 
-
 logger = logging.getLogger(__name__)
 
 
