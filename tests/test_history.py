@@ -14,6 +14,7 @@ from panels import services
 from panels.admin.history import Change
 from panels.models import (
     ActorKind,
+    ConceptNoteSection,
     Meeting,
     Panel,
     Panellist,
@@ -542,3 +543,30 @@ def test_putting_back_a_row_only_by_post(admin_client, panel, item):
     assert admin_client.get(address).status_code == 405
     item.refresh_from_db()
     assert item.duration_minutes == 25
+
+
+def test_texts_sent_back_unchanged_by_a_browser_make_no_record(
+    admin_client, panel, make_section, make_person, make_panellist
+):
+    """Browsers send a text area's line breaks as CR LF; a page saved without touching its
+    texts changes nothing, so its history records nothing."""
+    section = make_section(panel, body="First paragraph.\n\nSecond paragraph.")
+    person = make_person(name="Amina Diallo", bio="Line one.\nLine two.")
+    make_panellist(panel, person)
+    sections, people = (ConceptNoteSection.history.count(), Person.history.count())
+
+    for obj in (panel, person):
+        page = admin_url(type(obj), "change", obj.pk)
+        data = form_data(admin_client.get(page))
+        sent = {key: value.replace("\n", "\r\n") for key, value in data.items() if "\n" in value}
+        assert sent  # the page has a multi-line text to send back
+        response = admin_client.post(page, data | sent)
+        assert response.status_code == 302
+
+    section.refresh_from_db()
+    person.refresh_from_db()
+    assert (section.body, person.bio) == (
+        "First paragraph.\n\nSecond paragraph.",
+        "Line one.\nLine two.",
+    )
+    assert (ConceptNoteSection.history.count(), Person.history.count()) == (sections, people)

@@ -80,6 +80,7 @@ class MeetingSectionInline(CheckedKeysMixin, admin.StackedInline):
 
     model = ConceptNoteSection
     fk_name = "meeting"
+    formfield_overrides = FIELD_FORMATS
     fields = ["heading", "body", "order"]
     ordering = ["order", "pk"]
     extra = 0

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import services
+from ..forms import MultiLineField
 from ..wording import quoted, when_and_zone
 from .keys import CheckedKeysMixin
 from .stale import STALE_WORDING
@@ -37,6 +38,8 @@ FIELD_FORMATS = {
         "error_messages": {"invalid": _("Enter the date as year-month-day, e.g. 2026-06-10.")},
     },
     models.URLField: {"assume_scheme": "https"},
+    # Line breaks kept as LF: a text sent back unchanged by a browser (as CR LF) is no change.
+    models.TextField: {"form_class": MultiLineField},
 }
 
 # CSV files are written in UTF-8 with a byte order mark: without it, Excel reads them in the

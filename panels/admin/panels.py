@@ -61,6 +61,7 @@ class ConceptNoteSectionInline(CheckedKeysMixin, admin.StackedInline):
 
     model = ConceptNoteSection
     fk_name = "panel"
+    formfield_overrides = FIELD_FORMATS
     fields = ["heading", "body", "order"]
     ordering = ["order", "pk"]
     extra = 0

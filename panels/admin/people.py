@@ -13,7 +13,7 @@ from ..models.querysets import in_team_of
 from .forms import PersonAdminForm
 from .history import HistoryWithValuesMixin
 from .keys import CheckedKeysMixin, CheckedListMixin
-from .mixins import AnsweredAtMixin, RefuseClashingSaveMixin
+from .mixins import FIELD_FORMATS, AnsweredAtMixin, RefuseClashingSaveMixin
 from .proposals import PersonProposalsInline, ProposalDecisionsMixin
 from .teams import MeetingTeamMixin
 
@@ -80,6 +80,7 @@ class PersonAdmin(
     """
 
     form = PersonAdminForm
+    formfield_overrides = FIELD_FORMATS
     list_display = ["name", "honorific", "position", "organisation", "email"]
     search_fields = ["name", "organisation", "email"]
     fieldsets = [
