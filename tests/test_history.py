@@ -570,3 +570,12 @@ def test_texts_sent_back_unchanged_by_a_browser_make_no_record(
         "Line one.\nLine two.",
     )
     assert (ConceptNoteSection.history.count(), Person.history.count()) == (sections, people)
+
+
+def test_history_page_breadcrumbs_take_the_admins_style(admin_client, panel):
+    """Django's admin wraps the breadcrumbs block in its own <nav> and styles a
+    ``div.breadcrumbs`` within it."""
+    page = parse(history_page(admin_client, panel))
+
+    assert len(page.find_all("div", "breadcrumbs")) == 1
+    assert page.find_all("nav", "breadcrumbs") == []
