@@ -147,6 +147,34 @@ def test_the_answer_page_says_on_which_day_the_panel_was_cancelled(client, place
     assert "answer-heading" not in response.content.decode()
 
 
+def test_only_those_who_would_be_told_are_promised_news_of_a_reinstatement(client, places):
+    Panel.objects.filter(pk=places["invited"].panel_id).update(status=Panel.Status.CANCELLED)
+    pages = {
+        key: parse(
+            client.get(
+                reverse(
+                    "panels:panellist-answer", kwargs={"secret": services.issue_link(places[key])}
+                )
+            )
+        )
+        for key in ("invited", "declined")
+    }
+
+    promised = {key: "If the panel is reinstated" in page.text for key, page in pages.items()}
+    assert promised == {"invited": True, "declined": False}
+
+
+def test_a_cancelled_panels_page_marks_nobody_as_to_be_confirmed(client, places):
+    panel = places["invited"].panel
+    scheduled = client.get(panel.get_absolute_url()).content.decode()
+    Panel.objects.filter(pk=panel.pk).update(status=Panel.Status.CANCELLED)
+
+    cancelled = client.get(panel.get_absolute_url()).content.decode()
+
+    assert "to be confirmed" in scheduled
+    assert "to be confirmed" not in cancelled
+
+
 def test_the_public_panel_page_says_on_which_day_too(client, panel):
     Panel.objects.filter(pk=panel.pk).update(
         status=Panel.Status.CANCELLED, cancelled_at=datetime(2099, 3, 10, 23, 30, tzinfo=UTC)

@@ -803,7 +803,10 @@ def test_changes_of_a_draft_meeting_are_not_public(staff_client, two_versions):
 
     assert (anonymous.status_code, feed.status_code, staff_feed.status_code) == (404, 404, 404)
     assert staff.status_code == 200
-    assert "This meeting is a draft; only the secretariat can see it." in parse(staff).text
+    assert (
+        "This meeting is a draft; only its team in the secretariat can see it."
+        in parse(staff).text
+    )
 
 
 def test_feed_is_atom_with_one_entry_per_version(client, two_versions):

@@ -680,12 +680,13 @@ def test_panel_detail_of_draft_meeting_is_404_for_the_public(client, make_meetin
         (
             Meeting.Status.PUBLIC,
             False,
-            "This panel is not published; only the secretariat can see it.",
+            "This panel is not published; only the meeting’s team in the secretariat can see it.",
         ),
         (
             Meeting.Status.DRAFT,
             True,
-            "This panel’s meeting is a draft; only the secretariat can see it.",
+            "This panel’s meeting is a draft; only the meeting’s team in the secretariat can "
+            "see it.",
         ),
     ],
 )

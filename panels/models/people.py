@@ -277,5 +277,10 @@ class Panellist(models.Model):
     @property
     def is_to_be_confirmed(self):
         """Whether a named panellist has not confirmed yet (shown as "to be confirmed"). A place
-        without a person has nobody to confirm: it reads "To be announced" or its function."""
-        return self.status == AnswerStatus.INVITED and self.person_id is not None
+        without a person has nobody to confirm: it reads "To be announced" or its function;
+        nor has a place on a cancelled panel."""
+        return (
+            self.status == AnswerStatus.INVITED
+            and self.person_id is not None
+            and not self.panel.is_cancelled
+        )
