@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -579,3 +580,136 @@ def test_history_page_breadcrumbs_take_the_admins_style(admin_client, panel):
 
     assert len(page.find_all("div", "breadcrumbs")) == 1
     assert page.find_all("nav", "breadcrumbs") == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Notices sent by a put back (attack 2, F3; each failed before its fix): a put back that
+# cancels, reinstates or re-times a panel tells its panellists as the panel's page and the
+# cancel and reinstate actions do, once, after the change is committed.
+
+
+@pytest.fixture
+def confirmed_panel(make_meeting, make_panel, make_person, make_panellist, email_site):
+    """ "Regional", 15:00-16:30 on 16 February 2099, with Amina, confirmed, and an item of
+    10 minutes before Amina's (of 20)."""
+    meeting = make_meeting(
+        title="99th",
+        start_date=date(2099, 2, 16),
+        end_date=date(2099, 2, 17),
+        secretariat_email="sec@example.org",
+    )
+    panel = make_panel(meeting, title="Regional")
+    amina = make_panellist(panel, person=make_person(name="Amina", email="amina@example.org"))
+    panel.segments.create(kind=Segment.Kind.PRESENTATION, order=0, duration_minutes=10)
+    spoken = panel.segments.create(kind=Segment.Kind.PRESENTATION, order=1, duration_minutes=20)
+    spoken.speaking.create(panellist=amina, order=0)
+    services.record_answer(amina, Panellist.Status.CONFIRMED)
+    return panel
+
+
+@pytest.fixture
+def officer(transactional_db, admin_client):
+    """A superuser's client, on a database that commits (the notices are sent once the
+    change is committed)."""
+    return admin_client
+
+
+def put_back_told(client, record, parent=None):
+    """Put ``record`` back from its object's History page (from ``parent``'s, for a row of
+    ``parent``'s page); return the messages of the History page shown after and the
+    subjects of the emails sent, in order."""
+    obj = record.instance
+    mail.outbox.clear()
+    if parent is None:
+        page = revert_to(client, record, newest(obj).history_id)
+    else:
+        response = revert_row(client, parent, record, newest(obj).history_id)
+        page = client.get(response.url)
+    return messages_of(page), [message.subject for message in mail.outbox]
+
+
+def test_a_panel_put_back_as_cancelled_tells_its_panellists_once(officer, confirmed_panel):
+    panel = confirmed_panel
+    services.cancel([panel])
+    services.notify_cancellations([panel.pk])
+    services.reinstate([panel])
+    services.notify_reinstatements([panel.pk])
+    cancelled = panel.history.filter(status=Panel.Status.CANCELLED).latest()
+
+    said, sent = put_back_told(officer, cancelled)
+    _again, sent_again = put_back_told(officer, cancelled)
+
+    panel.refresh_from_db()
+    assert panel.status == Panel.Status.CANCELLED
+    assert said[1:] == ["Told 1 panellist by email that the panel is cancelled."]
+    assert len(sent) == 1 and "cancelled" in sent[0].lower(), sent
+    assert sent_again == []
+
+
+def test_a_panel_put_back_as_scheduled_tells_its_panellists_it_takes_place(
+    officer, confirmed_panel
+):
+    panel = confirmed_panel
+    scheduled = newest(panel)
+    services.cancel([panel])
+    services.notify_cancellations([panel.pk])
+
+    said, sent = put_back_told(officer, scheduled)
+
+    panel.refresh_from_db()
+    assert panel.status == Panel.Status.SCHEDULED
+    assert said[1:] == ["Told 1 panellist by email that the panel takes place after all."]
+    assert len(sent) == 1
+
+
+def test_a_panel_put_back_to_its_old_time_sends_the_confirmed_panellists_their_new_time(
+    officer, confirmed_panel
+):
+    panel = confirmed_panel
+    at_three = newest(panel)
+    data = form_data(officer.get(admin_url(Panel, "change", panel.pk)))
+    data["start_time"], data["end_time"] = "10:00", "11:30"
+    told_by_page = messages_of(
+        officer.post(admin_url(Panel, "change", panel.pk), data, follow=True)
+    )
+    mail.outbox.clear()
+
+    said, sent = put_back_told(officer, at_three)
+
+    panel.refresh_from_db()
+    assert panel.start_time.hour == 15
+    assert told_by_page[1:] == said[1:] == ["New time sent to 1 confirmed panellist."]
+    assert len(sent) == 1
+
+
+def test_an_item_put_back_sends_the_new_time_of_the_confirmed_panellists_after_it(
+    officer, confirmed_panel
+):
+    panel = confirmed_panel
+    first = panel.segments.get(order=0)
+    ten_minutes = newest(first)
+    first.duration_minutes = 30
+    first.save()
+    services.notify_time_changes([panel.pk])
+
+    said, sent = put_back_told(officer, ten_minutes, parent=panel)
+
+    first.refresh_from_db()
+    assert first.duration_minutes == 10
+    assert said[1:] == ["New time sent to 1 confirmed panellist."]
+    assert len(sent) == 1
+
+
+def test_a_refused_put_back_sends_no_notice(officer, confirmed_panel):
+    panel = confirmed_panel
+    scheduled = newest(panel)
+    services.cancel([panel])
+    services.notify_cancellations([panel.pk])
+    stale = scheduled.history_id
+    mail.outbox.clear()
+
+    said = messages_of(revert_to(officer, scheduled, stale))
+
+    panel.refresh_from_db()
+    assert said[0].startswith("Nothing was put back")
+    assert (panel.status, mail.outbox) == (Panel.Status.CANCELLED, [])

@@ -20,6 +20,7 @@ from django.urls import reverse
 from panels import services
 from panels.models import Meeting, Panel, Panellist, Person, ProposedChange
 from panels.rules import SECRETARIAT_GROUP
+from panels.wording import when_and_zone
 from tests import test_programme_import as programme_import
 from tests.admin_helpers import admin_url, form_data, messages_of, run_action
 from tests.test_csv import csv_file, csv_rows, export_list, export_panels, preview, row_errors
@@ -547,3 +548,153 @@ def test_a_person_public_on_another_teams_programme_can_be_chosen_but_not_read(
     assert "Public Star" not in listed
     assert page.status_code == 403
     assert [result["text"] for result in found.json()["results"]] == ["Public Star"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Putting back a record that points into another team's meeting (attack 2, F2; each failed
+# before its fix)
+
+REFUSED_IN_ANOTHER_TEAM = (
+    "Its {relation} then belongs to a meeting whose team you are not on, so it cannot be put "
+    "back as it was."
+)
+REFUSED_ANOTHER_TEAMS_MEETING = (
+    "Its meeting then is a meeting whose team you are not on, so it cannot be put back as it was."
+)
+
+
+def put_back(client, obj, record):
+    """Post the "Put back" button of ``record`` on ``obj``'s History page; the page shown
+    after."""
+    newest_seen = type(obj).history.filter(id=obj.pk).latest().history_id
+    address = admin_url(type(obj), "revert", obj.pk, record.history_id)
+    return client.post(address, {"newest_seen": newest_seen}, follow=True)
+
+
+@pytest.fixture
+def moved_session(meetings):
+    """The session of "theirs", moved by a superuser to "ours"; its record from before."""
+    panel = meetings[THEIRS]["panel"]
+    panel.meeting = meetings[OURS]["meeting"]
+    panel.room = None
+    services.save_panel(panel)
+    before = panel.history.filter(meeting_id=meetings[THEIRS]["meeting"].pk).latest()
+    return panel, before
+
+
+def test_a_session_is_not_put_back_into_another_teams_meeting(
+    client, meetings, olga, moved_session
+):
+    panel, before = moved_session
+    client = signed_in(client, olga)
+
+    page = put_back(client, panel, before)
+
+    panel.refresh_from_db()
+    assert panel.meeting == meetings[OURS]["meeting"]
+    assert messages_of(page) == [
+        f"Nothing was put back as it was on {when_and_zone(before.history_date)}"
+        ". "
+        + REFUSED_ANOTHER_TEAMS_MEETING
+        + " "
+        + REFUSED_IN_ANOTHER_TEAM.format(relation="room")
+    ]
+
+
+def test_a_sessions_history_names_no_meeting_of_another_team(
+    client, meetings, olga, moved_session
+):
+    panel, _before = moved_session
+
+    page = signed_in(client, olga).get(admin_url(Panel, "history", panel.pk))
+
+    moved, *_older = page.context["entries"]
+    assert [
+        (change.label, change.before, change.after)
+        for change in moved.changes
+        if change.label == "Meeting"
+    ] == [("Meeting", "(another team's meeting)", "“Meeting ours”")]
+    assert "Meeting theirs" not in page.content.decode()
+
+
+def test_a_superuser_puts_a_session_back_into_any_meeting(
+    client, meetings, admin_user, moved_session
+):
+    panel, before = moved_session
+
+    put_back(signed_in(client, admin_user), panel, before)
+
+    panel.refresh_from_db()
+    assert panel.meeting == meetings[THEIRS]["meeting"]
+
+
+def test_a_place_is_not_put_back_onto_another_teams_session(client, meetings, olga):
+    place = meetings[THEIRS]["place"]
+    place.speaking.all().delete()
+    place.panel = meetings[OURS]["panel"]
+    place.order = 5
+    services.save_panellist(place)
+    before = place.history.filter(panel_id=meetings[THEIRS]["panel"].pk).latest()
+    client = signed_in(client, olga)
+
+    page = put_back(client, place, before)
+
+    place.refresh_from_db()
+    assert place.panel == meetings[OURS]["panel"]
+    assert messages_of(page)[0].endswith(REFUSED_IN_ANOTHER_TEAM.format(relation="panel"))
+    history = client.get(admin_url(Panellist, "history", place.pk))
+    moved, _added = history.context["entries"]
+    assert [(change.label, change.before, change.after) for change in moved.changes][0] == (
+        "Panel",
+        "(another team's panel)",
+        "“Session ours”",
+    )
+    assert "Session theirs" not in history.content.decode()
+
+
+def test_an_item_and_a_room_are_not_put_back_into_another_teams_meeting(meetings, olga):
+    item = meetings[THEIRS]["item"]
+    item.speaking.all().delete()
+    item.panel = meetings[OURS]["panel"]
+    item.save()
+    room = meetings[THEIRS]["panel"].room
+    room.meeting = meetings[OURS]["meeting"]
+    room.name = "Moved room"
+    room.save()
+    item_before = item.history.filter(panel_id=meetings[THEIRS]["panel"].pk).latest()
+    room_before = room.history.filter(meeting_id=meetings[THEIRS]["meeting"].pk).latest()
+
+    refused = [
+        services.history.revert(item_before, olga).refused,
+        services.history.revert(room_before, olga).refused,
+    ]
+
+    item.refresh_from_db()
+    room.refresh_from_db()
+    assert (item.panel, room.meeting) == (meetings[OURS]["panel"], meetings[OURS]["meeting"])
+    assert refused == [
+        (REFUSED_IN_ANOTHER_TEAM.format(relation="panel"),),
+        (REFUSED_ANOTHER_TEAMS_MEETING,),
+    ]
+
+
+def test_a_place_is_not_put_back_to_a_person_only_another_team_may_choose(
+    meetings, olga, make_person, make_panellist
+):
+    zed = make_person(name="Zed Theirs")
+    make_panellist(meetings[THEIRS]["panel"], zed, order=3)
+    place = meetings[OURS]["place"]
+    place.person = zed
+    services.save_panellist(place)
+    with_zed = place.history.latest()
+    place.person = meetings[OURS]["person"]
+    services.save_panellist(place)
+
+    result = services.history.revert(with_zed, olga)
+
+    place.refresh_from_db()
+    assert place.person == meetings[OURS]["person"]
+    assert result.refused == (
+        "Its person then has a place only in meetings whose teams you are not on, so it "
+        "cannot be put back as it was.",
+    )

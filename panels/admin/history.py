@@ -35,10 +35,12 @@ from ..models import (
     Meeting,
     Panel,
     Panellist,
+    Person,
     Room,
     Segment,
     SegmentSpeaker,
 )
+from ..models.querysets import sees_every_meeting
 from ..services import history
 from ..wording import display_value, prose_list, when_and_zone
 
@@ -69,10 +71,65 @@ class Entry:
     revertible: bool = False
 
 
-def shown(model, name, value):
+class TeamSight:
+    """Which related objects ``user`` may read the names of on a History page: those of the
+    meetings whose team they are on (every one for a superuser), and the people they may
+    choose for a place (``PersonQuerySet.visible_to_team``). An old value may point to
+    another team's meeting, session, room, place or item (a session moved between meetings
+    by a superuser); its History page names it only as "(another team's session)".
+
+    Each meeting, session and person is looked up once a page."""
+
+    def __init__(self, user):
+        self.user = user
+        self.everything = sees_every_meeting(user)
+        self._meetings = None
+        self._panels = {}
+        self._people = {}
+
+    def hides(self, obj):
+        """Whether ``obj`` (a related object, or a value that is not one) lies outside the
+        meetings of the user's teams."""
+        if self.everything:
+            return False
+        if isinstance(obj, Person):
+            if obj.pk not in self._people:
+                people = Person.objects.visible_to_team(self.user).filter(pk=obj.pk)
+                self._people[obj.pk] = not people.exists()
+            return self._people[obj.pk]
+        meeting = self._meeting_of(obj)
+        if meeting is None:
+            return False
+        if self._meetings is None:
+            self._meetings = set(Meeting.objects.of_team(self.user).values_list("pk", flat=True))
+        return meeting not in self._meetings
+
+    def _meeting_of(self, obj):
+        """The key of the meeting of ``obj``, or ``None`` for an object of no meeting."""
+        if isinstance(obj, Meeting):
+            return obj.pk
+        if isinstance(obj, (Room, Panel)):
+            return obj.meeting_id
+        if isinstance(obj, ConceptNoteSection) and obj.meeting_id is not None:
+            return obj.meeting_id
+        if isinstance(obj, (Panellist, Segment, ConceptNoteSection)):
+            if obj.panel_id not in self._panels:
+                self._panels[obj.panel_id] = (
+                    Panel.objects.filter(pk=obj.panel_id)
+                    .values_list("meeting_id", flat=True)
+                    .first()
+                )
+            return self._panels[obj.panel_id]
+        if isinstance(obj, SegmentSpeaker):
+            return self._meeting_of(obj.segment)
+        return None
+
+
+def shown(model, name, value, sight=None):
     """The value ``value`` of the field ``name`` of ``model`` as an officer reads it, quoted:
-    a choice by its label, several choices by theirs, a related object by its name, an
-    empty value as "(blank)" (``wording.display_value``)."""
+    a choice by its label, several choices by theirs, a related object by its name (or, one
+    that ``sight``, a ``TeamSight``, hides, as "(another team's session)"), an empty value
+    as "(blank)" (``wording.display_value``)."""
     try:
         model_field = model._meta.get_field(name)
     except FieldDoesNotExist:
@@ -80,6 +137,10 @@ def shown(model, name, value):
     if value in (None, "", [], ()):
         return display_value(None)
     if model_field.is_relation:
+        if sight is not None and sight.hides(value):
+            return gettext("(another team's %(kind)s)") % {
+                "kind": model_field.related_model._meta.verbose_name
+            }
         return display_value(str(value))
     if model_field.choices:
         labels = dict(model_field.flatchoices)
@@ -90,31 +151,33 @@ def shown(model, name, value):
     return display_value(value)
 
 
-def changes_between(model, newer, older):
+def changes_between(model, newer, older, sight=None):
     """The changes of the fields recorded from ``older`` to ``newer`` (historical records),
-    each a ``Change``, in the model's order of fields."""
+    each a ``Change``, in the model's order of fields; related objects ``sight`` hides are
+    not named (``shown``)."""
     delta = newer.diff_against(older, foreign_keys_are_objs=True)
     order = [model_field.name for model_field in model._meta.concrete_fields]
     found = {change.field: change for change in delta.changes}
     return [
         Change(
             label=capfirst(model._meta.get_field(name).verbose_name),
-            before=shown(model, name, found[name].old),
-            after=shown(model, name, found[name].new),
+            before=shown(model, name, found[name].old, sight),
+            after=shown(model, name, found[name].new, sight),
         )
         for name in order
         if name in found
     ]
 
 
-def values_of(model, record):
+def values_of(model, record, sight=None):
     """Every recorded field of ``record`` with its value (for an addition, or a record
-    without one before it), as ``Change`` rows with an empty ``before``."""
+    without one before it), as ``Change`` rows with an empty ``before``; related objects
+    ``sight`` hides are not named (``shown``)."""
     return [
         Change(
             label=capfirst(model_field.verbose_name),
             before="",
-            after=shown(model, model_field.name, _recorded_value(record, model_field)),
+            after=shown(model, model_field.name, _recorded_value(record, model_field), sight),
         )
         for model_field in history.tracked_fields(model)
     ]
@@ -213,13 +276,13 @@ class RowEntry:
     history_url: str = ""
 
 
-def row_entries(obj, limit, revertible_models=()):
+def row_entries(obj, limit, revertible_models=(), sight=None):
     """The newest ``limit`` records of the rows of ``obj``'s page, newest first, each a
     ``RowEntry`` with its changes from the row's record before it. A record of a row of
     ``revertible_models`` (those of ``row_models`` the user may put back; none when they may
     not change ``obj``) can be put back when it is neither its row's newest nor a deletion,
     and its row is still on ``obj``'s page: an item, a room or a concept-note section from
-    ``obj``'s page, a place from its own."""
+    ``obj``'s page, a place from its own. Related objects ``sight`` hides are not named."""
     records = sorted(
         (
             record
@@ -250,7 +313,9 @@ def row_entries(obj, limit, revertible_models=()):
         found.append(
             RowEntry(
                 row=row_label(model, row),
-                entry=entry_of(model, record, record.prev_record, revertible=revertible),
+                entry=entry_of(
+                    model, record, record.prev_record, revertible=revertible, sight=sight
+                ),
                 model_name=model._meta.model_name,
                 newest_seen=newest[(model, key)],
                 history_url=(
@@ -282,15 +347,16 @@ def _rows_on_page(obj, records, models):
     }
 
 
-def entry_of(model, record, older, revertible=False):
+def entry_of(model, record, older, revertible=False, sight=None):
     """The ``Entry`` of ``record`` of ``model``, its changes from ``older`` (the record
-    before it, or ``None``)."""
+    before it, or ``None``); related objects ``sight`` (a ``TeamSight``) hides are not
+    named."""
     if record.history_type == "~" and older is not None:
-        changes = changes_between(model, record, older)
+        changes = changes_between(model, record, older, sight)
     elif record.history_type == "-":
         changes = []
     else:
-        changes = values_of(model, record)
+        changes = values_of(model, record, sight)
     return Entry(
         record=record,
         when=when_and_zone(record.history_date),
@@ -346,7 +412,8 @@ class HistoryWithValuesMixin:
         newest = records.first()
         page = Paginator(records, self.history_per_page).get_page(request.GET.get("p"))
         may_revert = self.has_change_permission(request, obj)
-        entries = self.history_entries(list(page.object_list), newest, may_revert)
+        sight = TeamSight(request.user)
+        entries = self.history_entries(list(page.object_list), newest, may_revert, sight)
         content_type = ContentType.objects.get_for_model(self.model)
         log = (
             LogEntry.objects.filter(content_type=content_type, object_id=str(obj.pk))
@@ -370,6 +437,7 @@ class HistoryWithValuesMixin:
                 obj,
                 self.history_per_page,
                 changeable(request.user, row_models(obj)) if may_revert else (),
+                sight,
             ),
             "log": [
                 {
@@ -384,9 +452,10 @@ class HistoryWithValuesMixin:
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.object_history_template, context)
 
-    def history_entries(self, records, newest, may_revert):
+    def history_entries(self, records, newest, may_revert, sight=None):
         """The ``Entry`` of each of ``records`` (newest first), its changes from the record
-        before it (read for the oldest of the page)."""
+        before it (read for the oldest of the page); related objects ``sight`` hides are not
+        named."""
         return [
             entry_of(
                 self.model,
@@ -395,6 +464,7 @@ class HistoryWithValuesMixin:
                 revertible=may_revert
                 and record.history_type != "-"
                 and record.history_id != newest.history_id,
+                sight=sight,
             )
             for index, record in enumerate(records)
         ]
@@ -415,6 +485,7 @@ class HistoryWithValuesMixin:
         )
         result = history.revert(record, request.user, newest_seen=posted_newest_seen(request))
         self.report_revert(request, record, result, lambda restored: capfirst(str(restored)))
+        self.notify_after_revert(request, result)
         return self.history_redirect(obj)
 
     def revert_row_view(self, request, object_id, model_name, history_id):
@@ -445,7 +516,19 @@ class HistoryWithValuesMixin:
             raise Http404
         result = history.revert(record, request.user, newest_seen=posted_newest_seen(request))
         self.report_revert(request, record, result, lambda row: row_label(model, str(row)))
+        self.notify_after_revert(request, result)
         return self.history_redirect(obj)
+
+    def notify_after_revert(self, request, result):
+        """Once the put back is committed, send the panellists of the panels it may have
+        cancelled, reinstated or re-timed (``result.panels``) the notices the object's page
+        sends on saving, and report them as the page does
+        (``EmailReportsMixin.notify_panellists_on_commit``; the notices are sent once
+        however often the panel changes). Nothing for a ``ModelAdmin`` that sends no
+        notices (a person's)."""
+        notify = getattr(self, "notify_panellists_on_commit", None)
+        if result.panels and notify is not None:
+            notify(request, result.panels)
 
     def report_revert(self, request, record, result, name_of):
         """Tell the officer what putting back ``record`` did (``result``, a

@@ -21,8 +21,18 @@ from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from ..models import Meeting, Panel, Panellist, Room, Segment, SegmentSpeaker
+from ..models import (
+    ConceptNoteSection,
+    Meeting,
+    Panel,
+    Panellist,
+    Person,
+    Room,
+    Segment,
+    SegmentSpeaker,
+)
 from ..models.history import ACTOR, Actor, ActorKind
+from ..models.querysets import in_team_of, sees_every_meeting
 from ..wording import when_and_zone
 from .locking import bump_panel_versions, lock_panels
 from .panellists import save_panellist
@@ -146,11 +156,14 @@ def reason_text(record):
 class Reverted:
     """What ``revert`` did: ``restored``, the object as saved now (``None`` when refused);
     ``fields``, the verbose names of the fields put back (empty when they already had the
-    record's values); ``refused``, sentences saying why nothing was put back."""
+    record's values); ``refused``, sentences saying why nothing was put back; ``panels``, the
+    keys of the panels whose times, status or places the change may have changed (empty when
+    nothing changed), whose panellists are owed the notices a page's save sends."""
 
     restored: object = None
     fields: tuple = ()
     refused: tuple = ()
+    panels: tuple = ()
 
 
 def tracked_fields(model):
@@ -199,6 +212,75 @@ def _missing_relations(model, values):
     return missing
 
 
+# The lookup from each model a record's foreign keys point to, to the key of the meeting it
+# belongs to (``querysets.in_team_of``). People are shared by every meeting: see
+# ``_outside_teams``.
+MEETING_OF = {
+    Meeting: "pk",
+    Room: "meeting",
+    Panel: "meeting",
+    Panellist: "panel__meeting",
+    Segment: "panel__meeting",
+}
+
+
+def _outside_teams(model, values, current, actor):
+    """Sentences naming each object that ``values`` (a record of ``model``, by attname) would
+    point ``current`` to anew and that lies outside the meetings of ``actor``'s teams: a
+    meeting, or a room, session, place or item of a meeting whose team ``actor`` is not on; a
+    person ``actor`` may not choose for a place (``PersonQuerySet.visible_to_team``). Putting
+    such a record back would write into another team's meeting (README, "Meeting teams").
+    None for a superuser, who is on every team, or for no actor."""
+    if actor is None or sees_every_meeting(actor):
+        return []
+    outside = []
+    for field in tracked_fields(model):
+        key = values[field.attname]
+        if not field.is_relation or key is None or key == getattr(current, field.attname):
+            continue
+        target = field.related_model
+        if target is Person:
+            allowed = Person.objects.visible_to_team(actor)
+        elif target in MEETING_OF:
+            allowed = target._default_manager.filter(in_team_of(actor, MEETING_OF[target]))
+        else:
+            continue
+        if allowed.filter(pk=key).exists():
+            continue
+        if target is Meeting:
+            refusal = gettext(
+                "Its %(relation)s then is a meeting whose team you are not on, so it cannot be "
+                "put back as it was."
+            )
+        elif target is Person:
+            refusal = gettext(
+                "Its %(relation)s then has a place only in meetings whose teams you are not "
+                "on, so it cannot be put back as it was."
+            )
+        else:
+            refusal = gettext(
+                "Its %(relation)s then belongs to a meeting whose team you are not on, so it "
+                "cannot be put back as it was."
+            )
+        outside.append(refusal % {"relation": field.verbose_name})
+    return outside
+
+
+def _notified_panels(model, current, panels):
+    """The keys of the panels whose panellists may be owed a notice after ``current`` (an
+    object of ``model``) was put back: ``panels`` (those whose rows it touched), and for a
+    meeting or a room every session of its meeting, as the meeting's page notifies them."""
+    if model is Meeting:
+        return tuple(Panel.objects.filter(meeting=current).values_list("pk", flat=True))
+    if model is Room:
+        return tuple(
+            Panel.objects.filter(meeting_id=current.meeting_id).values_list("pk", flat=True)
+        )
+    if model is ConceptNoteSection or model is Person:
+        return ()
+    return tuple(panels)
+
+
 def _save(model, obj):
     """Save ``obj`` as its admin page does: panels, meetings and rooms through their services
     (a calendar entry revised when its time or place changed), a place through
@@ -227,7 +309,10 @@ def revert(record, actor, *, newest_seen=None):
     the newest record the officer saw when choosing: when the object was changed since,
     nothing is put back. Refused, in words, too: a record of a deletion, an
     object deleted since, one whose related object (its meeting, its person…) was deleted
-    since, and values that now break a rule (``full_clean``, e.g. a second moderator).
+    since, one that would point it into a meeting whose team ``actor`` is not on (a session's
+    old meeting, a place's old session…), and values that now break a rule (``full_clean``,
+    e.g. a second moderator). The notices owed to panellists are not sent here: the caller
+    sends them for ``Reverted.panels`` once the change is committed, as the pages do.
     """
     model = record.instance_type
     values = {field.attname: getattr(record, field.attname) for field in tracked_fields(model)}
@@ -258,6 +343,9 @@ def revert(record, actor, *, newest_seen=None):
         missing = _missing_relations(model, values)
         if missing:
             return Reverted(refused=tuple(missing))
+        outside = _outside_teams(model, values, current, actor)
+        if outside:
+            return Reverted(refused=tuple(outside))
         changed = [
             field
             for field in tracked_fields(model)
@@ -279,7 +367,11 @@ def revert(record, actor, *, newest_seen=None):
             # Open pages of the panels whose rows changed refuse to save over the change.
             bump_panel_versions(panels)
         log_changed_fields(actor, [current], model, *(field.name for field in changed))
-    return Reverted(restored=current, fields=tuple(str(field.verbose_name) for field in changed))
+    return Reverted(
+        restored=current,
+        fields=tuple(str(field.verbose_name) for field in changed),
+        panels=_notified_panels(model, current, panels),
+    )
 
 
 revert.alters_data = True
