@@ -171,13 +171,17 @@ class PanelRunSheetView(PanelToolView):
 class PanelTimekeeperView(PanelToolView):
     """The live timekeeper: a countdown through the running order, run by
     ``static/js/timekeeper.js`` from the plan and wording embedded in the page, so that it
-    keeps working without the network once loaded."""
+    keeps working without the network once loaded.
+
+    A cancelled session gets no plan (so no script and no "Start the panel"): the page says
+    it was cancelled instead."""
 
     template_name_suffix = "_timekeeper"
 
     def get_context_data(self, **kwargs):
+        panel = self.object
         return super().get_context_data(
-            timekeeper_plan=timekeeper_plan(self.object),
+            timekeeper_plan=None if panel.is_cancelled else timekeeper_plan(panel),
             timekeeper_labels=timekeeper_labels(),
             cue_minutes=running_order.CUE_MINUTES,
             **kwargs,

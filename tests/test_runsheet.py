@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 
 from panels import running_order
-from panels.models import Meeting, Panellist, Segment
+from panels.models import Meeting, Panel, Panellist, Segment
 from tests.test_browser import DESKTOP, PHONE, axe_report, headless_chromium, run_axe, sign_in
 from tests.test_views import parse
 
@@ -305,6 +305,30 @@ def test_runsheet_links_the_timekeeper_and_the_panel(staff_client, seed_panel):
         seed_panel.meeting.get_absolute_url(),
         seed_panel.get_absolute_url(),
     ]
+
+
+def cancel_seed(panel):
+    """Mark ``panel`` cancelled on 10 February 2017 (in New York), without the service's mail."""
+    Panel.objects.filter(pk=panel.pk).update(
+        status=Panel.Status.CANCELLED,
+        cancelled_at=datetime(2017, 2, 10, 15, 0, tzinfo=ZoneInfo("UTC")),
+    )
+
+
+def test_runsheet_of_a_cancelled_panel_says_so_first_and_offers_no_timekeeper(
+    staff_client, seed_panel
+):
+    cancel_seed(seed_panel)
+
+    page = parse(staff_client.get(runsheet_url(seed_panel)))
+
+    notice = page.find("header", "runsheet__head").find("p")
+    assert notice.attrs["class"] == "cancelled-notice"
+    assert notice.text == (
+        "This panel was cancelled on Friday 10 February 2017. "
+        "It will not take place: there is nothing to run or time."
+    )
+    assert page.find_all("p", "runsheet__tools") == []
 
 
 # Who may see it

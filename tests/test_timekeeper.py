@@ -13,7 +13,7 @@ import pytest
 from django.templatetags.static import static
 from django.urls import reverse
 
-from panels.models import Panellist, Segment
+from panels.models import Panel, Panellist, Segment
 from tests.test_browser import PHONE, axe_report, headless_chromium, run_axe, sign_in
 from tests.test_views import parse
 
@@ -229,6 +229,26 @@ def test_timekeeper_without_segments_says_so_and_runs_no_script(staff_client, ma
     assert page.find("div", "timekeeper").find_all("p")[-1].text == (
         "This panel has no running order yet, so there is nothing to time."
     )
+
+
+def test_timekeeper_of_a_cancelled_panel_says_so_and_offers_no_start(staff_client, seed_panel):
+    Panel.objects.filter(pk=seed_panel.pk).update(
+        status=Panel.Status.CANCELLED, cancelled_at=datetime(2017, 2, 10, 15, 0, tzinfo=UTC)
+    )
+
+    page = parse(staff_client.get(timekeeper_url(seed_panel)))
+
+    root = page.find("div", "timekeeper")
+    assert root.find("p", "cancelled-notice").text == (
+        "This panel was cancelled on Friday 10 February 2017. "
+        "It will not take place, so there is nothing to time."
+    )
+    assert root.find_all("button") == []
+    assert page.find_all("script") == []
+    assert [a.text for a in root.find("p", "tk-footer").find_all("a")] == [
+        "Moderator’s run sheet",
+        "Panel page",
+    ]
 
 
 def test_timekeeper_sends_the_public_to_the_admin_sign_in(client, seed_panel):
