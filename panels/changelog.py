@@ -143,7 +143,8 @@ def session_changes(old, new):
 def people_changes(title, old, new):
     """What changed among a session's people (``title`` is the session's, quoted): places
     added, removed, named (a place to be announced given a person), given to someone else,
-    renamed (the same person's name as shown corrected), or given another role."""
+    renamed (the same person's name as shown corrected), or given another role. A removal
+    never says why (a decline is the panellist's business, not the public's)."""
     before = {place["id"]: place for place in old}
     after_ids = {place["id"] for place in new}
     found = []
@@ -190,9 +191,12 @@ def people_changes(title, old, new):
     for place in old:
         if place["id"] not in after_ids:
             words = {"session": title, "name": place["name"], "role": _role(place["role"])}
+            # Neutral on purpose: a place leaves the programme when its person declined, and
+            # the public is never told who declined.
             found.append(
                 Change(
-                    "person-removed", gettext("%(session)s: %(name)s (%(role)s) removed.") % words
+                    "person-removed",
+                    gettext("%(name)s is no longer on the programme of %(session)s.") % words,
                 )
             )
     return found
@@ -203,8 +207,9 @@ def item_changes(title, old_session, new_session):
     items added, removed, renamed, retimed or given other speakers.
 
     An item counts as retimed only when its place in the session changed (its start from the
-    session's start, or its length): a session that moves takes its running order along, and
-    that is said once, by the session's "moved".
+    session's start, or its length) and its clock times as shown changed: a session that
+    moves takes its running order along, and that is said once, by the session's "moved";
+    an item at fixed clock times that stay put when its session moves was not retimed.
     """
     before = {item["id"]: item for item in old_session["items"]}
     after_ids = {item["id"] for item in new_session["items"]}
@@ -227,7 +232,9 @@ def item_changes(title, old_session, new_session):
                     "item-renamed", gettext("%(session)s: item %(old)s renamed %(item)s.") % words
                 )
             )
-        if _placing(previous, old_session) != _placing(item, new_session):
+        if _placing(previous, old_session) != _placing(item, new_session) and _item_time(
+            previous
+        ) != _item_time(item):
             words["old_time"] = _item_time(previous) or gettext("no time")
             words["time"] = words["time"] or gettext("no time")
             found.append(

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .changelog import Change, changes
 from .models import Meeting
@@ -91,7 +92,26 @@ class MeetingChangesFeed(Feed):
         return changelog_entries(meeting, limit=FEED_VERSIONS)
 
     def item_title(self, entry):
-        return _("Version %(number)s, %(when)s") % {"number": entry.number, "when": entry.when}
+        """What a reader sees in their list of entries: the version's first change, and how
+        many more ("Version 3: “Panel 2” was cancelled (and 2 more changes)"); the moment is
+        the entry's ``updated``. Only "Version 3, <when>" when it holds no change."""
+        if not entry.changes:
+            return _("Version %(number)s, %(when)s") % {"number": entry.number, "when": entry.when}
+        words = {
+            "number": entry.number,
+            "first": entry.changes[0].text.removesuffix("."),
+            "more": len(entry.changes) - 1,
+        }
+        if words["more"]:
+            return (
+                ngettext(
+                    "Version %(number)s: %(first)s (and %(more)s more change)",
+                    "Version %(number)s: %(first)s (and %(more)s more changes)",
+                    words["more"],
+                )
+                % words
+            )
+        return _("Version %(number)s: %(first)s") % words
 
     def item_description(self, entry):
         """The changes as an HTML list, then which zone their times are in."""

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from panels import services
 from panels.changelog import Change, changes
+from panels.feeds import ChangelogEntry, MeetingChangesFeed
 from panels.models import (
     Meeting,
     Panel,
@@ -193,7 +194,7 @@ DIFFERENCES = [
     pytest.param(
         programme(session(people=[person()])),
         programme(session()),
-        [("person-removed", f"{TRADE}: Amina Example (Panellist) removed.")],
+        [("person-removed", f"Amina Example is no longer on the programme of {TRADE}.")],
         id="speaker removed",
     ),
     pytest.param(
@@ -248,6 +249,22 @@ DIFFERENCES = [
         programme(session(items=[item(start="15:05", end="15:15")])),
         [("item-retimed", f"{TRADE}: item “Opening” now 15:05–15:15 (was 15:00–15:10).")],
         id="item retimed",
+    ),
+    pytest.param(
+        programme(session(items=[item(title="Break", start="16:15", end="16:30")])),
+        programme(
+            session(
+                start="16:00", end="17:30", items=[item(title="Break", start="16:15", end="16:30")]
+            )
+        ),
+        [
+            (
+                "moved",
+                f"{TRADE} moved from Thursday 16 February 15:00–16:30 to "
+                "Thursday 16 February 16:00–17:30.",
+            )
+        ],
+        id="session moved, an item at fixed times stays put: not retimed",
     ),
     pytest.param(
         programme(session(items=[item()])),
@@ -623,7 +640,11 @@ def test_a_decline_and_its_items_given_to_another_record_versions(recorded, pane
         services.give_items(amina, to=jorge)
 
     assert declined == [
-        ("person-removed", "“Migration and trade”: Amina Example (Panellist) removed."),
+        # The public is not told that she declined.
+        (
+            "person-removed",
+            "Amina Example is no longer on the programme of “Migration and trade”.",
+        ),
         (
             "item-speakers",
             "“Migration and trade”: item “Opening” is now given by a speaker to be announced "
@@ -809,6 +830,38 @@ def test_changes_of_a_draft_meeting_are_not_public(staff_client, two_versions):
     )
 
 
+def feed_entry(*texts):
+    return ChangelogEntry(
+        number=3,
+        recorded_at=datetime(2017, 2, 1, 16, tzinfo=UTC),
+        when="Feb. 1, 2017, 11 a.m. (America/New_York)",
+        changes=[Change("cancelled", text) for text in texts],
+        anchor="version-3",
+        url="/meetings/m/changes/#version-3",
+        zone="America/New_York",
+    )
+
+
+@pytest.mark.parametrize(
+    ("texts", "title"),
+    [
+        ((), "Version 3, Feb. 1, 2017, 11 a.m. (America/New_York)"),
+        ((f"{TRADE} was cancelled.",), f"Version 3: {TRADE} was cancelled"),
+        (
+            (f"{TRADE} was cancelled.", f"{TRADE} is now in Room A."),
+            f"Version 3: {TRADE} was cancelled (and 1 more change)",
+        ),
+        (
+            (f"{TRADE} was cancelled.", "b.", "c."),
+            f"Version 3: {TRADE} was cancelled (and 2 more changes)",
+        ),
+    ],
+    ids=["no change", "one change", "two changes", "three changes"],
+)
+def test_feed_entry_title_names_the_first_change_and_counts_the_rest(texts, title):
+    assert MeetingChangesFeed().item_title(feed_entry(*texts)) == title
+
+
 def test_feed_is_atom_with_one_entry_per_version(client, two_versions):
     response = client.get(feed_url(two_versions))
 
@@ -820,8 +873,8 @@ def test_feed_is_atom_with_one_entry_per_version(client, two_versions):
     assert feed.find(f"{ATOM}updated").text == "2017-02-01T11:00:00-05:00"
     entries = feed.findall(f"{ATOM}entry")
     assert [entry.find(f"{ATOM}title").text for entry in entries] == [
-        "Version 2, Feb. 1, 2017, 11 a.m. (America/New_York)",
-        "Version 1, Feb. 1, 2017, 9 a.m. (America/New_York)",
+        f"Version 2: {MOVED.removesuffix('.')}",
+        "Version 1: Programme published",
     ]
     assert [entry.find(f"{ATOM}link").get("href") for entry in entries] == [
         f"http://testserver{changes_url(two_versions)}#version-2",
