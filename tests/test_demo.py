@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from panels.changelog import changes
 from panels.demo import SEED_PATH, load_demo, parse_seed
 from panels.models import ConceptNoteSection, Meeting, Panel, Panellist, Person, Segment
 from panels.services import invite
@@ -230,3 +231,20 @@ def test_programme_demo_holds_every_shape_and_loads_once(client, db):
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert page.count('class="parallel"') == 1
     assert "Time to be announced" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_load_demo_records_one_version_per_demo_meeting(capsys):
+    """Each demo meeting is built in one transaction, so that its public Changes page starts
+    with one version, "Programme published", not one per row saved."""
+    call_command("load_demo")
+
+    versions = {
+        meeting.slug: [
+            (version.number, [change.text for change in changes(None, version.snapshot)])
+            for version in meeting.programme_versions.order_by("number")
+        ]
+        for meeting in Meeting.objects.order_by("slug")
+    }
+    assert versions == {slug: [(1, ["Programme published."])] for slug in versions}
+    assert len(versions) == 2

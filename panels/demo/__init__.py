@@ -207,8 +207,12 @@ def _assign(obj, **values):
         setattr(obj, name, value)
 
 
+@transaction.atomic
 def load_demo(seed_path=SEED_PATH, *, reset=False):
     """Create the seed's meeting and panel; running it again changes nothing.
+
+    In one transaction: the meeting's public changelog then records the demo as one version
+    ("Programme published"), not one per row saved, and a failure leaves no half demo.
 
     When the demo meeting exists already, it is left as the secretariat last edited it, unless
     ``reset`` is true: then every demo row is set back to the seed's values. Rows are found by
