@@ -4,7 +4,6 @@
 from django.urls import path
 
 from . import views
-from .feeds import MeetingChangesFeed
 
 app_name = "panels"
 
@@ -24,7 +23,7 @@ urlpatterns = [
     ),
     path(
         "meetings/<slug:slug>/changes.atom",
-        MeetingChangesFeed(),
+        views.meeting_changes_feed,
         name="meeting-changes-feed",
     ),
     # The programme leaving the site: iCalendar (RFC 5545) and c3voc schedule.json.

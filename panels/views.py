@@ -26,7 +26,7 @@ from django_ratelimit.decorators import ratelimit
 
 from . import ical, running_order, schedule, services
 from .checks import panel_findings
-from .feeds import changelog_entries
+from .feeds import MeetingChangesFeed, changelog_entries
 from .forms import AnswerForms
 from .models import Meeting, Panel, Panellist
 from .programme import programme_days
@@ -444,6 +444,20 @@ def panel_calendar(request, meeting_slug, pk):
         [panel], name=panel.title, absolute_url=request.build_absolute_uri
     )
     return _calendar_response(calendar, f"{panel.meeting.slug}-panel-{panel.pk}.ics")
+
+
+@require_safe
+def meeting_changes_feed(request, slug):
+    """A public meeting's changelog as Atom (``feeds.MeetingChangesFeed``); 404 for a draft.
+
+    Refused (503, ``Retry-After``) while the meeting's time zone is not valid, as the
+    calendars and schedule.json are: a feed reader keeps what it fetches, and could not
+    show the times as not verified.
+    """
+    meeting = get_object_or_404(Meeting.objects.public(), slug=slug)
+    if refusal := _zone_refusal(meeting):
+        return refusal
+    return MeetingChangesFeed()(request, slug=slug)
 
 
 @require_safe

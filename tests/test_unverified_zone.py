@@ -73,7 +73,9 @@ def test_the_pages_show_the_times_marked_as_not_verified(client, admin_client, p
     assert "15:00" in page.find("main").text
 
 
-@pytest.mark.parametrize("export", ["meeting-calendar", "panel-calendar", "schedule-json"])
+@pytest.mark.parametrize(
+    "export", ["meeting-calendar", "panel-calendar", "schedule-json", "changes-feed"]
+)
 def test_the_exports_are_refused_in_words(client, panel, export):
     urls = {
         "meeting-calendar": reverse("panels:meeting-calendar", args=[panel.meeting.slug]),
@@ -81,6 +83,7 @@ def test_the_exports_are_refused_in_words(client, panel, export):
             "panels:panel-calendar", kwargs={"meeting_slug": panel.meeting.slug, "pk": panel.pk}
         ),
         "schedule-json": reverse("panels:meeting-schedule-json", args=[panel.meeting.slug]),
+        "changes-feed": reverse("panels:meeting-changes-feed", args=[panel.meeting.slug]),
     }
 
     response = client.get(urls[export])
@@ -90,6 +93,41 @@ def test_the_exports_are_refused_in_words(client, panel, export):
     assert f"its time zone (“{BAD_ZONE}”) is not a valid IANA time zone name" in (
         response.content.decode()
     )
+
+
+def with_a_version(panel):
+    """Record the programme's first version with the zone valid, then break the zone again."""
+    meeting = panel.meeting
+    Meeting.objects.filter(pk=meeting.pk).update(time_zone="America/New_York")
+    assert services.record_programme_version(meeting.pk).recorded
+    Meeting.objects.filter(pk=meeting.pk).update(time_zone=BAD_ZONE)
+
+
+def test_the_changes_page_marks_the_times_as_not_verified_and_claims_no_zone(client, panel):
+    with_a_version(panel)
+
+    response = client.get(reverse("panels:meeting-changes", args=[panel.meeting.slug]))
+
+    assert response.status_code == 200
+    page = parse(response)
+    assert page.find("p", "zone-unverified-notice").find("strong").text == "Times not verified."
+    assert page.find("p", "zone-note").find("strong", "zone-unverified").text == (
+        "local time (time zone not verified)"
+    )
+    text = response.content.decode()
+    assert BAD_ZONE not in text
+    assert "changes.atom" not in text
+    assert [node.text for node in page.find_all("li", "change")] == ["Programme published."]
+
+
+def test_no_version_is_recorded_while_the_zone_is_not_valid(panel):
+    panel.title = "Regional dimensions of migration"
+    panel.save()
+
+    outcome = services.record_programme_version(panel.meeting.pk)
+
+    assert (outcome.recorded, outcome.version) == (False, None)
+    assert panel.meeting.programme_versions.count() == 0
 
 
 def test_the_timekeeper_says_why_it_cannot_time_the_session(admin_client, panel):

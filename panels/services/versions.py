@@ -125,7 +125,10 @@ def record_programme_version(meeting):
     differs from the latest one; returns ``VersionRecorded``.
 
     Nothing is recorded for a draft meeting (the public sees no programme, and when it is
-    made public again its first version says what changed meanwhile), nor for a programme
+    made public again its first version says what changed meanwhile), nor while the
+    meeting's time zone name is not valid (its clock times are not verified, and a version
+    would claim them in a zone that does not exist; the version recorded once it is
+    corrected says what changed meanwhile), nor for a programme
     with no session yet before a first version. Versions are numbered from 1 per meeting;
     the meeting's row is locked while the number is chosen, so two recordings at once take
     turns. A meeting deleted meanwhile records nothing.
@@ -136,7 +139,7 @@ def record_programme_version(meeting):
     if meeting is None:
         return VersionRecorded(recorded=False, version=None)
     latest = meeting.programme_versions.order_by("-number").first()
-    if not meeting.is_public:
+    if not meeting.is_public or not meeting.has_valid_time_zone():
         return VersionRecorded(recorded=False, version=latest)
     snapshot = programme_snapshot(meeting)
     if latest is None and not snapshot["sessions"]:
