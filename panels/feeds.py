@@ -16,8 +16,10 @@ from .changelog import Change, changes
 from .models import Meeting
 from .wording import in_zone
 
-# How many versions the feed carries, newest first; the page lists them all.
+# How many versions the feed carries, newest first.
 FEED_VERSIONS = 50
+# How many versions the changes page shows on each of its pages, newest first.
+CHANGES_PER_PAGE = 20
 
 
 @dataclass
@@ -26,7 +28,9 @@ class ChangelogEntry:
     meeting's zone), ``when`` (that moment in words, the zone named: "Feb. 16, 2017, 3:02 p.m.
     (America/New_York)") and ``changes`` since the version before (a list of
     ``changelog.Change``; "Programme published" for the first); ``anchor``, its element's
-    id on the changes page ("version-3"); ``url``, its address there (path and anchor); and
+    id on the changes page ("version-3"); ``url``, its address there (path, page number
+    when not the first, and anchor); ``permalink``, the same without the page number (the
+    feed entry's id, which must not change); and
     ``zone``, the IANA name of the zone the changes' clock times are in."""
 
     number: int
@@ -35,17 +39,41 @@ class ChangelogEntry:
     changes: list[Change]
     anchor: str
     url: str
+    permalink: str
     zone: str
 
 
 def changelog_entries(meeting, *, limit=None):
     """The versions of ``meeting``'s public programme, newest first, as ``ChangelogEntry``;
-    at most ``limit`` of them (all when ``None``). One query."""
-    versions = list(meeting.programme_versions.order_by("number"))
+    at most ``limit`` of them (all when ``None``). Two queries at most."""
+    versions = meeting.programme_versions.order_by("-number")
+    return entries_for(meeting, list(versions if limit is None else versions[:limit]))
+
+
+def entries_for(meeting, versions, *, first_index=0):
+    """``versions`` (a list of ``meeting``'s ``ProgrammeVersion``, newest first, with no
+    version of the meeting missing between them, such as one page of them) as
+    ``ChangelogEntry``, newest first, each with what changed since the version before it.
+    ``first_index`` is the place of the first of them among all the meeting's versions,
+    newest first (0 for the newest): it gives each entry's page on the changes page
+    (``CHANGES_PER_PAGE`` versions a page).
+
+    The oldest one's predecessor is not in the list: it is read (one query; none when the
+    oldest is version 1, which says "Programme published")."""
+    if not versions:
+        return []
+    oldest = versions[-1]
+    before = None
+    if oldest.number > 1:
+        before = (
+            meeting.programme_versions.filter(number__lt=oldest.number).order_by("-number").first()
+        )
     page = reverse("panels:meeting-changes", kwargs={"slug": meeting.slug})
     entries = []
-    previous = None
-    for version in versions:
+    previous = before.snapshot if before is not None else None
+    for index, version in reversed(list(enumerate(versions, start=first_index))):
+        page_number = index // CHANGES_PER_PAGE + 1
+        query = f"?page={page_number}" if page_number > 1 else ""
         entries.append(
             ChangelogEntry(
                 number=version.number,
@@ -53,13 +81,14 @@ def changelog_entries(meeting, *, limit=None):
                 when=in_zone(version.recorded_at, meeting.time_zone),
                 changes=changes(previous, version.snapshot),
                 anchor=f"version-{version.number}",
-                url=f"{page}#version-{version.number}",
+                url=f"{page}{query}#version-{version.number}",
+                permalink=f"{page}#version-{version.number}",
                 zone=meeting.time_zone,
             )
         )
         previous = version.snapshot
     entries.reverse()
-    return entries if limit is None else entries[:limit]
+    return entries
 
 
 class MeetingChangesFeed(Feed):
@@ -71,6 +100,7 @@ class MeetingChangesFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request, slug):
+        self.request = request  # for item_guid: one instance serves one request (the view)
         return get_object_or_404(Meeting.objects.public(), slug=slug)
 
     def title(self, meeting):
@@ -123,6 +153,12 @@ class MeetingChangesFeed(Feed):
 
     def item_link(self, entry):
         return entry.url
+
+    def item_guid(self, entry):
+        """The entry's permanent id: the version's address on the changes page without the
+        page number, which changes as newer versions push it to later pages (the id it
+        had before the page was paginated)."""
+        return self.request.build_absolute_uri(entry.permalink)
 
     def item_pubdate(self, entry):
         return entry.recorded_at

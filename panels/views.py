@@ -13,6 +13,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
+from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -26,7 +27,7 @@ from django_ratelimit.decorators import ratelimit
 
 from . import ical, running_order, schedule, services
 from .checks import panel_findings
-from .feeds import MeetingChangesFeed, changelog_entries
+from .feeds import CHANGES_PER_PAGE, MeetingChangesFeed, entries_for
 from .forms import AnswerForms
 from .models import Meeting, Panel, Panellist
 from .programme import programme_days
@@ -81,9 +82,11 @@ class MeetingDetailView(DetailView):
 
 
 class MeetingChangesView(DetailView):
-    """A meeting's public changelog: ``entries`` (``feeds.ChangelogEntry``), the versions of
-    its programme newest first, each with what changed in plain words. Drafts as the
-    programme: 404 to the public, a preview for staff. Two queries, however many versions."""
+    """A meeting's public changelog: ``entries`` (``feeds.ChangelogEntry``), one page
+    (``page_obj``, ``?page=``; ``feeds.CHANGES_PER_PAGE`` versions) of the versions of its
+    programme newest first, each with what changed in plain words. Drafts as the
+    programme: 404 to the public, a preview for staff. Four queries at most, however many
+    versions: only the page's versions and the one before them are read."""
 
     model = Meeting
     template_name_suffix = "_changes"
@@ -92,7 +95,12 @@ class MeetingChangesView(DetailView):
         return Meeting.objects.visible_to(self.request.user)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(entries=changelog_entries(self.object), **kwargs)
+        versions = self.object.programme_versions.order_by("-number")
+        page = Paginator(versions, CHANGES_PER_PAGE).get_page(self.request.GET.get("page"))
+        entries = entries_for(
+            self.object, list(page.object_list), first_index=page.start_index() - 1
+        )
+        return super().get_context_data(entries=entries, page_obj=page, **kwargs)
 
 
 class PanelDetailView(DetailView):

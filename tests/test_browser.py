@@ -19,7 +19,7 @@ from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
 from panels import services, views
-from panels.models import Meeting, Panellist, PanellistDisplay, Segment
+from panels.models import Meeting, Panellist, PanellistDisplay, ProgrammeVersion, Segment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -256,8 +256,27 @@ def test_page_has_no_wcag_violations(open_page, programme, name, language, viewp
     assert results.violations_count == 0, axe_report(results)
 
 
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 @pytest.mark.parametrize("language", ["en", "ar"])
-@pytest.mark.parametrize("name", ["meeting", "panel"])
+def test_changes_page_with_pagination_has_no_wcag_violations(
+    open_page, programme, language, viewport
+):
+    meeting = Meeting.objects.get()
+    latest = meeting.programme_versions.order_by("-number").first()
+    ProgrammeVersion.objects.bulk_create(
+        ProgrammeVersion(meeting=meeting, number=number, snapshot=latest.snapshot)
+        for number in range(latest.number + 1, latest.number + 45)
+    )
+    page = open_page(programme["changes"] + "?page=2", language=language, viewport=viewport)
+
+    results = run_axe(page)
+
+    expect(page.get_by_role("navigation", name="Pages of versions")).to_be_visible()
+    assert results.violations_count == 0, axe_report(results)
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize("name", ["meeting", "panel", "changes"])
 def test_pages_of_a_meeting_whose_zone_is_not_valid_have_no_wcag_violations(
     open_page, programme, name, language
 ):

@@ -812,6 +812,86 @@ def page_versions_empty(page):
     return page.find("main").find_all("p")[-1].text
 
 
+@pytest.fixture
+def many_versions(make_meeting):
+    """A meeting with 45 versions, the session renamed "Title <n>" in version n."""
+    meeting = make_meeting()
+    ProgrammeVersion.objects.bulk_create(
+        ProgrammeVersion(
+            meeting=meeting, number=number, snapshot=programme(session(title=f"Title {number}"))
+        )
+        for number in range(1, 46)
+    )
+    return meeting
+
+
+def renamed(number):
+    return [f"“Title {number - 1}” was renamed “Title {number}”."]
+
+
+@pytest.mark.parametrize(
+    ("query", "numbers", "links"),
+    [
+        ("", range(45, 25, -1), [("next", "?page=2", "Older versions")]),
+        (
+            "?page=2",
+            range(25, 5, -1),
+            [("prev", "?page=1", "Newer versions"), ("next", "?page=3", "Older versions")],
+        ),
+        ("?page=3", range(5, 0, -1), [("prev", "?page=2", "Newer versions")]),
+        ("?page=99", range(5, 0, -1), [("prev", "?page=2", "Newer versions")]),
+    ],
+    ids=["first page", "middle page", "last page", "past the last page"],
+)
+def test_changes_page_shows_twenty_versions_a_page_newest_first(
+    client, many_versions, query, numbers, links
+):
+    response = client.get(changes_url(many_versions) + query)
+
+    versions = [(heading, changes) for heading, _when, changes in page_versions(response)]
+    # The oldest version of a page is compared with the one before it, on the next page.
+    assert versions == [
+        (f"Version {n}", renamed(n) if n > 1 else ["Programme published."]) for n in numbers
+    ]
+    nav = parse(response).find("nav", "pagination")
+    assert nav.attrs["aria-label"] == "Pages of versions"
+    assert [(a.attrs["rel"], a.attrs["href"], a.text) for a in nav.find_all("a")] == links
+
+
+def test_changes_page_reads_only_its_page_of_versions(
+    client, many_versions, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(4):
+        response = client.get(changes_url(many_versions) + "?page=2")
+
+    assert response.status_code == 200
+
+
+def test_changes_page_of_one_page_has_no_pagination(client, two_versions):
+    page = parse(client.get(changes_url(two_versions)))
+
+    assert page.find_all("nav", "pagination") == []
+
+
+def test_feed_links_each_entry_to_its_page_and_keeps_its_id(client, many_versions):
+    feed = ET.fromstring(client.get(feed_url(many_versions)).content)
+
+    entries = {
+        entry.find(f"{ATOM}title").text.split(":")[0]: entry
+        for entry in feed.findall(f"{ATOM}entry")
+    }
+    page = f"http://testserver{changes_url(many_versions)}"
+    assert len(entries) == 45
+    assert [
+        (entries[name].find(f"{ATOM}link").get("href"), entries[name].find(f"{ATOM}id").text)
+        for name in ("Version 45", "Version 25", "Version 1")
+    ] == [
+        (f"{page}#version-45", f"{page}#version-45"),
+        (f"{page}?page=2#version-25", f"{page}#version-25"),
+        (f"{page}?page=3#version-1", f"{page}#version-1"),
+    ]
+
+
 def test_changes_of_a_draft_meeting_are_not_public(staff_client, two_versions):
     two_versions.status = Meeting.Status.DRAFT
     two_versions.save()
@@ -838,6 +918,7 @@ def feed_entry(*texts):
         changes=[Change("cancelled", text) for text in texts],
         anchor="version-3",
         url="/meetings/m/changes/#version-3",
+        permalink="/meetings/m/changes/#version-3",
         zone="America/New_York",
     )
 
