@@ -1088,3 +1088,18 @@ def test_an_answer_is_answered_and_notified_when_its_version_cannot_be_recorded(
     assert place.status == Panellist.Status.DECLINED
     assert [message.to for message in mail.outbox] == [["secretariat@example.org"]]
     assert "Could not record the programme's new version" in caplog.text
+
+
+def test_command_records_nothing_for_a_meeting_whose_zone_is_not_valid(panel, capsys):
+    from django.core.management import call_command
+
+    ProgrammeVersion.objects.all().delete()
+    Meeting.objects.filter(pk=panel.meeting.pk).update(time_zone="Europe/Atlantis")
+
+    call_command("record_programme_versions")
+
+    assert numbers(panel.meeting) == []
+    assert capsys.readouterr().out == (
+        f"{panel.meeting.slug}: nothing recorded: its time zone ('Europe/Atlantis') is not a "
+        "valid IANA name; correct it on the meeting's page.\n"
+    )

@@ -24,3 +24,8 @@ class Command(BaseCommand):
             result = services.record_programme_version(meeting)
             if result.recorded:
                 self.stdout.write(f"{meeting.slug}: version {result.version.number} recorded.")
+            elif not meeting.has_valid_time_zone():
+                self.stdout.write(
+                    f"{meeting.slug}: nothing recorded: its time zone ({meeting.time_zone!r}) "
+                    "is not a valid IANA name; correct it on the meeting's page."
+                )
