@@ -396,6 +396,17 @@ def test_panel_page_links_the_tools_for_staff(staff_client, seed_panel):
     ]
 
 
+def test_panel_page_of_a_cancelled_panel_links_no_timekeeper(staff_client, seed_panel):
+    cancel_seed(seed_panel)
+
+    page = parse(staff_client.get(seed_panel.get_absolute_url()))
+
+    kwargs = {"meeting_slug": seed_panel.meeting.slug, "pk": seed_panel.pk}
+    assert [a.attrs["href"] for a in page.find("nav", "staff-tools").find_all("a")] == [
+        reverse("panels:panel-runsheet", kwargs=kwargs)
+    ]
+
+
 def test_panel_page_has_no_tools_for_the_public(client, seed_panel):
     page = parse(client.get(seed_panel.get_absolute_url()))
 
