@@ -11,7 +11,8 @@ Everything that differs between a laptop and production comes from the environme
 - ``MEMCACHED_LOCATION``: a memcached ("host:port") shared by all processes, for the answer
   page's rate limit (needs the ``pymemcache`` package). Default: a per-process memory cache.
 - ``RATELIMIT_IP_META_KEY``: the request header that holds the client's address behind a
-  proxy, e.g. ``HTTP_X_REAL_IP`` (default: the connection's address, ``REMOTE_ADDR``).
+  proxy, e.g. ``HTTP_X_REAL_IP`` (default: the connection's address, ``REMOTE_ADDR``; a
+  request without the header is counted by that too: ``panels.clients``).
 """
 
 import os
@@ -193,7 +194,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 # Behind a proxy every request comes from the proxy's address; name the header it sets.
-RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+CLIENT_ADDRESS_HEADER = os.environ.get("RATELIMIT_IP_META_KEY") or None
+# The client's address from that header, else the connection's (panels/clients.py): a request
+# that comes without the header is counted, not refused with a server error.
+RATELIMIT_IP_META_KEY = "panels.clients.client_address"
 
 # Email: printed to the console unless an SMTP host is configured.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

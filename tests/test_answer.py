@@ -813,6 +813,23 @@ def test_too_many_requests_from_one_client_get_429(client, url, place, still_rat
     assert place.status == "invited"
 
 
+def test_behind_a_proxy_the_limit_counts_the_address_its_header_names(
+    client, url, still_rate_window, settings
+):
+    settings.CLIENT_ADDRESS_HEADER = "HTTP_X_REAL_IP"
+    limit = int(ANSWER_RATE.split("/")[0])
+    statuses = [client.get(url, HTTP_X_REAL_IP="198.51.100.1").status_code for _ in range(limit)]
+
+    same = client.get(url, HTTP_X_REAL_IP="198.51.100.1")
+    other = client.get(url, HTTP_X_REAL_IP="198.51.100.2")
+    # A request that bypassed the proxy (no header) or a forged value: the connection's address.
+    bypassed = [client.get(url), client.get(url, HTTP_X_REAL_IP="not an address")]
+
+    assert statuses == [200] * limit
+    assert (same.status_code, other.status_code) == (429, 200)
+    assert [response.status_code for response in bypassed] == [200, 200]
+
+
 def test_guessing_links_counts_towards_the_limit(client, url, still_rate_window):
     limit = int(ANSWER_RATE.split("/")[0])
     guesses = [
