@@ -2,8 +2,10 @@
 
 One module per area (``meetings``, ``panels``, ``panellists``, ``people``), each a set of
 declarations that call ``panels.services`` and turn their results into messages
-(``reports``); shared pieces in ``mixins``, ``filters``, ``forms``, ``formsets``, ``stale``
-and ``imports``. Importing this package registers every model admin.
+(``reports``); shared pieces in ``mixins``, ``filters``, ``forms``, ``formsets``, ``stale``,
+``keys``, ``imports``, ``teams`` (each meeting's team: lists, pages and choices narrowed to it)
+and ``history`` with ``history_entries`` (History pages with values, and putting back).
+Importing this package registers every model admin.
 """
 
 from django.contrib import admin
