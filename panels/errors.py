@@ -29,7 +29,7 @@ def _was_sending_an_answer(request):
     if request.method != "POST":
         return False
     try:
-        return resolve(request.path_info).url_name == "panellist-answer"
+        return resolve(request.path_info).url_name in ("panellist-answer", "personal-link")
     except Resolver404:
         return False
 

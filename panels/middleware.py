@@ -1,6 +1,9 @@
 """Middleware of the panels app."""
 
 from django.core.exceptions import BadRequest
+from django.middleware.locale import LocaleMiddleware as BaseLocaleMiddleware
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 def refuse_nul_in_address(get_response):
@@ -17,3 +20,22 @@ def refuse_nul_in_address(get_response):
         return get_response(request)
 
     return middleware
+
+
+class LocaleMiddleware(BaseLocaleMiddleware):
+    """Django's ``LocaleMiddleware``, but an address without a language prefix that a view
+    answered with 404 keeps that answer: a personal link that no longer works, or the export
+    of a draft, says so at its own address instead of being sent to a prefixed one (Django
+    redirects every unprefixed 404 whose prefixed address exists)."""
+
+    def process_response(self, request, response):
+        answered_here = (
+            response.status_code == 404
+            and getattr(request, "resolver_match", None) is not None
+            and not translation.get_language_from_path(request.path_info)
+        )
+        if not answered_here:
+            return super().process_response(request, response)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

@@ -1,5 +1,12 @@
 """Public pages, the panellist's answer page and the secretariat's panel tools, namespaced
-``panels:`` (reverse them; templates never write a path)."""
+``panels:`` (reverse them; templates never write a path).
+
+The root URLconf serves these under a language prefix (``/fr/meetings/…``, Django's
+``i18n_patterns``). The addresses that calendars, schedule apps, feed readers and personal
+links were given before the prefix existed keep working as they are (``unprefixed_patterns``,
+in the default language): a subscription or an emailed link is not redirected, and a form
+posted to an old answer page is not lost.
+"""
 
 from django.urls import path
 
@@ -52,4 +59,15 @@ urlpatterns = [
     # says the link does not work, like any other link that does not.
     path("answer/<str:secret>/", views.panellist_answer, name="panellist-answer"),
     path("answer/", views.panellist_answer, name="panellist-answer-missing"),
+]
+
+# The same views at their addresses without a language prefix (outside the ``panels``
+# namespace): exports that apps subscribe to, and personal links. Emails give the personal
+# link this way (``personal-link``): it opens in the reader's browser's language.
+unprefixed_patterns = [
+    path("meetings/<slug:slug>/changes.atom", views.meeting_changes_feed),
+    path("meetings/<slug:slug>/calendar.ics", views.meeting_calendar),
+    path("meetings/<slug:slug>/schedule.json", views.meeting_schedule_json),
+    path("meetings/<slug:meeting_slug>/panels/<int:pk>/calendar.ics", views.panel_calendar),
+    path("answer/<str:secret>/", views.panellist_answer, name="personal-link"),
 ]

@@ -6,12 +6,14 @@ import threading
 from datetime import date, time
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 from django.db.models.signals import post_save
 from django.test import Client
+from django.utils import translation
 
 from panels.models import (
     ConceptNoteSection,
@@ -23,6 +25,16 @@ from panels.models import (
     Segment,
     SegmentSpeaker,
 )
+
+
+@pytest.fixture(autouse=True)
+def english_addresses():
+    """Each test starts in the default language, whatever page an earlier test rendered in
+    this thread (``LocaleMiddleware`` leaves the language of a page's address active), so that
+    ``reverse`` gives ``/en/…`` addresses."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

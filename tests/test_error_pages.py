@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import OperationalError
 from django.test import Client
-from django.urls import reverse
+from django.urls import reverse, translate_url
 
 from panels import services, views
 from panels.models import MAX_BIO_LENGTH, MAX_SECTION_LENGTH, ConceptNoteSection, Panel, Panellist
@@ -87,7 +87,7 @@ def test_a_panellist_whose_answer_failed_is_told_whether_it_was_recorded(
     alert = parse(response).find("p", "error-answer")
     assert alert.find("strong").text == said
     assert next_step in alert.text
-    assert answer_url.split("/")[2] not in response.content.decode()  # the secret
+    assert answer_url.rstrip("/").split("/")[-1] not in response.content.decode()  # the secret
 
 
 def test_another_failure_gives_a_styled_500(browser, full_panel, monkeypatch):
@@ -103,10 +103,10 @@ def test_another_failure_gives_a_styled_500(browser, full_panel, monkeypatch):
     assert "a bug" not in response.content.decode()
 
 
-def test_the_error_pages_follow_the_language_of_the_request(browser, full_panel, monkeypatch):
+def test_the_error_pages_follow_the_language_of_the_address(browser, full_panel, monkeypatch):
     fail_with(monkeypatch, RuntimeError("a bug"))
 
-    response = browser.get(full_panel.meeting.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ar")
+    response = browser.get(translate_url(full_panel.meeting.get_absolute_url(), "ar"))
 
     html = parse(response).find("html")
     assert (html.attrs["lang"], html.attrs["dir"]) == ("ar", "rtl")

@@ -7,6 +7,7 @@ and the meeting's programme. The staff run sheet keeps everyone still on the pro
 """
 
 import pytest
+from django.urls import translate_url
 
 from panels.models import Panel, Panellist, Segment
 from tests.test_browser import DESKTOP, PHONE, axe_report, headless_chromium, run_axe
@@ -310,7 +311,7 @@ def marked_panel_page(browser, live_server, make_mixed_panel):
             [{"name": "django_language", "value": language, "url": live_server.url}]
         )
         page = context.new_page()
-        response = page.goto(live_server.url + panel.get_absolute_url())
+        response = page.goto(live_server.url + translate_url(panel.get_absolute_url(), language))
         assert response.status == 200
         return page
 

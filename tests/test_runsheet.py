@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, translate_url
 
 from panels import running_order
 from panels.models import Meeting, Panel, Panellist, Segment
@@ -464,7 +464,7 @@ def runsheet_page(browser, live_server, seed_panel, staff_user):
             [{"name": "django_language", "value": language, "url": live_server.url}]
         )
         page = context.new_page()
-        response = page.goto(live_server.url + runsheet_url(seed_panel))
+        response = page.goto(live_server.url + translate_url(runsheet_url(seed_panel), language))
         assert response.status == 200
         return page
 

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import reverse, translate_url
 
 from panels.models import Panel, Panellist, Segment
 from tests.test_browser import PHONE, axe_report, headless_chromium, run_axe, sign_in
@@ -362,7 +362,7 @@ def open_timekeeper(browser, live_server, seed_panel, staff_user):
         # when the test moves it.
         context.clock.install(time=clock_at - timedelta(seconds=5))
         page = context.new_page()
-        response = page.goto(live_server.url + timekeeper_url(seed_panel))
+        response = page.goto(live_server.url + translate_url(timekeeper_url(seed_panel), language))
         assert response.status == 200
         page.clock.pause_at(clock_at)
         return page

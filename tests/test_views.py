@@ -6,14 +6,16 @@ substrings.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
-from panels.models import Meeting, Panellist, Segment, anywhere_on_earth_today
+from panels import services
+from panels.models import Meeting, Panel, Panellist, Segment, anywhere_on_earth_today
 from panels.running_order import zone_day
 from panels.wording import zone_label_html
 
@@ -243,25 +245,103 @@ def test_meeting_list_shows_drafts_to_staff_marked_as_such(staff_client, make_me
 # Base template
 
 
-def test_base_template_is_right_to_left_in_arabic(client, db, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+def test_base_template_is_right_to_left_in_arabic(client, db):
+    with translation.override("ar"):
+        address = reverse("panels:meeting-list")
 
-    page = parse(client.get(reverse("panels:meeting-list")))
+    page = parse(client.get(address))
 
+    assert address == "/ar/"
     assert page.find("html").attrs == {"lang": "ar", "dir": "rtl"}
 
 
-def test_base_template_offers_every_language_through_set_language(client, db, settings):
-    page = parse(client.get(reverse("panels:meeting-list")))
+def test_the_switcher_links_the_same_page_in_each_language_named_in_itself(
+    client, settings, panel
+):
+    address = panel.get_absolute_url() + "?print=1"
 
-    form = page.find("form", "language-switcher")
-    assert (form.attrs["action"], form.attrs["method"]) == (reverse("set_language"), "post")
-    assert form.find("label").attrs["for"] == form.find("select").attrs["id"]
-    options = form.find_all("option")
-    assert [option.attrs["value"] for option in options] == [
-        code for code, _ in settings.LANGUAGES
+    page = parse(client.get(address))
+
+    switcher = page.find("nav", "language-switcher")
+    links = switcher.find_all("a")
+    assert [(link.attrs["hreflang"], link.attrs["href"], link.text) for link in links] == [
+        ("ar", address.replace("/en/", "/ar/"), "العربيّة"),
+        ("zh-hans", address.replace("/en/", "/zh-hans/"), "简体中文"),
+        ("en", address, "English"),
+        ("fr", address.replace("/en/", "/fr/"), "français"),
+        ("ru", address.replace("/en/", "/ru/"), "Русский"),
+        ("es", address.replace("/en/", "/es/"), "español"),
     ]
-    assert [option.attrs["value"] for option in options if "selected" in option.attrs] == ["en"]
+    assert [link.attrs["lang"] for link in links] == [code for code, _ in settings.LANGUAGES]
+    assert [link.attrs.get("aria-current") for link in links] == [
+        None,
+        None,
+        "page",
+        None,
+        None,
+        None,
+    ]
+    assert page.find_all("form") == []
+
+
+def test_every_page_names_its_alternates_in_the_other_languages(client, panel):
+    page = parse(client.get(panel.get_absolute_url()))
+
+    alternates = {
+        link.attrs["hreflang"]: link.attrs["href"]
+        for link in page.find_all("link")
+        if link.attrs.get("rel") == "alternate" and "hreflang" in link.attrs
+    }
+    assert alternates["fr"] == "http://testserver" + panel.get_absolute_url().replace(
+        "/en/", "/fr/"
+    )
+    assert len(alternates) == 6
+
+
+@pytest.mark.parametrize("name", ["home", "programme", "panel page"])
+def test_an_anonymous_public_page_sets_no_cookie(client, panel, name):
+    address = {
+        "home": reverse("panels:meeting-list"),
+        "programme": panel.meeting.get_absolute_url(),
+        "panel page": panel.get_absolute_url(),
+    }[name]
+
+    response = client.get(address)
+
+    assert response.status_code == 200
+    assert response.cookies == {}
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("accepted", "expected"), [("fr-CH, fr;q=0.9, en;q=0.8", "/fr/"), ("ar", "/ar/"), ("", "/en/")]
+)
+def test_an_old_address_goes_to_the_page_in_the_browsers_language(
+    client, panel, accepted, expected
+):
+    old = "/" + panel.get_absolute_url().removeprefix("/en/")
+
+    response = client.get(old, HTTP_ACCEPT_LANGUAGE=accepted)
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == expected + old.removeprefix("/")
+
+
+def test_exports_and_personal_links_keep_their_addresses_without_a_language(
+    client, panel, moderator
+):
+    meeting = panel.meeting
+    Panel.objects.filter(pk=panel.pk).update(answer_deadline=datetime(2099, 1, 1, tzinfo=UTC))
+    secret = services.issue_link(moderator)
+    old = [
+        f"/meetings/{meeting.slug}/calendar.ics",
+        f"/meetings/{meeting.slug}/schedule.json",
+        f"/meetings/{meeting.slug}/panels/{panel.pk}/calendar.ics",
+        f"/meetings/{meeting.slug}/changes.atom",
+        f"/answer/{secret}/",
+    ]
+
+    assert [client.get(address).status_code for address in old] == [200] * len(old)
 
 
 def test_base_template_skip_link_is_first_and_targets_main(client, db):

@@ -123,7 +123,7 @@ def _send_link(panellist, kind, batch, now, interval=None):
             message = mail.link_email(
                 kind,
                 panellist,
-                link_path=reverse("panels:panellist-answer", kwargs={"secret": secret}),
+                link_path=reverse("personal-link", kwargs={"secret": secret}),
                 deadline=deadline,
                 replaces_link=replaces_link,
             )
