@@ -444,12 +444,15 @@ def test_room_is_put_back_from_its_meetings_history_page(admin_client, panel):
     room.name = "A wrong room"
     room.save()
     row = row_of(history_page(admin_client, panel.meeting), added)
+    version = Meeting.objects.get(pk=panel.meeting_id).version
 
     response = revert_row(admin_client, panel.meeting, added, row.newest_seen)
 
     assert response.url == admin_url(Meeting, "history", panel.meeting.pk)
     room.refresh_from_db()
     assert room.name == "Conference Room 4"
+    # A page of the meeting opened before refuses to save the wrong name back.
+    assert Meeting.objects.get(pk=panel.meeting_id).version == version + 1
 
 
 def test_a_place_is_put_back_from_its_own_history_page(admin_client, panel):

@@ -34,7 +34,7 @@ from ..models import (
 from ..models.history import ACTOR, Actor, ActorKind
 from ..models.querysets import in_team_of, sees_every_meeting
 from ..wording import when_and_zone
-from .locking import bump_panel_versions, lock_panels
+from .locking import bump_meeting_versions, bump_panel_versions, lock_panels
 from .panellists import save_panellist
 from .panels import save_meeting, save_panel, save_room
 
@@ -366,6 +366,9 @@ def revert(record, actor, *, newest_seen=None):
         if model is not Panel:
             # Open pages of the panels whose rows changed refuse to save over the change.
             bump_panel_versions(panels)
+        if model is Room or (model is ConceptNoteSection and current.meeting_id):
+            # And so does an open page of the meeting whose row changed.
+            bump_meeting_versions([current.meeting_id])
         log_changed_fields(actor, [current], model, *(field.name for field in changed))
     return Reverted(
         restored=current,

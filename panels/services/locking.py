@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from ..models import Panel, Panellist
+from ..models import Meeting, Panel, Panellist
 from .versions import programme_may_have_changed
 
 
@@ -75,6 +75,17 @@ def bump_panel_versions(panels, *, revised=True):
 
 
 bump_panel_versions.alters_data = True
+
+
+def bump_meeting_versions(meetings):
+    """Increase the ``version`` of ``meetings`` (objects or keys) by one, as
+    ``bump_panel_versions`` does for panels: a meeting's page opened before a change to one
+    of its rows (a room, a section of its concept note) written outside the page then refuses
+    to save over it."""
+    Meeting.objects.filter(pk__in=_keys(meetings)).update(version=F("version") + 1)
+
+
+bump_meeting_versions.alters_data = True
 
 
 @contextmanager
