@@ -293,7 +293,9 @@ def _added_text(session):
     else:
         text = gettext("%(session)s added to the programme: %(when)s.") % words
     if session["cancelled"]:
-        text = f"{text} {gettext('It is cancelled.')}"
+        # A message of its own (xgettext does not read messages inside f-strings).
+        cancelled = gettext("It is cancelled.")
+        text = f"{text} {cancelled}"
     return text
 
 

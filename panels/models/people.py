@@ -6,6 +6,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from ..validators import validate_single_line
 from .choices import (
@@ -74,9 +75,14 @@ class Person(models.Model):
 
     @property
     def display_name(self):
-        """The name with its honorific, e.g. "H.E. Ms. Amina Example"."""
+        """The name with its honorific, e.g. "H.E. Ms. Amina Example"; the active language
+        places the honorific (Chinese writes it after the name: "Amina Example女士")."""
         if self.honorific:
-            return f"{self.get_honorific_display()} {self.name}"
+            return pgettext(
+                "a person's name with its honorific, e.g. Ms. Amina Example; put the "
+                "honorific where the language writes it",
+                "%(honorific)s %(name)s",
+            ) % {"honorific": self.get_honorific_display(), "name": self.name}
         return self.name
 
 
