@@ -4,9 +4,11 @@ clock time, and the "Speakers" cell, read and written (``parse_speakers``, ``spe
 A "Speakers" cell lists an item's speakers in order, separated by ";", each written
 ``Name (Role, attendance)``: the parenthesis is optional and holds a role (label in any of the
 site's languages, or stored value) and optionally an attendance ("online", "Recorded video
-message", "video"). A name in square brackets is a place known by its function only
-(``[Representative of France]``); ``[to be announced]`` (any case, any of the site's
-languages) and ``[]`` are a place to be announced. Pure text in, values out: no database.
+message", "video"). Arabic and Chinese keyboards' separators and parentheses ("؛", "،",
+"；", "，", "（", "）") read as the ASCII ones. A name in square brackets is a place known by
+its function only (``[Representative of France]``); ``[to be announced]`` (any case, any of
+the site's languages) and ``[]`` are a place to be announced. Pure text in, values out: no
+database.
 """
 
 import re
@@ -24,6 +26,11 @@ from ..models import Attendance, Role
 from .formats import ChoiceWidget, is_blank, restore_formula_text
 
 SPEAKER_SEPARATOR = ";"
+# The separators and parentheses of Arabic and Chinese keyboards ("؛", "،"; full-width "；",
+# "，", "（", "）") read as their ASCII forms.
+KEYBOARD_PUNCTUATION = str.maketrans(
+    {"\u061b": ";", "\uff1b": ";", "\u060c": ",", "\uff0c": ",", "\uff08": "(", "\uff09": ")"}
+)
 TO_BE_ANNOUNCED = _("To be announced")
 # A trailing parenthesis holding the role and attendance, e.g. "Amina Example (Chair, online)".
 TRAILING_PARENTHESIS = re.compile(r"(?P<name>.*?)\s*\((?P<details>[^()]*)\)\s*")
@@ -203,7 +210,7 @@ def parse_speakers(text):
     ``ValueError`` for the first speaker written wrongly, or for a speaker named twice."""
     mentions = []
     seen = set()
-    for written in text.split(SPEAKER_SEPARATOR):
+    for written in text.translate(KEYBOARD_PUNCTUATION).split(SPEAKER_SEPARATOR):
         written = written.strip()
         if not written:
             continue
