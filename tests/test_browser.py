@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse, translate_url
+from django.utils import translation
+from django.utils.translation import gettext
 from playwright.sync_api import expect, sync_playwright
 
 from panels import services, views
@@ -271,7 +273,9 @@ def test_changes_page_with_pagination_has_no_wcag_violations(
 
     results = run_axe(page)
 
-    expect(page.get_by_role("navigation", name="Pages of versions")).to_be_visible()
+    with translation.override(language):
+        name = gettext("Pages of versions")
+    expect(page.get_by_role("navigation", name=name)).to_be_visible()
     assert results.violations_count == 0, axe_report(results)
 
 
