@@ -161,6 +161,17 @@ def test_bulk_invitation_writes_to_each_in_their_language_and_keeps_the_active_o
     assert "Date: Monday 16 February 2099\n" in english.body
 
 
+def test_invitation_to_an_arabic_speaker_is_html_from_right_to_left(speaking):
+    layla = speaking("Layla Mithal", "ar")
+
+    invite(layla)
+
+    [message] = outbox.outbox
+    root = html_of(message).find("html")
+    assert (root.attrs["lang"], root.attrs["dir"]) == ("ar", "rtl")
+    assert link_of(message).startswith("/ar/answer/")
+
+
 def test_invitation_action_writes_in_the_panellists_language_and_answers_the_officer_in_theirs(
     admin_client, speaking
 ):
