@@ -10,7 +10,14 @@ rendered from templates in ``templates/panels/email/`` (``<kind>_subject.txt``,
 the text templates do not escape, the HTML ones do, and neither makes them links.
 
 Times are given in the meeting's IANA zone and always with it, as on the answer page
-(``wording.zone_label``). Emails are written in the active language.
+(``wording.zone_label``).
+
+An email to a panellist is written in their person's language (``Person.language``: their
+preferred language, else ``settings.LANGUAGE_CODE``): its subject, body, dates, choice labels
+and the language prefix of its links (the answer page, the panel's page) all follow it, and
+the language active before is back once the email is written (``reader_language``). Reasons
+for not sending (``NotSent``) stay in the language active when the function was called, the
+secretariat's. Answer notices to the secretariat are written in the active language.
 """
 
 import re
@@ -23,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -115,13 +123,25 @@ def language():
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
-def _absolute(path):
-    """``path`` on the site's public address (``settings.SITE_URL``); raises ``NotSent``
-    when that is not set, so that no email goes out with a link that cannot work."""
+def reader_language(panellist):
+    """The language code an email to ``panellist`` is written in: their person's
+    (``Person.language``), or ``settings.LANGUAGE_CODE`` for a place without a person."""
+    person = panellist.person
+    return person.language if person is not None else settings.LANGUAGE_CODE
+
+
+def _site():
+    """The site's public address (``settings.SITE_URL``); raises ``NotSent`` when it is not
+    set, so that no email goes out with a link that cannot work."""
     site = getattr(settings, "SITE_URL", "")
     if not site:
         raise NotSent(_("the site's public address (SITE_URL) is not set, so links cannot work"))
-    return f"{site}{path}"
+    return site
+
+
+def _absolute(path):
+    """``path`` on the site's public address; raises ``NotSent`` as ``_site`` does."""
+    return f"{_site()}{path}"
 
 
 def check_address(address):
@@ -161,11 +181,15 @@ def _plain(html):
 
 def _message(template, context, *, to, reply_to="", headers=None):
     """An ``EmailMultiAlternatives`` to ``to`` (one address) from the three templates
-    ``panels/email/<template>_subject.txt``, ``.txt`` and ``.html``.
+    ``panels/email/<template>_subject.txt``, ``.txt`` and ``.html``, in the active language
+    (named in its ``Content-Language`` header, RFC 3282).
 
     The subject is one line whatever the names and titles in it hold, so that nothing in them
     can start a header of its own.
     """
+    headers = {"Content-Language": translation.get_language() or settings.LANGUAGE_CODE} | (
+        headers or {}
+    )
     subject = _one_line(render_to_string(f"panels/email/{template}_subject.txt", context))
     context = context | {"subject": subject}
     message = EmailMultiAlternatives(
@@ -173,7 +197,7 @@ def _message(template, context, *, to, reply_to="", headers=None):
         body=_tidy(render_to_string(f"panels/email/{template}.txt", context)),
         to=[to],
         reply_to=[reply_to] if reply_to and _is_valid_address(reply_to) else [],
-        headers=headers or {},
+        headers=headers,
     )
     message.attach_alternative(
         render_to_string(f"panels/email/{template}.html", context), "text/html"
@@ -202,17 +226,26 @@ def _slot_context(panellist):
     }
 
 
-def link_email(kind, panellist, *, link_path, deadline, replaces_link):
-    """An invitation or a reminder (``kind``: ``Sending.Kind`` value) with a personal link.
+def link_email(kind, panellist, *, secret, deadline, replaces_link):
+    """An invitation or a reminder (``kind``: ``Sending.Kind`` value) with a personal link,
+    in the panellist's language (``reader_language``).
 
-    ``panellist`` has their person, panel, meeting and running order; ``link_path`` is the
-    answer page's path (with the secret), ``deadline`` the aware datetime at which the link
-    stops working, ``replaces_link`` whether an earlier link stops working now. The public
-    panel page is linked only when it is public. Raises ``NotSent`` when the panellist's
-    address is not valid or ``SITE_URL`` is not set.
+    ``panellist`` has their person, panel, meeting and running order; ``secret`` is their
+    personal link's secret, linked as the answer page under the prefix of their language
+    (``/es/answer/<secret>/``); ``deadline`` the aware datetime at which the link stops
+    working, ``replaces_link`` whether an earlier link stops working now. The public panel page
+    is linked only when it is public. Raises ``NotSent`` when the panellist's address is not
+    valid or ``SITE_URL`` is not set.
     """
-    panel = panellist.panel
     address = check_address(panellist.email)
+    _site()
+    with translation.override(reader_language(panellist)):
+        return _link_email(kind, panellist, address, secret, deadline, replaces_link)
+
+
+def _link_email(kind, panellist, address, secret, deadline, replaces_link):
+    """``link_email``'s message, in the active language, to the checked ``address``."""
+    panel = panellist.panel
     deadline = deadline.astimezone(panel.zone)
     deadline_day = zone_day(panel.zone, deadline.date())
     deadline_zone = zone_label(panel.zone, deadline.date())
@@ -223,39 +256,39 @@ def link_email(kind, panellist, *, link_path, deadline, replaces_link):
         "deadline_zone_text": _plain(deadline_zone),
         "deadline_clock_changes": deadline_day.after is not None,
         "panel_url": _absolute(panel.get_absolute_url()) if is_public else "",
-        "link_url": _absolute(link_path),
+        "link_url": _absolute(reverse("panels:panellist-answer", kwargs={"secret": secret})),
         "replaces_link": replaces_link,
     }
     return _message(kind, context, to=address, reply_to=context["secretariat_email"])
 
 
+def _slot_email(template, panellist, to, extra=None):
+    """The email ``template`` about ``panellist``'s slot, to ``to``, in the panellist's
+    language (``reader_language``). Raises ``NotSent`` for an address that is not valid."""
+    to = check_address(to)
+    with translation.override(reader_language(panellist)):
+        context = _slot_context(panellist) | (extra or {})
+        return _message(template, context, to=to, reply_to=context["secretariat_email"])
+
+
 def time_change_email(panellist, *, to):
-    """A confirmed panellist's new times, to ``to``. Raises ``NotSent`` for an address that
-    is not valid."""
-    context = _slot_context(panellist)
-    return _message(
-        "time_change", context, to=check_address(to), reply_to=context["secretariat_email"]
-    )
+    """A confirmed panellist's new times, to ``to``, in their language. Raises ``NotSent``
+    for an address that is not valid."""
+    return _slot_email("time_change", panellist, to)
 
 
 def cancellation_email(panellist, *, to):
     """Tell ``panellist`` (with their person, panel, meeting and running order) that their
-    panel is cancelled, at ``to``: the slot that was planned and that their personal link takes
-    no answer. Raises ``NotSent`` for an address that is not valid."""
-    context = _slot_context(panellist) | {"cancellation": True}
-    return _message(
-        "cancellation", context, to=check_address(to), reply_to=context["secretariat_email"]
-    )
+    panel is cancelled, at ``to``, in their language: the slot that was planned and that their
+    personal link takes no answer. Raises ``NotSent`` for an address that is not valid."""
+    return _slot_email("cancellation", panellist, to, {"cancellation": True})
 
 
 def reinstatement_email(panellist, *, to):
     """Tell ``panellist`` (as for ``cancellation_email``) that their panel, cancelled before,
     takes place after all, with their slot as it is now. Raises ``NotSent`` for an address
     that is not valid."""
-    context = _slot_context(panellist)
-    return _message(
-        "reinstatement", context, to=check_address(to), reply_to=context["secretariat_email"]
-    )
+    return _slot_email("reinstatement", panellist, to)
 
 
 def answer_notice(panellist, *, to, admin_path, corrections=()):

@@ -1,4 +1,5 @@
-"""Middleware of the panels app."""
+"""Middleware of the panels app, and the personal link's choice of language
+(``use_personal_language``), which completes ``LocaleMiddleware``'s."""
 
 from django.core.exceptions import BadRequest
 from django.middleware.locale import LocaleMiddleware as BaseLocaleMiddleware
@@ -39,3 +40,21 @@ class LocaleMiddleware(BaseLocaleMiddleware):
         patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+def use_personal_language(request, person):
+    """Show the page of ``person``'s personal link in their preferred language.
+
+    Only at an address without a language prefix (the personal link as emails gave it before
+    they gave it under the reader's prefix), and only when ``person`` (or ``None``) has a
+    ``preferred_language``: that language is activated for the rest of the request, as
+    ``LocaleMiddleware`` activated the browser's, so that the page, its messages and its
+    ``Content-Language`` follow it. An address with a prefix keeps its own language, so that
+    the panellist may switch with the page's language switcher (plain links, no cookie).
+    """
+    if person is None or not person.preferred_language:
+        return
+    if translation.get_language_from_path(request.path_info):
+        return
+    translation.activate(person.preferred_language)
+    request.LANGUAGE_CODE = translation.get_language()

@@ -4,7 +4,7 @@
 The root URLconf serves these under a language prefix (``/fr/meetings/…``, Django's
 ``i18n_patterns``). The addresses that calendars, schedule apps, feed readers and personal
 links were given before the prefix existed keep working as they are (``unprefixed_patterns``,
-in the default language): a subscription or an emailed link is not redirected, and a form
+in the browser's language): a subscription or an emailed link is not redirected, and a form
 posted to an old answer page is not lost.
 """
 
@@ -62,8 +62,9 @@ urlpatterns = [
 ]
 
 # The same views at their addresses without a language prefix (outside the ``panels``
-# namespace): exports that apps subscribe to, and personal links. Emails give the personal
-# link this way (``personal-link``): it opens in the reader's browser's language.
+# namespace): exports that apps subscribe to, and personal links as emails gave them before
+# they gave ``panellist-answer`` under the reader's prefix (``personal-link``): such a link
+# opens in the person's preferred language, else the browser's (``use_personal_language``).
 unprefixed_patterns = [
     path("meetings/<slug:slug>/changes.atom", views.meeting_changes_feed),
     path("meetings/<slug:slug>/calendar.ics", views.meeting_calendar),

@@ -29,6 +29,7 @@ from . import ical, running_order, schedule, services
 from .checks import panel_findings
 from .feeds import CHANGES_PER_PAGE, MeetingChangesFeed, entries_for
 from .forms import AnswerForms
+from .middleware import use_personal_language
 from .models import Meeting, Panel, Panellist
 from .programme import programme_days
 from .running_order import zone_day
@@ -310,13 +311,15 @@ def panellist_answer(request, secret=""):
     changed since the page was shown is refused, and the page shows the new slot. The page of
     a cancelled panel says so and takes no answer. A missing,
     unknown, revoked or expired link gets one page (404) that does not say which it was; too
-    many requests from one client get 429.
+    many requests from one client get 429. At the link's unprefixed address the page is in the
+    person's preferred language, when set (``use_personal_language``).
     """
     if getattr(request, "limited", False):
         return render(request, "panels/answer_rate_limited.html", status=429)
     panellist = services.panellist_for_link(secret)
     if panellist is None:
         return render(request, "panels/link_invalid.html", status=404)
+    use_personal_language(request, panellist.person)
     if request.method != "POST":
         return _answer_page(request, panellist, AnswerForms(panellist))
     forms = AnswerForms(panellist, data=request.POST)

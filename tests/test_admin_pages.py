@@ -74,7 +74,10 @@ PAGES = {
     (Person, "add"): (
         "Add person",
         form_fields,
-        ["honorific", "name", "position", "organisation", "email", "bio", "version", "loaded_at"],
+        [
+            *("honorific", "name", "position", "organisation", "email", "preferred_language"),
+            *("bio", "version", "loaded_at"),
+        ],
     ),
     (Person, "change"): (
         "Change person",

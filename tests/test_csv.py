@@ -31,6 +31,7 @@ HEADER = [
     "Position",
     "Organisation",
     "Email",
+    "Language",
     "Role",
     "Status",
     "Answered at",
@@ -189,21 +190,21 @@ def expected_rows(panel, later_panel):
         HEADER,
         [
             *(meeting, "Migration and the 2030 Agenda", first, "Amina Example", "H.E. Ms."),
-            *("Permanent Representative", "Mission of Examplia", "amina@example.org"),
+            *("Permanent Representative", "Mission of Examplia", "amina@example.org", ""),
             *("Moderator", "Invited", "", "0", ""),
         ],
         [
             *(meeting, "Migration and the 2030 Agenda", first, "Jorge Ejemplo", "Dr."),
-            *("", "IOM", "Jorge@Example.org", "Panellist", "Confirmed"),
+            *("", "IOM", "Jorge@Example.org", "", "Panellist", "Confirmed"),
             *("2017-01-20T09:30:00-05:00", "1", "Data on migration, 2015–2030"),
         ],
         [
             *(meeting, "Migration and the 2030 Agenda", first, "Li Wei", "", "", "UN DESA"),
-            *("", "Discussant", "Invited", "", "2", ""),
+            *("", "", "Discussant", "Invited", "", "2", ""),
         ],
         [
             *(meeting, "Remittances", second, "Ana Exemplo", "", "", "", "ana@example.org"),
-            *("Chair", "Invited", "", "0", ""),
+            *("", "Chair", "Invited", "", "0", ""),
         ],
     ]
 
@@ -437,7 +438,7 @@ def test_import_xlsx_adds_panellists(admin_client, panel):
         HEADER,
         [
             *("Coordination meeting on migration", "Migration and the 2030 Agenda", panel.pk),
-            *("Sara Muster", "Ms.", "Director", "UNHCR", "Sara@Example.org", "Chair"),
+            *("Sara Muster", "Ms.", "Director", "UNHCR", "Sara@Example.org", "French", "Chair"),
             *("Declined", datetime(2017, 1, 20, 9, 30), 5, "Protection at sea"),
         ],
     ]
@@ -457,6 +458,7 @@ def test_import_xlsx_adds_panellists(admin_client, panel):
         "Director",
         "Sara@Example.org",
     )
+    assert sara.person.preferred_language == "fr"
 
 
 def test_import_changing_a_panel_refuses_a_stale_save_of_its_page(admin_client, panel):

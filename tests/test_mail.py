@@ -24,7 +24,8 @@ from tests.test_views import parse, parse_html
 
 # The batch's clock: two weeks before the panel, before its answer deadline.
 NOW = datetime(2099, 2, 1, 12, 0, tzinfo=UTC)
-LINK = re.compile(re.escape(SITE) + r"/answer/[A-Za-z0-9_-]+/")
+# The personal link, under the prefix of the reader's language (English unless they chose one).
+LINK = re.compile(re.escape(SITE) + r"/en/answer/[A-Za-z0-9_-]+/")
 
 
 pytestmark = pytest.mark.usefixtures("email_site")

@@ -448,7 +448,7 @@ def test_a_participant_of_a_session_without_a_time_is_invited_and_can_answer(
     assert [outcome.sent for outcome in result.outcomes] == [True]
     (message,) = mail.outbox
     assert "Time to be announced" in message.body
-    link = re.search(r"https://meetings\.example\.org(/answer/\S+/)", message.body).group(1)
+    link = re.search(r"https://meetings\.example\.org(/en/answer/\S+/)", message.body).group(1)
     page = client.get(link)
     assert page.status_code == 200
     assert "Time to be announced" in page.content.decode()

@@ -136,7 +136,16 @@ class PersonAdminForm(StaleSaveRefusalMixin, forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = ["honorific", "name", "position", "organisation", "email", "bio", "version"]
+        fields = [
+            "honorific",
+            "name",
+            "position",
+            "organisation",
+            "email",
+            "preferred_language",
+            "bio",
+            "version",
+        ]
 
 
 def slot_is_known(panel):

@@ -85,7 +85,7 @@ class PersonAdmin(
     search_fields = ["name", "organisation", "email"]
     fieldsets = [
         (None, {"fields": ["honorific", "name", "position", "organisation"]}),
-        (_("For the secretariat"), {"fields": ["email"]}),
+        (_("For the secretariat"), {"fields": ["email", "preferred_language"]}),
         (_("Biography"), {"fields": ["bio", ("version", "loaded_at")]}),
     ]
     inlines = [PersonProposalsInline, PanelPlaceInline]

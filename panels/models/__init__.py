@@ -43,6 +43,7 @@ from .choices import (
     SegmentKind,
     SendingKind,
     SessionKind,
+    SiteLanguage,
     VacatedItems,
 )
 from .errors import clock_change_message, errors_beside_fields
@@ -106,6 +107,7 @@ __all__ = [
     "SegmentKind",
     "SegmentSpeaker",
     "SessionKind",
+    "SiteLanguage",
     "SegmentQuerySet",
     "Sending",
     "SendingKind",

@@ -59,6 +59,19 @@ class Language(models.TextChoices):
     INTERNATIONAL_SIGN = "ils", _("International Sign")
 
 
+class SiteLanguage(models.TextChoices):
+    """The languages the site is written in (``settings.LANGUAGES``: the six official
+    languages of the United Nations, with Django's language codes), for a person's emails and
+    answer page. ``tests/test_mail_languages.py`` checks that the two lists agree."""
+
+    ARABIC = "ar", _("Arabic")
+    CHINESE = "zh-hans", _("Chinese")
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+    RUSSIAN = "ru", _("Russian")
+    SPANISH = "es", _("Spanish")
+
+
 class SessionKind(models.TextChoices):
     """What a session of a meeting is. A break shared by every room (lunch, a reception) is a
     session of its own, usually without a room."""

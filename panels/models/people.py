@@ -1,6 +1,7 @@
 """People and their places on panels (``Panellist``): role, order of appearance and answer."""
 
 from concurrency.fields import AutoIncVersionField
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -18,6 +19,7 @@ from .choices import (
     Honorific,
     PanellistDisplay,
     Role,
+    SiteLanguage,
 )
 from .errors import errors_beside_fields
 from .history import HistoricalActor, History
@@ -26,9 +28,15 @@ from .querysets import PanellistQuerySet, PersonQuerySet
 
 
 class Person(models.Model):
-    """Someone who speaks at or runs a panel. The email address is never shown publicly."""
+    """Someone who speaks at or runs a panel. The email address is never shown publicly.
+
+    Emails to them and the answer page their personal link opens are in their
+    ``preferred_language`` (``language``).
+    """
 
     Honorific = Honorific
+
+    Language = SiteLanguage
 
     honorific = models.CharField(
         _("honorific"), max_length=10, choices=Honorific, blank=True, default=""
@@ -54,6 +62,17 @@ class Person(models.Model):
         max_length=MAX_BIO_LENGTH,
         validators=[MaxLengthValidator(MAX_BIO_LENGTH)],
     )
+    preferred_language = models.CharField(
+        _("language for emails and the answer page"),
+        max_length=10,
+        choices=[("", _("The site's default language")), *SiteLanguage.choices],
+        blank=True,
+        default="",
+        help_text=_(
+            "The language of the emails this person gets and of the page their personal link "
+            "opens. If blank, the site's default language."
+        ),
+    )
     version = AutoIncVersionField(_("version"), help_text=_("Changes on every save."))
 
     objects = PersonQuerySet.as_manager()
@@ -67,6 +86,10 @@ class Person(models.Model):
             models.CheckConstraint(
                 condition=Q(honorific__in=[*Honorific.values, ""]),
                 name="person_honorific_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(preferred_language__in=[*SiteLanguage.values, ""]),
+                name="person_preferred_language_valid",
             ),
         ]
 
@@ -84,6 +107,12 @@ class Person(models.Model):
                 "%(honorific)s %(name)s",
             ) % {"honorific": self.get_honorific_display(), "name": self.name}
         return self.name
+
+    @property
+    def language(self):
+        """The language code to write to them in: ``preferred_language``, else the site's
+        default (``settings.LANGUAGE_CODE``)."""
+        return self.preferred_language or settings.LANGUAGE_CODE
 
 
 class Panellist(models.Model):

@@ -4,7 +4,7 @@ Exported from the admin (the panels' "Export panellists of selected panels (CSV)
 panellist list's "Export" button) and imported from a CSV or XLSX file with the same columns
 (the panellist list's "Import" button), through django-import-export's preview and
 confirmation. Columns, in order: Meeting, Panel, Panel ID, Name, Honorific, Position,
-Organisation, Email, Role, Status, Answered at, Order, Presentation title. An export
+Organisation, Email, Language, Role, Status, Answered at, Order, Presentation title. An export
 re-imports without loss.
 
 Importing, row by row (``PanellistResource``):
@@ -14,6 +14,9 @@ Importing, row by row (``PanellistResource``):
 - the person by email address (any case), else, on that panel, by name; else they are added.
   A blank email address never erases a stored one;
 - the place on the panel by (panel, person): it is updated, or added;
+- the person's language (for their emails and answer page) is accepted as its code, its name
+  in English or in itself, or its name in any of the site's languages ("es", "Spanish",
+  "Español"); a blank cell means the site's default language;
 - role and status are accepted as their label in any of the site's languages or as their stored
   value ("Moderator", "moderator"). The status is changed only when the column is filled in,
   through ``services.record_answer``, which stamps the answer time: the file's "Answered at"

@@ -173,6 +173,40 @@ class ChoiceWidget(TextWidget):
         return super().render(value, obj, **kwargs)
 
 
+class LanguageWidget(ChoiceWidget):
+    """A person's preferred language: one of ``choices`` (``SiteLanguage``), written as its
+    name in the language of the export.
+
+    Read, in any case, from its code ("es", "zh-hans"), its name in English or in its own
+    language (Django's ``get_language_info``: "Spanish", "Español", "Simplified Chinese",
+    "简体中文") or its name in any of the site's languages ("Espagnol"). An empty cell reads as
+    ``""``, the site's default language; anything else raises ``ValueError`` with ``message``,
+    which receives ``%(value)s`` and ``%(choices)s`` (each language's name and code).
+    """
+
+    def __init__(self, choices, message):
+        super().__init__(choices, message, blank_allowed=True)
+
+    @cached_property
+    def spellings(self):
+        """Every accepted spelling, case-folded, mapped to its language code."""
+        spellings = dict(super().spellings)
+        for choice in self.choices:
+            info = translation.get_language_info(choice.value)
+            for name in (info["name"], info["name_local"]):
+                spellings.setdefault(name.casefold(), choice.value)
+        return spellings
+
+    def clean(self, value, row=None, **kwargs):
+        """The code of the language the cell names, ``""`` for none; raises ``ValueError``."""
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            text = TextWidget.clean(self, value, row, **kwargs)
+            choices = ", ".join(f"{choice.label} ({choice.value})" for choice in self.choices)
+            raise ValueError(self.message % {"value": text, "choices": choices}) from None
+
+
 def header_spellings(fields, columns):
     """Each accepted header, case-folded, mapped to its column in the current language.
 

@@ -14,10 +14,11 @@ from import_export import fields, resources
 from import_export.results import RowResult
 
 from .. import services
-from ..models import AnswerStatus, Honorific, Panel, Panellist, Person, Role
+from ..models import AnswerStatus, Honorific, Panel, Panellist, Person, Role, SiteLanguage
 from .formats import (
     AnsweredAtField,
     ChoiceWidget,
+    LanguageWidget,
     TextWidget,
     WholeNumberWidget,
     header_spellings,
@@ -74,6 +75,17 @@ class PanellistResource(SpreadsheetResourceMixin, resources.ModelResource):
         widget=TextWidget(blank_means_keep=True),
         saves_null_values=False,
     )
+    language = fields.Field(
+        attribute="person__preferred_language",
+        column_name=_("Language"),
+        widget=LanguageWidget(
+            SiteLanguage,
+            _(
+                "“%(value)s” is not one of the site's languages. Use one of %(choices)s, or "
+                "leave it blank for the site's default language."
+            ),
+        ),
+    )
     role = fields.Field(
         attribute="role",
         column_name=_("Role"),
@@ -120,6 +132,7 @@ class PanellistResource(SpreadsheetResourceMixin, resources.ModelResource):
         "position": "position",
         "organisation": "organisation",
         "email": "email",
+        "preferred_language": "language",
     }
 
     class Meta:
@@ -133,6 +146,7 @@ class PanellistResource(SpreadsheetResourceMixin, resources.ModelResource):
             "position",
             "organisation",
             "email",
+            "language",
             "role",
             "status",
             "answered_at",

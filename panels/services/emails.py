@@ -8,6 +8,12 @@ the times told), has ``panels.mail`` write and send the email, and records every
 connection to the mail server (``mail.Batch``). A new personal link is committed only when
 the email carrying it was handed to the mail server, so that the link sent before keeps
 working otherwise.
+
+Each email to a panellist is written in their language (``panels.mail``: their person's
+preferred language, else ``settings.LANGUAGE_CODE``), one by one within a batch of people in
+different languages; the language active around a batch (the officer's, in the admin) is back
+after each email, and the reasons recorded for emails not sent (``Sending.error``) are in it.
+Answer notices to the secretariat are written in ``settings.LANGUAGE_CODE``.
 """
 
 from dataclasses import dataclass, field
@@ -123,7 +129,7 @@ def _send_link(panellist, kind, batch, now, interval=None):
             message = mail.link_email(
                 kind,
                 panellist,
-                link_path=reverse("personal-link", kwargs={"secret": secret}),
+                secret=secret,
                 deadline=deadline,
                 replaces_link=replaces_link,
             )

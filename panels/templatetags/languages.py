@@ -5,13 +5,19 @@ language of ``settings.LANGUAGES``: its ``code``, its name in its own language
 (``name_local``), ``bidi``, the address of the same page in it (``url``, its query kept) and
 whether it is the language shown (``current``). The language switcher and the ``hreflang``
 alternates read it; they are plain links, so that an anonymous page needs no form, no CSRF
-token and no cookie.
+token and no cookie. A page shown at an address without a language prefix that also lives
+under one (a personal link's answer page) is given at its prefixed addresses.
 """
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
-from django.utils.translation import get_language, get_language_info
+from django.urls import Resolver404, resolve, translate_url
+from django.utils.translation import (
+    get_language,
+    get_language_from_path,
+    get_language_info,
+    override,
+)
 
 register = template.Library()
 
@@ -24,13 +30,30 @@ def page_in_languages(context):
     if request is None:
         return []
     shown = get_language()
-    path = request.get_full_path()
     return [
         {
             **get_language_info(code),
             "code": code,
-            "url": translate_url(path, code),
+            "url": _address_in(request, code),
             "current": code == shown,
         }
         for code, _name in settings.LANGUAGES
     ]
+
+
+def _address_in(request, code):
+    """The address of the page ``request`` shows, in the language ``code``.
+
+    Django's ``translate_url`` gives an address without a prefix back unchanged; when the same
+    page lives under the prefix of ``code`` too (``/answer/<secret>/`` and
+    ``/fr/answer/<secret>/``), that one is given, so that the switcher switches.
+    """
+    path = request.get_full_path()
+    if get_language_from_path(request.path_info):
+        return translate_url(path, code)
+    with override(code):
+        try:
+            resolve(f"/{code}{request.path_info}")
+        except Resolver404:
+            return path
+    return f"/{code}{path}"
