@@ -84,19 +84,22 @@ def sign_in(context, live_server, user):
 
 @pytest.fixture
 def open_page(browser, live_server):
-    """Open a path of the live server: ``open_page(path, language="en", viewport=DESKTOP)``.
+    """Open a path of the live server:
+    ``open_page(path, language="en", viewport=DESKTOP, signed_in_as=None)``.
 
-    Each call gets a fresh browser context with the language cookie set; all are closed at the
-    end of the test.
+    Each call gets a fresh browser context with the language cookie set, signed in as the
+    user given; all are closed at the end of the test.
     """
     contexts = []
 
-    def open_(path, language="en", viewport=DESKTOP):
+    def open_(path, language="en", viewport=DESKTOP, signed_in_as=None):
         context = browser.new_context(viewport=viewport)
         contexts.append(context)
         context.add_cookies(
             [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
         )
+        if signed_in_as is not None:
+            sign_in(context, live_server, signed_in_as)
         page = context.new_page()
         response = page.goto(live_server.url + translate_url(path, language))
         assert response.status == 200, f"{path}: HTTP {response.status}"

@@ -121,6 +121,8 @@ def test_invitation_to_a_spanish_speaker_is_written_in_spanish(speaking, panel):
     secret_path = link_of(message)
     assert secret_path.startswith("/es/answer/")
     assert "febrero" in words(message.subject)
+    assert message.subject.startswith("Le rogamos que responda a más tardar el ")
+    assert message.body.startswith("Estimado/a Ana Ejemplo:\n")
     assert message.subject.endswith(": Regional dimensions")
     assert message.extra_headers["Content-Language"] == "es"
     with translation.override("es"):
