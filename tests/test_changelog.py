@@ -773,8 +773,8 @@ def test_changes_page_lists_versions_newest_first_in_words(client, two_versions)
 
     assert response.status_code == 200
     assert page_versions(response) == [
-        ("Version 2", "Feb. 1, 2017, 11 a.m. (America/New_York)", [MOVED]),
-        ("Version 1", "Feb. 1, 2017, 9 a.m. (America/New_York)", ["Programme published."]),
+        ("Version 2", "Feb. 1, 2017, 11:00 (America/New_York)", [MOVED]),
+        ("Version 1", "Feb. 1, 2017, 09:00 (America/New_York)", ["Programme published."]),
     ]
     page = parse(response)
     assert page.find("h1").text == "Changes to the programme"
@@ -914,7 +914,7 @@ def feed_entry(*texts):
     return ChangelogEntry(
         number=3,
         recorded_at=datetime(2017, 2, 1, 16, tzinfo=UTC),
-        when="Feb. 1, 2017, 11 a.m. (America/New_York)",
+        when="Feb. 1, 2017, 11:00 (America/New_York)",
         changes=[Change("cancelled", text) for text in texts],
         anchor="version-3",
         url="/meetings/m/changes/#version-3",
@@ -926,7 +926,7 @@ def feed_entry(*texts):
 @pytest.mark.parametrize(
     ("texts", "title"),
     [
-        ((), "Version 3, Feb. 1, 2017, 11 a.m. (America/New_York)"),
+        ((), "Version 3, Feb. 1, 2017, 11:00 (America/New_York)"),
         ((f"{TRADE} was cancelled.",), f"Version 3: {TRADE} was cancelled"),
         (
             (f"{TRADE} was cancelled.", f"{TRADE} is now in Room A."),

@@ -63,7 +63,7 @@ class AnsweredAtMixin:
 
     @admin.display(description=_("answered at"), ordering="responded_at")
     def answered_at(self, panellist):
-        """When the panellist answered, in the server's zone, named ("…, 9:43 a.m. (UTC)")."""
+        """When the panellist answered, in the server's zone, named ("…, 09:43 (UTC)")."""
         if panellist.responded_at is None:
             return self.get_empty_value_display()
         return when_and_zone(panellist.responded_at)
