@@ -147,7 +147,7 @@ class MeetingChangesFeed(Feed):
         """The changes as an HTML list, then which zone their times are in."""
         return format_html(
             "<ul>{}</ul><p>{}</p>",
-            format_html_join("", "<li>{}</li>", ((change.text,) for change in entry.changes)),
+            format_html_join("", "<li>{}</li>", ((change.html,) for change in entry.changes)),
             _("Times are local times in %(zone)s.") % {"zone": entry.zone},
         )
 

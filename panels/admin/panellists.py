@@ -19,6 +19,7 @@ from .history import HistoryWithValuesMixin
 from .imports import PanellistSpreadsheetMixin
 from .keys import CheckedListMixin
 from .mixins import (
+    CONTENT_INPUTS,
     AnsweredAtMixin,
     EmailReportsMixin,
     LabelledTabularInline,
@@ -96,6 +97,7 @@ class PanellistAdmin(
     """
 
     form = PanellistPageForm
+    formfield_overrides = CONTENT_INPUTS
     list_display = [
         "participant",
         "panel",
