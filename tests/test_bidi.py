@@ -11,6 +11,7 @@ lost its content.
 from datetime import UTC, date, datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -399,6 +400,18 @@ def test_admin_text_inputs_take_the_direction_of_what_is_typed(admin_client, pla
         "sections-0-body": ("textarea", "auto"),
         "date": ("input", None),
     }
+
+
+# Fonts
+
+
+def test_stylesheet_names_fonts_for_arabic_and_chinese_on_each_system():
+    css = (settings.BASE_DIR / "static" / "css" / "site.css").read_text()
+
+    assert [selector in css for selector in ("body:lang(ar)", "body:lang(zh-Hans)")] == [True] * 2
+    fonts = ["Segoe UI", "Tahoma", "Geeza Pro", "Noto Sans Arabic", "Microsoft YaHei"]
+    fonts += ["PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", "Droid Sans Fallback"]
+    assert [font for font in fonts if font not in css] == []
 
 
 # Emails (their HTML alternative; plain text cannot isolate)
