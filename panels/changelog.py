@@ -23,10 +23,12 @@ in programme order. Sessions, places and items are matched by their ``id`` acros
 so a renamed session is "renamed", not "removed" and "added".
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import formats
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
 from .models.choices import Role, SessionKind
@@ -42,10 +44,26 @@ class Change:
     "removed", "cancelled", "reinstated", "moved", "retimed", "room", "renamed",
     "kind", "person-added", "person-removed", "person-named", "person-replaced",
     "person-renamed", "person-role", "item-added", "item-removed", "item-retimed",
-    "item-renamed", "item-speakers") and ``text``, a whole sentence."""
+    "item-renamed", "item-speakers"), ``text``, a whole sentence, and ``html``, the same
+    sentence as safe HTML in which each title, name and room is isolated in a ``<bdi>``, so
+    that it keeps its own direction on a page of the other one (see ``templatetags/bidi.py``;
+    "" when not given, and not compared)."""
 
     kind: str
     text: str
+    html: str = field(default="", compare=False, repr=False)
+
+
+def _change(kind, sentence, words, content):
+    """A ``Change`` of ``kind``: ``sentence`` (translated, with ``%(key)s`` placeholders)
+    filled with ``words`` (a dict of str), as text and as HTML in which the words named in
+    ``content`` (titles, names, rooms: typed by people in any language) are each in a
+    ``<bdi>`` and the others escaped."""
+    html_words = {
+        key: format_html("<bdi>{}</bdi>", value) if key in content else conditional_escape(value)
+        for key, value in words.items()
+    }
+    return Change(kind, sentence % words, mark_safe(conditional_escape(sentence) % html_words))
 
 
 def changes(old, new):
@@ -57,31 +75,33 @@ def changes(old, new):
     nothing the public sees differs.
     """
     if old is None:
-        return [Change("published", gettext("Programme published."))]
+        return [_change("published", gettext("Programme published."), {}, content=())]
     before = {session["id"]: session for session in old["sessions"]}
     after_ids = {session["id"] for session in new["sessions"]}
     found = []
     if old["zone"] != new["zone"]:
         found.append(
-            Change(
+            _change(
                 "zone",
-                gettext("The programme's times are now in %(new)s (were in %(old)s).")
-                % {"new": new["zone"], "old": old["zone"]},
+                gettext("The programme's times are now in %(new)s (were in %(old)s)."),
+                {"new": new["zone"], "old": old["zone"]},
+                content=(),
             )
         )
     for session in new["sessions"]:
         previous = before.get(session["id"])
         if previous is None:
-            found.append(Change("added", _added_text(session)))
+            found.append(_added_change(session))
         else:
             found.extend(session_changes(previous, session))
     for session in old["sessions"]:
         if session["id"] not in after_ids:
             found.append(
-                Change(
+                _change(
                     "removed",
-                    gettext("%(session)s was removed from the programme.")
-                    % {"session": quoted(session["title"])},
+                    gettext("%(session)s was removed from the programme."),
+                    {"session": quoted(session["title"])},
+                    content=("session",),
                 )
             )
     return found
@@ -94,45 +114,59 @@ def session_changes(old, new):
     found = []
     if old["title"] != new["title"]:
         found.append(
-            Change(
+            _change(
                 "renamed",
-                gettext("%(old)s was renamed %(new)s.")
-                % {"old": quoted(old["title"]), "new": title},
+                gettext("%(old)s was renamed %(new)s."),
+                {"old": quoted(old["title"]), "new": title},
+                content=("old", "new"),
             )
         )
     if old["cancelled"] != new["cancelled"]:
         if new["cancelled"]:
             found.append(
-                Change("cancelled", gettext("%(session)s was cancelled.") % {"session": title})
+                _change(
+                    "cancelled",
+                    gettext("%(session)s was cancelled."),
+                    {"session": title},
+                    content=("session",),
+                )
             )
         else:
             found.append(
-                Change("reinstated", gettext("%(session)s was reinstated.") % {"session": title})
+                _change(
+                    "reinstated",
+                    gettext("%(session)s was reinstated."),
+                    {"session": title},
+                    content=("session",),
+                )
             )
     if (old["date"], old["start"]) != (new["date"], new["start"]):
         found.append(
-            Change(
+            _change(
                 "moved",
-                gettext("%(session)s moved from %(old)s to %(new)s.")
-                % {"session": title, "old": when(old), "new": when(new)},
+                gettext("%(session)s moved from %(old)s to %(new)s."),
+                {"session": title, "old": when(old), "new": when(new)},
+                content=("session",),
             )
         )
     elif old["end"] != new["end"]:
         found.append(
-            Change(
+            _change(
                 "retimed",
-                gettext("%(session)s now runs %(new)s (was %(old)s).")
-                % {"session": title, "old": when(old), "new": when(new)},
+                gettext("%(session)s now runs %(new)s (was %(old)s)."),
+                {"session": title, "old": when(old), "new": when(new)},
+                content=("session",),
             )
         )
     if old["room"] != new["room"]:
-        found.append(Change("room", _room_text(title, old["room"], new["room"])))
+        found.append(_room_change(title, old["room"], new["room"]))
     if old["kind"] != new["kind"]:
         found.append(
-            Change(
+            _change(
                 "kind",
-                gettext("%(session)s is now a %(new)s (was a %(old)s).")
-                % {"session": title, "new": _kind(new["kind"]), "old": _kind(old["kind"])},
+                gettext("%(session)s is now a %(new)s (was a %(old)s)."),
+                {"session": title, "new": _kind(new["kind"]), "old": _kind(old["kind"])},
+                content=("session",),
             )
         )
     found.extend(people_changes(title, old["people"], new["people"]))
@@ -147,45 +181,58 @@ def people_changes(title, old, new):
     never says why (a decline is the panellist's business, not the public's)."""
     before = {place["id"]: place for place in old}
     after_ids = {place["id"] for place in new}
+    content = ("session", "name", "old")
     found = []
     for place in new:
         previous = before.get(place["id"])
         words = {"session": title, "name": place["name"], "role": _role(place["role"])}
         if previous is None:
             found.append(
-                Change("person-added", gettext("%(session)s: %(name)s (%(role)s) added.") % words)
+                _change(
+                    "person-added",
+                    gettext("%(session)s: %(name)s (%(role)s) added."),
+                    words,
+                    content,
+                )
             )
             continue
         words["old"] = previous["name"]
         if previous["tba"] and not place["tba"]:
             found.append(
-                Change(
+                _change(
                     "person-named",
-                    gettext("%(session)s: %(name)s announced as %(role)s (was to be announced).")
-                    % words,
+                    gettext("%(session)s: %(name)s announced as %(role)s (was to be announced)."),
+                    words,
+                    content,
                 )
             )
         elif previous["name"] != place["name"]:
             if previous["person"] is not None and previous["person"] == place["person"]:
                 found.append(
-                    Change(
+                    _change(
                         "person-renamed",
-                        gettext("%(session)s: %(old)s is now listed as %(name)s.") % words,
+                        gettext("%(session)s: %(old)s is now listed as %(name)s."),
+                        words,
+                        content,
                     )
                 )
             else:
                 found.append(
-                    Change(
+                    _change(
                         "person-replaced",
-                        gettext("%(session)s: %(name)s replaces %(old)s (%(role)s).") % words,
+                        gettext("%(session)s: %(name)s replaces %(old)s (%(role)s)."),
+                        words,
+                        content,
                     )
                 )
         if previous["role"] != place["role"]:
             words["old_role"] = _role(previous["role"])
             found.append(
-                Change(
+                _change(
                     "person-role",
-                    gettext("%(session)s: %(name)s is now %(role)s (was %(old_role)s).") % words,
+                    gettext("%(session)s: %(name)s is now %(role)s (was %(old_role)s)."),
+                    words,
+                    content,
                 )
             )
     for place in old:
@@ -194,9 +241,11 @@ def people_changes(title, old, new):
             # Neutral on purpose: a place leaves the programme when its person declined, and
             # the public is never told who declined.
             found.append(
-                Change(
+                _change(
                     "person-removed",
-                    gettext("%(name)s is no longer on the programme of %(session)s.") % words,
+                    gettext("%(name)s is no longer on the programme of %(session)s."),
+                    words,
+                    content,
                 )
             )
     return found
@@ -213,23 +262,27 @@ def item_changes(title, old_session, new_session):
     """
     before = {item["id"]: item for item in old_session["items"]}
     after_ids = {item["id"] for item in new_session["items"]}
+    content = ("session", "item", "old", "speakers", "old_speakers")
     found = []
     for item in new_session["items"]:
         previous = before.get(item["id"])
         words = {"session": title, "item": quoted(_item_title(item)), "time": _item_time(item)}
         if previous is None:
-            text = (
+            sentence = (
                 gettext("%(session)s: item %(item)s added (%(time)s).")
                 if words["time"]
                 else gettext("%(session)s: item %(item)s added.")
             )
-            found.append(Change("item-added", text % words))
+            found.append(_change("item-added", sentence, words, content))
             continue
         if _item_title(previous) != _item_title(item):
             words["old"] = quoted(_item_title(previous))
             found.append(
-                Change(
-                    "item-renamed", gettext("%(session)s: item %(old)s renamed %(item)s.") % words
+                _change(
+                    "item-renamed",
+                    gettext("%(session)s: item %(old)s renamed %(item)s."),
+                    words,
+                    content,
                 )
             )
         if _placing(previous, old_session) != _placing(item, new_session) and _item_time(
@@ -238,29 +291,34 @@ def item_changes(title, old_session, new_session):
             words["old_time"] = _item_time(previous) or gettext("no time")
             words["time"] = words["time"] or gettext("no time")
             found.append(
-                Change(
+                _change(
                     "item-retimed",
-                    gettext("%(session)s: item %(item)s now %(time)s (was %(old_time)s).") % words,
+                    gettext("%(session)s: item %(item)s now %(time)s (was %(old_time)s)."),
+                    words,
+                    content,
                 )
             )
         if (previous["speakers"], previous["tba"]) != (item["speakers"], item["tba"]):
             words["old_speakers"] = _speakers(previous)
             words["speakers"] = _speakers(item)
             found.append(
-                Change(
+                _change(
                     "item-speakers",
                     gettext(
                         "%(session)s: item %(item)s is now given by %(speakers)s "
                         "(was %(old_speakers)s)."
-                    )
-                    % words,
+                    ),
+                    words,
+                    content,
                 )
             )
     for item in old_session["items"]:
         if item["id"] not in after_ids:
             words = {"session": title, "item": quoted(_item_title(item))}
             found.append(
-                Change("item-removed", gettext("%(session)s: item %(item)s removed.") % words)
+                _change(
+                    "item-removed", gettext("%(session)s: item %(item)s removed."), words, content
+                )
             )
     return found
 
@@ -286,26 +344,29 @@ def day_text(day):
     )
 
 
-def _added_text(session):
+def _added_change(session):
     words = {"session": quoted(session["title"]), "when": when(session), "room": session["room"]}
     if session["room"]:
-        text = gettext("%(session)s added to the programme: %(when)s, %(room)s.") % words
+        sentence = gettext("%(session)s added to the programme: %(when)s, %(room)s.")
     else:
-        text = gettext("%(session)s added to the programme: %(when)s.") % words
+        sentence = gettext("%(session)s added to the programme: %(when)s.")
     if session["cancelled"]:
-        # A message of its own (xgettext does not read messages inside f-strings).
-        cancelled = gettext("It is cancelled.")
-        text = f"{text} {cancelled}"
-    return text
+        # A message of its own (xgettext does not read messages inside f-strings), its "%"
+        # kept literal when the words are filled in.
+        cancelled = gettext("It is cancelled.").replace("%", "%%")
+        sentence = f"{sentence} {cancelled}"
+    return _change("added", sentence, words, content=("session", "room"))
 
 
-def _room_text(title, old, new):
+def _room_change(title, old, new):
     words = {"session": title, "old": old, "new": new}
     if not old:
-        return gettext("%(session)s is now in %(new)s.") % words
-    if not new:
-        return gettext("%(session)s no longer has a room (was %(old)s).") % words
-    return gettext("%(session)s moved from %(old)s to %(new)s.") % words
+        sentence = gettext("%(session)s is now in %(new)s.")
+    elif not new:
+        sentence = gettext("%(session)s no longer has a room (was %(old)s).")
+    else:
+        sentence = gettext("%(session)s moved from %(old)s to %(new)s.")
+    return _change("room", sentence, words, content=("session", "old", "new"))
 
 
 def _kind(value):

@@ -25,7 +25,7 @@ CHANGES_PER_PAGE = 20
 @dataclass
 class ChangelogEntry:
     """One version in the changelog: its ``number``, ``recorded_at`` (an aware datetime in the
-    meeting's zone), ``when`` (that moment in words, the zone named: "Feb. 16, 2017, 3:02 p.m.
+    meeting's zone), ``when`` (that moment in words, the zone named: "Feb. 16, 2017, 15:02
     (America/New_York)") and ``changes`` since the version before (a list of
     ``changelog.Change``; "Programme published" for the first); ``anchor``, its element's
     id on the changes page ("version-3"); ``url``, its address there (path, page number
@@ -147,7 +147,7 @@ class MeetingChangesFeed(Feed):
         """The changes as an HTML list, then which zone their times are in."""
         return format_html(
             "<ul>{}</ul><p>{}</p>",
-            format_html_join("", "<li>{}</li>", ((change.text,) for change in entry.changes)),
+            format_html_join("", "<li>{}</li>", ((change.html,) for change in entry.changes)),
             _("Times are local times in %(zone)s.") % {"zone": entry.zone},
         )
 

@@ -37,6 +37,12 @@ def _unix_newlines(text):
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# On the inputs where people type content (a title, a bio, a note) in any language: the text
+# typed takes the direction of its first letter, so that an English note typed on the Arabic
+# page reads left to right as it is typed (https://html.spec.whatwg.org/#attr-dir-auto).
+CONTENT_DIRECTION = {"dir": "auto"}
+
+
 class MultiLineField(forms.CharField):
     """A text area whose line breaks are kept as LF.
 
@@ -97,13 +103,13 @@ class AnswerForm(forms.Form):
         label=_("If you decline: why? (optional)"),
         required=False,
         max_length=MAX_MESSAGE_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, **CONTENT_DIRECTION}),
     )
     note = MultiLineField(
         label=_("A note for the secretariat (optional)"),
         required=False,
         max_length=MAX_MESSAGE_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, **CONTENT_DIRECTION}),
         help_text=_("For example travel, interpretation or accessibility needs."),
     )
     fingerprint = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -147,6 +153,7 @@ class PresentationForm(forms.ModelForm):
         fields = ["presentation_title"]
         labels = {"presentation_title": _("Title of your presentation")}
         help_texts = {"presentation_title": _("Leave blank if you are not presenting.")}
+        widgets = {"presentation_title": forms.TextInput(attrs=CONTENT_DIRECTION)}
 
     @property
     def helper(self):
@@ -168,7 +175,11 @@ class PersonDetailsForm(forms.ModelForm):
             "bio": _("Your short bio"),
         }
         field_classes = {"bio": MultiLineField}
-        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+        widgets = {
+            "position": forms.TextInput(attrs=CONTENT_DIRECTION),
+            "organisation": forms.TextInput(attrs=CONTENT_DIRECTION),
+            "bio": forms.Textarea(attrs={"rows": 5, **CONTENT_DIRECTION}),
+        }
 
     @property
     def helper(self):

@@ -30,7 +30,7 @@ from .validators import UNVERIFIED_ZONE, validate_time_zone
 
 
 def when_and_zone(moment):
-    """An aware datetime in the server's zone, the zone named: "Feb. 16, 2017, 3:02 p.m.
+    """An aware datetime in the server's zone, the zone named: "Feb. 16, 2017, 15:02
     (UTC)". For audit times (answers, emails), which belong to no meeting."""
     moment = timezone.localtime(moment)
     return f"{formats.date_format(moment, 'DATETIME_FORMAT')} ({moment.tzname()})"
@@ -38,7 +38,7 @@ def when_and_zone(moment):
 
 def in_zone(moment, zone_name):
     """An aware datetime in the IANA zone ``zone_name``, the zone named: "Feb. 16, 2017,
-    3 p.m. (America/New_York)". In the server's zone (``when_and_zone``) when ``zone_name``
+    15:00 (America/New_York)". In the server's zone (``when_and_zone``) when ``zone_name``
     is not a valid zone (a meeting's zone set wrongly in the database)."""
     try:
         validate_time_zone(zone_name)

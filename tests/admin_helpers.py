@@ -250,7 +250,7 @@ def run_action(client, model, action, selected, **extra):
 # (``save_copy``), so that a refusal's history reads the same on every run.
 LOADED_AT = "2026-11-30T10:00:00+00:00"
 SAVED_AT = datetime(2026, 11, 30, 10, 5, tzinfo=UTC)
-SINCE = "Saved since you opened this page at Nov. 30, 2026, 10 a.m. (UTC):"
+SINCE = "Saved since you opened this page at Nov. 30, 2026, 10:00 (UTC):"
 
 
 def change_url(obj):

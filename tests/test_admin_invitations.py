@@ -287,11 +287,11 @@ def test_panellist_page_lists_the_emails_sent_read_only(secretariat, declined):
             strict=True,
         )
     ) == [
-        ("Invitation", "amina@example.org", "Jan. 5, 2099, 9 a.m. (UTC)", "Sent"),
+        ("Invitation", "amina@example.org", "Jan. 5, 2099, 09:00 (UTC)", "Sent"),
         (
             "Invitation",
             "amina@exmaple.org",
-            "Jan. 4, 2099, 8 a.m. (UTC)",
+            "Jan. 4, 2099, 08:00 (UTC)",
             "Not sent: the mail server refused the address: 550 no such user",
         ),
     ]
@@ -312,7 +312,7 @@ def test_panellist_page_lists_the_emails_sent_read_only(secretariat, declined):
     [
         (
             None,
-            "Valid, issued Jan. 5, 2099, 9 a.m. (UTC); it works until Feb. 16, 2099, 3 p.m. "
+            "Valid, issued Jan. 5, 2099, 09:00 (UTC); it works until Feb. 16, 2099, 15:00 "
             "(America/New_York).",
         ),
         (
@@ -327,8 +327,8 @@ def test_panellist_page_lists_the_emails_sent_read_only(secretariat, declined):
             lambda amina: Panel.objects.filter(pk=amina.panel_id).update(
                 answer_deadline=datetime(2099, 1, 6, 17, 0, tzinfo=UTC)
             ),
-            "Issued Jan. 5, 2099, 9 a.m. (UTC); it stopped working at the answer deadline, "
-            "Jan. 6, 2099, noon (America/New_York).",
+            "Issued Jan. 5, 2099, 09:00 (UTC); it stopped working at the answer deadline, "
+            "Jan. 6, 2099, 12:00 (America/New_York).",
         ),
     ],
     ids=["valid", "revoked", "withdrawn", "expired"],
@@ -380,7 +380,7 @@ def test_panellist_list_shows_answer_reason_note_and_last_email(secretariat, dec
         "-",
     ]
     assert column(response, "note") == ["Please invite my deputy.", "-"]
-    assert column(response, "last_email") == ["Invitation, Jan. 5, 2099, 9 a.m. (UTC)", "-"]
+    assert column(response, "last_email") == ["Invitation, Jan. 5, 2099, 09:00 (UTC)", "-"]
 
 
 def test_panellist_list_last_email_says_when_it_failed(secretariat, place):
@@ -390,7 +390,7 @@ def test_panellist_list_last_email_says_when_it_failed(secretariat, place):
     response = secretariat.get(admin_url(Panellist, "changelist"))
 
     assert column(response, "last_email") == [
-        "Invitation, Feb. 1, 2099, noon (UTC): not sent (no email address)"
+        "Invitation, Feb. 1, 2099, 12:00 (UTC): not sent (no email address)"
     ]
 
 

@@ -101,7 +101,7 @@ def test_panellist_changelist_shows_answer_time_with_zone(admin_client, speaker)
 
     response = admin_client.get(admin_url(Panellist, "changelist"))
 
-    assert column(response, "answered_at") == ["Jan. 20, 2017, 2:30 p.m. (UTC)"]
+    assert column(response, "answered_at") == ["Jan. 20, 2017, 14:30 (UTC)"]
 
 
 def test_panellist_add_saves_valid_post(admin_client, panel, make_person, frozen_answers):

@@ -55,7 +55,7 @@ def test_panel_changelist_shows_times_with_time_zone(admin_client, panel):
         column(response, "start_time"),
         column(response, "end_time"),
         column(response, "meeting__time_zone"),
-    ) == (["3 p.m."], ["4:30 p.m."], ["America/New_York"])
+    ) == (["15:00"], ["16:30"], ["America/New_York"])
 
 
 def test_panel_change_page_shows_running_order_total_and_zone(admin_client, full_panel):

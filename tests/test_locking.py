@@ -70,7 +70,7 @@ def test_second_stale_copy_refused_with_what_changed(admin_client, first_editor,
     assert refusal(refused) == [
         INTRO,
         SINCE,
-        "Nov. 30, 2026, 10:05 a.m. (UTC), Fatima Example: Changed Title.",
+        "Nov. 30, 2026, 10:05 (UTC), Fatima Example: Changed Title.",
         DIFFERENCES,
         "Title: saved “Migration and sustainable development”, on this page “Migration and "
         "the 2030 Agenda”.",
@@ -116,8 +116,7 @@ def test_stale_panellists_refused_after_a_running_order_edit(
     assert refusal(refused) == [
         INTRO,
         SINCE,
-        "Nov. 30, 2026, 10:05 a.m. (UTC), Fatima Example: Changed Duration for item "
-        "“Presentation”.",
+        "Nov. 30, 2026, 10:05 (UTC), Fatima Example: Changed Duration for item “Presentation”.",
         open_again(panel),
     ]
     speaker.refresh_from_db()
@@ -139,7 +138,7 @@ def test_stale_running_order_refused_after_a_panellist_edit(
     assert refusal(refused) == [
         INTRO,
         SINCE,
-        "Nov. 30, 2026, 10:05 a.m. (UTC), Fatima Example: Changed Presentation title for "
+        "Nov. 30, 2026, 10:05 (UTC), Fatima Example: Changed Presentation title for "
         "panellist “Jorge Example (Panellist)”.",
         open_again(panel),
     ]
@@ -167,7 +166,7 @@ def test_stale_copy_refused_after_the_running_order_was_generated(
     assert refusal(refused) == [
         INTRO,
         SINCE,
-        "Nov. 30, 2026, 10:05 a.m. (UTC), Fatima Example: Added item “Opening remarks”. "
+        "Nov. 30, 2026, 10:05 (UTC), Fatima Example: Added item “Opening remarks”. "
         "Added item “Presentation”. Added item “Discussion / Q&A”. Added item "
         "“Concluding remarks”.",
         open_again(panel),
@@ -195,7 +194,7 @@ def test_stale_copy_refused_after_a_panellist_was_changed_on_their_own_page(
     assert refusal(refused) == [
         INTRO,
         SINCE,
-        "Nov. 30, 2026, 10:05 a.m. (UTC), Fatima Example: Panellist Jorge Example "
+        "Nov. 30, 2026, 10:05 (UTC), Fatima Example: Panellist Jorge Example "
         "(Panellist): Changed Confirmation status.",
         open_again(panel),
     ]
@@ -219,7 +218,7 @@ def test_stale_copy_refused_after_the_panel_was_published_by_the_action(
     assert refusal(refused) == [
         INTRO,
         SINCE,
-        "Nov. 30, 2026, 10:05 a.m. (UTC), Fatima Example: Changed Published.",
+        "Nov. 30, 2026, 10:05 (UTC), Fatima Example: Changed Published.",
         DIFFERENCES,
         "Title: saved “Migration and the 2030 Agenda”, on this page “Migration and "
         "sustainable development”.",
@@ -378,7 +377,7 @@ def test_stale_panellist_page_refused_after_the_panel_page_changed_them(
     assert errors[0].startswith("The panel “Migration and the 2030 Agenda” was saved again")
     assert errors[1:] == [
         SINCE,
-        "Nov. 30, 2026, 10:05 a.m. (UTC), Fatima Example: Changed Presentation title for "
+        "Nov. 30, 2026, 10:05 (UTC), Fatima Example: Changed Presentation title for "
         "panellist “Jorge Example (Panellist)”.",
     ]
     speaker.refresh_from_db()

@@ -246,7 +246,8 @@ def test_preview_says_the_running_orders_are_replaced(admin_client, meeting):
     page = " ".join(previewed.content.decode().split())
     assert (
         "Confirming replaces the running order of each of the 5 sessions this file names in "
-        "“Global forum on migration” with the file's items; the meeting's other sessions are "
+        "“<bdi>Global forum on migration</bdi>” with the file's items; the meeting's other "
+        "sessions are "
         "not changed."
     ) in page
     assert previewed.context["confirm_form"].initial["meeting"] == meeting.pk

@@ -289,7 +289,10 @@ def test_programme_shows_parallel_sessions_side_by_side_with_rooms_and_days(
     parallel = re.search(r'<div class="parallel".*?</div>', page, re.S).group(0)
     assert "Working group 1" in parallel and "Working group 2" in parallel
     assert "2 sessions at the same time" in text_of(parallel)
-    assert re.findall(r'<span class="room">(.*?)</span>', parallel) == ["Room A", "Room B"]
+    assert re.findall(r'<span class="room"><bdi>(.*?)</bdi></span>', parallel) == [
+        "Room A",
+        "Room B",
+    ]
     assert '<a href="#day-2017-02-15">' in page
     assert "(before the meeting)" in page
     rooms = [room["name"] for room in schedule_of(client, meeting)["rooms"]]
@@ -332,7 +335,7 @@ def test_programme_page_shows_the_meetings_body_format_webcast_languages_note_an
     assert "Arabic, English, French and International Sign" in text
     assert 'href="https://webtv.un.org/"' in page
     assert "Background" in text
-    assert 'href="https://undocs.org/A/HRC/31/1">Report</a>' in page
+    assert 'href="https://undocs.org/A/HRC/31/1"><bdi>Report</bdi></a>' in page
 
 
 def test_unknown_interpretation_language_is_refused(make_meeting):

@@ -89,7 +89,7 @@ def test_second_officer_on_a_person_page_is_refused_with_the_first_change(
     assert refusal(refused) == [
         PERSON_REFUSED,
         SINCE,
-        "Nov. 30, 2026, 10:05 a.m. (UTC), Fatima Example: Changed Position.",
+        "Nov. 30, 2026, 10:05 (UTC), Fatima Example: Changed Position.",
         PERSON_DIFFERENCES,
         "Position: saved “Permanent Representative”, on this page “Director”.",
         "Organisation: saved “Example Mission”, on this page “UN DESA”.",
@@ -121,7 +121,7 @@ def test_a_person_page_opened_before_a_correction_was_accepted_is_refused(
     assert refusal(refused) == [
         PERSON_REFUSED,
         SINCE,
-        "Nov. 30, 2026, 10:05 a.m. (UTC), Fatima Example: Changed Position.",
+        "Nov. 30, 2026, 10:05 (UTC), Fatima Example: Changed Position.",
         PERSON_DIFFERENCES,
         "Position: saved “Chief of Section”, on this page “Director”.",
         "Organisation: saved “Example Mission”, on this page “UN DESA”.",
@@ -168,8 +168,7 @@ def test_second_officer_on_a_meeting_page_is_refused_with_the_first_change(
     assert refusal(refused) == [
         MEETING_REFUSED,
         SINCE,
-        "Nov. 30, 2026, 10:05 a.m. (UTC), Fatima Example: Changed Venue, Format and "
-        "Interpretation.",
+        "Nov. 30, 2026, 10:05 (UTC), Fatima Example: Changed Venue, Format and Interpretation.",
         MEETING_DIFFERENCES,
         "Title: saved “Test meeting”, on this page “Coordination meeting”.",
         "Venue: saved “Palais des Nations”, on this page “Test venue”.",

@@ -24,13 +24,13 @@ def test_when_and_zone_names_the_servers_zone(settings):
 
     text = wording.when_and_zone(datetime(2017, 2, 16, 20, 2, tzinfo=UTC))
 
-    assert text == "Feb. 16, 2017, 8:02 p.m. (UTC)"
+    assert text == "Feb. 16, 2017, 20:02 (UTC)"
 
 
 def test_in_zone_gives_the_moment_in_the_meetings_zone_named():
     text = wording.in_zone(datetime(2017, 2, 16, 20, 0, tzinfo=UTC), "America/New_York")
 
-    assert text == "Feb. 16, 2017, 3 p.m. (America/New_York)"
+    assert text == "Feb. 16, 2017, 15:00 (America/New_York)"
 
 
 def test_in_zone_falls_back_to_the_servers_zone_for_a_zone_that_is_not_valid(settings):
@@ -38,7 +38,7 @@ def test_in_zone_falls_back_to_the_servers_zone_for_a_zone_that_is_not_valid(set
 
     text = wording.in_zone(datetime(2017, 2, 16, 20, 0, tzinfo=UTC), "Mars/Olympus_Mons")
 
-    assert text == "Feb. 16, 2017, 8 p.m. (UTC)"
+    assert text == "Feb. 16, 2017, 20:00 (UTC)"
 
 
 @pytest.mark.parametrize(

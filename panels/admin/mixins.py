@@ -8,7 +8,12 @@ from concurrency.exceptions import RecordModifiedError
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget
+from django.contrib.admin.widgets import (
+    AdminDateWidget,
+    AdminTextareaWidget,
+    AdminTextInputWidget,
+    AdminTimeWidget,
+)
 from django.db import IntegrityError, OperationalError, models, transaction
 from django.http import HttpResponseRedirect
 from django.utils.text import capfirst
@@ -16,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import services
-from ..forms import MultiLineField
+from ..forms import CONTENT_DIRECTION, MultiLineField
 from ..wording import quoted, when_and_zone
 from .keys import CheckedKeysMixin
 from .stale import STALE_WORDING
@@ -24,10 +29,17 @@ from .teams import TeamChoicesMixin
 
 logger = logging.getLogger(__name__)
 
+# Text typed in any language (a title, a name, a room, a note) takes the direction of its first
+# letter as it is typed (forms.CONTENT_DIRECTION); other kinds of field keep their inputs.
+CONTENT_INPUTS = {
+    models.CharField: {"widget": AdminTextInputWidget(attrs=CONTENT_DIRECTION)},
+    models.TextField: {"widget": AdminTextareaWidget(attrs=CONTENT_DIRECTION)},
+}
+
 # How the admin's forms show and read dates, times and addresses: times of day as the programme
 # writes them ("15:00"), without seconds; errors that show the form expected (the site's input
 # formats are in meeting/formats); addresses typed without a scheme ("webtv.un.org/…") taken
-# as https.
+# as https; text in the direction it is typed (CONTENT_INPUTS).
 FIELD_FORMATS = {
     models.TimeField: {
         "widget": AdminTimeWidget(format="%H:%M"),
@@ -38,8 +50,9 @@ FIELD_FORMATS = {
         "error_messages": {"invalid": _("Enter the date as year-month-day, e.g. 2026-06-10.")},
     },
     models.URLField: {"assume_scheme": "https"},
+    models.CharField: CONTENT_INPUTS[models.CharField],
     # Line breaks kept as LF: a text sent back unchanged by a browser (as CR LF) is no change.
-    models.TextField: {"form_class": MultiLineField},
+    models.TextField: {"form_class": MultiLineField, **CONTENT_INPUTS[models.TextField]},
 }
 
 # CSV files are written in UTF-8 with a byte order mark: without it, Excel reads them in the
@@ -63,7 +76,7 @@ class AnsweredAtMixin:
 
     @admin.display(description=_("answered at"), ordering="responded_at")
     def answered_at(self, panellist):
-        """When the panellist answered, in the server's zone, named ("…, 9:43 a.m. (UTC)")."""
+        """When the panellist answered, in the server's zone, named ("…, 09:43 (UTC)")."""
         if panellist.responded_at is None:
             return self.get_empty_value_display()
         return when_and_zone(panellist.responded_at)

@@ -19,6 +19,7 @@ from .history import HistoryWithValuesMixin
 from .imports import PanellistSpreadsheetMixin
 from .keys import CheckedListMixin
 from .mixins import (
+    CONTENT_INPUTS,
     AnsweredAtMixin,
     EmailReportsMixin,
     LabelledTabularInline,
@@ -96,6 +97,7 @@ class PanellistAdmin(
     """
 
     form = PanellistPageForm
+    formfield_overrides = CONTENT_INPUTS
     list_display = [
         "participant",
         "panel",
@@ -194,7 +196,7 @@ class PanellistAdmin(
 
     @admin.display(description=_("last email"), ordering="last_email_at")
     def last_email(self, panellist):
-        """The latest email about their place: "Invitation, Jan. 20, 2017, 2:30 p.m. (UTC)",
+        """The latest email about their place: "Invitation, Jan. 20, 2017, 14:30 (UTC)",
         and why it was not sent if it failed. Reads the annotations of ``get_queryset``."""
         if getattr(panellist, "last_email_kind", None) is None:
             return self.get_empty_value_display()

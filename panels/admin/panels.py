@@ -35,6 +35,7 @@ from .formsets import (
 from .history import HistoryWithValuesMixin
 from .keys import CheckedKeysMixin, CheckedListMixin
 from .mixins import (
+    CONTENT_INPUTS,
     CSV_ENCODING,
     FIELD_FORMATS,
     AnsweredAtMixin,
@@ -83,6 +84,7 @@ class PanellistInline(ItemsColumnMixin, AnsweredAtMixin, LabelledTabularInline):
     model = Panellist
     form = PanellistForm
     formset = PanellistFormSet
+    formfield_overrides = CONTENT_INPUTS
     fields = [*PLACE_FIELDS, "answer", "answered_at", "their_items"]
     readonly_fields = ["answered_at", "their_items"]
     autocomplete_fields = ["person"]

@@ -91,7 +91,7 @@ def changes_since(record, since):
     ``Person``) after ``since``; for a panel, for its panellists too.
 
     ``since`` is an aware datetime (or ``None``: nothing is listed). Returns sentences, oldest
-    first, each naming when, who and what: "Nov. 30, 2026, 10:15 a.m. (UTC), amina: Changed
+    first, each naming when, who and what: "Nov. 30, 2026, 10:15 (UTC), amina: Changed
     title." Entries of a panel's or a meeting's page list the changes of its rows too.
     """
     if since is None:

@@ -136,7 +136,7 @@ def actor_text(record):
 
 def reason_text(record):
     """Why the change of ``record`` was made, in words ("" when no reason was recorded): "Put
-    back as it was on Dec. 7, 2026, 2:03 p.m. (UTC)"."""
+    back as it was on Dec. 7, 2026, 14:03 (UTC)"."""
     reason = record.history_change_reason or ""
     if reason.startswith(REVERTED):
         try:
