@@ -1,0 +1,54 @@
+"""The content given in each of the six languages (django-modeltranslation).
+
+Each field named here gets a column per language of ``settings.MODELTRANSLATION_LANGUAGES``
+("title_en", "title_fr", …), entered in the admin under language tabs; the field itself
+(``panel.title``) reads the active language's value, else the fallback's
+(``MODELTRANSLATION_FALLBACK_LANGUAGES``: English, then the others), and writes the active
+language's. ``panels.templatetags.content`` tells a page which language a value came from.
+
+The historical models (simple-history, ``Model.history``) are registered too, so that each
+record keeps every language's value and putting a record back restores them all: simple-history
+builds them before this module runs, from the fields the model had then.
+"""
+
+from django.conf import settings
+from modeltranslation.translator import TranslationOptions, translator
+
+from .models import ConceptNoteSection, Meeting, Panel, Person, Segment
+
+
+class TitleOptions(TranslationOptions):
+    fields = ("title",)
+
+
+class SectionOptions(TranslationOptions):
+    fields = ("heading", "body")
+
+
+class PersonOptions(TranslationOptions):
+    fields = ("position", "bio")
+
+
+TRANSLATED = {
+    Meeting: TitleOptions,
+    Panel: TitleOptions,
+    Segment: TitleOptions,
+    ConceptNoteSection: SectionOptions,
+    Person: PersonOptions,
+}
+
+for model, options in TRANSLATED.items():
+    translator.register(model, options)
+    translator.register(model.history.model, options)
+
+
+def english_column(model, name):
+    """The column that holds ``model``'s field ``name`` in the default language ("bio" →
+    "bio_en" for ``Person``), or ``name`` itself for a field that is not translated.
+
+    Services that write one value chosen outside the admin's language tabs (a panellist's
+    accepted correction) write it there, whatever language the officer's page is in.
+    """
+    if model in TRANSLATED and name in TRANSLATED[model].fields:
+        return f"{name}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE.replace('-', '_')}"
+    return name
