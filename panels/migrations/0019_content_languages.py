@@ -40,7 +40,7 @@ def copy_back_from_english(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('panels', '0017_programme_versions'),
+        ('panels', '0018_person_preferred_language'),
     ]
 
     operations = [
