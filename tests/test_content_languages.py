@@ -18,6 +18,7 @@ from icalendar import Calendar
 from panels.demo import french
 from panels.models import Panel
 from tests.admin_helpers import admin_url, form_data
+from tests.test_browser import DESKTOP, headless_chromium, sign_in
 from tests.test_migrations import latest, migrate
 from tests.test_views import parse
 
@@ -279,3 +280,69 @@ def test_migration_keeps_each_value_as_the_english_one_and_back(at_0018):
     assert list(apps.get_model("panels", "Panel").objects.values_list("title")) == [
         ("Renamed in English",)
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The language tabs in a browser
+
+
+@pytest.fixture
+def admin_page(live_server, admin_user):
+    """Open an admin path in a headless Chromium, signed in as a superuser."""
+    with headless_chromium() as chromium:
+        context = chromium.new_context(viewport=DESKTOP)
+        sign_in(context, live_server, admin_user)
+        page = context.new_page()
+
+        def open_(path):
+            assert page.goto(live_server.url + path).status == 200
+            return page
+
+        yield open_
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_language_tabs_switch_with_the_keyboard_and_save_the_language_typed(
+    admin_page, full_panel
+):
+    page = admin_page(admin_url(Panel, "change", full_panel.pk))
+    tabs = page.get_by_role("tablist", name="Title").first.get_by_role("tab")
+
+    assert tabs.all_inner_texts() == [
+        "Arabic",
+        "Simplified Chinese",
+        "English",
+        "French",
+        "Russian",
+        "Spanish",
+    ]
+    english, french_tab = tabs.nth(2), tabs.nth(3)
+    assert english.get_attribute("aria-selected") == "true"
+    assert (
+        page.locator("#id_title_en").is_visible(),
+        page.locator("#id_title_fr").is_visible(),
+    ) == (
+        True,
+        False,
+    )
+    english.focus()
+    page.keyboard.press("ArrowRight")
+    assert french_tab.get_attribute("aria-selected") == "true"
+    assert french_tab.evaluate("tab => tab === document.activeElement")
+    assert page.locator("#id_title_fr").is_visible()
+    assert not page.locator("#id_title_en").is_visible()
+    # The running order's table keeps one visible title column, its languages under tabs.
+    headers = page.locator("#segments-group thead th:visible").all_text_contents()
+    assert [text for text in headers if text.strip().lower().startswith("title")] == ["Title"]
+
+    page.locator("#id_title_fr").fill("La migration et le Programme 2030")
+    page.locator("input[name=_continue]").click()
+    page.wait_for_load_state()
+
+    saved = Panel.objects.get(pk=full_panel.pk)
+    assert (saved.title_en, saved.title_fr) == (
+        full_panel.title,
+        "La migration et le Programme 2030",
+    )

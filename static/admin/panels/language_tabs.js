@@ -157,8 +157,10 @@
       return name.startsWith("field-");
     });
     if (firstColumn) {
+      // The remaining header names the field, not its first language.
+      const label = cells[0].querySelector("[data-translated-field]").dataset.translatedField;
       table.querySelectorAll("thead th.column-" + firstColumn.slice(6)).forEach(function (th) {
-        th.classList.add("language-tabs-column");
+        th.textContent = label;
       });
     }
   }
