@@ -12,6 +12,8 @@ builds them before this module runs, from the fields the model had then.
 """
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.utils import translation
 from modeltranslation.translator import TranslationOptions, translator
 
 from .models import ConceptNoteSection, Meeting, Panel, Person, Segment
@@ -52,3 +54,30 @@ def english_column(model, name):
     if model in TRANSLATED and name in TRANSLATED[model].fields:
         return f"{name}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE.replace('-', '_')}"
     return name
+
+
+def english_value(obj, name):
+    """``obj``'s value of field ``name`` in the default language, falling back as a page in
+    it does (the value itself for a field that is not translated). The programme spreadsheet
+    is in English whatever language the officer's page is in."""
+    with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+        return getattr(obj, name)
+
+
+def without_repeated_errors(obj, message_dict):
+    """``message_dict`` (of ``obj.full_clean``'s ``ValidationError``) without the errors of a
+    language's column whose field has the same errors: a translated field's value is checked
+    both as the field (``title``) and as the active language's column (``title_en``)."""
+    repeated = set()
+    for name in message_dict:
+        original = getattr(_field(obj, name), "translated_field", None)
+        if original is not None and message_dict.get(original.name) == message_dict[name]:
+            repeated.add(name)
+    return {name: messages for name, messages in message_dict.items() if name not in repeated}
+
+
+def _field(obj, name):
+    try:
+        return obj._meta.get_field(name)
+    except FieldDoesNotExist:  # NON_FIELD_ERRORS
+        return None

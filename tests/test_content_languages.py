@@ -17,6 +17,8 @@ from icalendar import Calendar
 
 from panels.demo import french
 from panels.models import Panel
+from panels.resources.lookups import look_up_panel
+from panels.resources.programme_rows import programme_rows
 from tests.admin_helpers import admin_url, form_data
 from tests.test_browser import DESKTOP, headless_chromium, sign_in
 from tests.test_migrations import latest, migrate
@@ -346,3 +348,17 @@ def test_language_tabs_switch_with_the_keyboard_and_save_the_language_typed(
         full_panel.title,
         "La migration et le Programme 2030",
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Spreadsheets
+
+
+def test_spreadsheets_find_and_give_english_titles_whatever_the_officers_language(full_panel):
+    Panel.objects.filter(pk=full_panel.pk).update(title_fr="Titre en français")
+
+    with translation.override("fr"):
+        found = look_up_panel(None, full_panel.title, "")
+        exported = {row.session for row in programme_rows(full_panel.meeting)}
+
+    assert (found, exported) == (full_panel, {full_panel.title})
