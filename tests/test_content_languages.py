@@ -16,7 +16,8 @@ from django.utils.translation import get_language_info, gettext
 from icalendar import Calendar
 
 from panels.demo import french
-from panels.models import Panel
+from panels.forms import AnswerForms
+from panels.models import Panel, Panellist, Person
 from panels.resources.lookups import look_up_panel
 from panels.resources.programme_rows import programme_rows
 from tests.admin_helpers import admin_url, form_data
@@ -362,3 +363,13 @@ def test_spreadsheets_find_and_give_english_titles_whatever_the_officers_languag
         exported = {row.session for row in programme_rows(full_panel.meeting)}
 
     assert (found, exported) == (full_panel, {full_panel.title})
+
+
+def test_answer_page_offers_corrections_of_the_english_details(speaker):
+    person = speaker.person
+    Person.objects.filter(pk=person.pk).update(position_en="Director", position_fr="Directrice")
+
+    with translation.override("fr"):
+        forms = AnswerForms(Panellist.objects.get(pk=speaker.pk))
+
+    assert forms.person["position"].value() == "Director"
