@@ -9,6 +9,12 @@ language's. ``panels.templatetags.content`` tells a page which language a value 
 The historical models (simple-history, ``Model.history``) are registered too, so that each
 record keeps every language's value and putting a record back restores them all: simple-history
 builds them before this module runs, from the fields the model had then.
+
+Two things to know: a query on ``title`` (``filter``, ``order_by``) is rewritten to the active
+language's column, without fallback; and the field's own column (``title``) holds what the
+field read when the row was last saved, in the language active then, and is not read by the
+app. Code that reads or writes one value outside the language tabs (spreadsheets, a
+panellist's corrections) uses the English column (``english_column``, ``english_value``).
 """
 
 from django.conf import settings

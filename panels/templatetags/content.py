@@ -57,10 +57,10 @@ def content_language_note(*objects):
             code = _other_language(obj, name)
             if code:
                 language = get_language_info(code)["name_translated"]
-                return format_html(
-                    '<p class="content-language-note">{}</p>',
-                    gettext("Available in %(language)s only") % {"language": language},
-                )
+                # Translators: said on a page whose content is shown in another language;
+                # %(language)s is that language's name, e.g. "English".
+                note = gettext("Available in %(language)s only") % {"language": language}
+                return format_html('<p class="content-language-note">{}</p>', note)
     return ""
 
 
