@@ -1,10 +1,10 @@
 """Content in six languages on the admin's pages: one input per language under language tabs.
 
-A model admin or an inline of a model registered in ``panels/translation.py`` takes
-``LanguageTabsMixin`` in front of modeltranslation's admin class (``TranslationAdmin``,
-``TranslationStackedInline``, ``TranslationTabularInline``): the form then has one field per
-language ("title (French)", named ``title_fr``) instead of ``title``, and each input carries
-its language (``lang``, ``dir="auto"``) and the data the tab switcher reads
+A model admin of a model registered in ``panels/translation.py`` is a ``LanguageTabsAdmin``,
+an inline a ``LanguageTabsInline`` (before its stacked or tabular class): modeltranslation's
+admin classes with ``LanguageTabsMixin``. The form then has one field per language ("title
+(French)", named ``title_fr``) instead of ``title``, and each input carries its language
+(``lang``, ``dir="auto"``) and the data the tab switcher reads
 (``static/admin/panels/language_tabs.js``).
 
 The switcher is the project's own, served from the site's static files: modeltranslation's
@@ -17,6 +17,7 @@ from django import forms
 from django.conf import settings
 from django.utils.text import capfirst
 from django.utils.translation import get_language_info
+from modeltranslation.admin import TranslationAdmin, TranslationInlineModelAdmin
 
 
 class TranslatedSearchMixin:
@@ -61,3 +62,12 @@ class LanguageTabsMixin(TranslatedSearchMixin):
             js=["admin/panels/language_tabs.js"],
             css={"all": ["admin/panels/language_tabs.css"]},
         )
+
+
+class LanguageTabsAdmin(LanguageTabsMixin, TranslationAdmin):
+    """modeltranslation's ``TranslationAdmin`` with the project's language tabs."""
+
+
+class LanguageTabsInline(LanguageTabsMixin, TranslationInlineModelAdmin):
+    """modeltranslation's inline admin with the project's language tabs: put before a
+    stacked or tabular inline class."""

@@ -5,11 +5,6 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import (
-    TranslationAdmin,
-    TranslationInlineModelAdmin,
-    TranslationStackedInline,
-)
 
 from .. import checks, services
 from ..models import ConceptNoteSection, Document, Meeting, Panel, Room
@@ -23,7 +18,7 @@ from .forms import (
 )
 from .history import HistoryWithValuesMixin
 from .keys import CheckedKeysMixin, CheckedListMixin
-from .languages import LanguageTabsMixin
+from .languages import LanguageTabsAdmin, LanguageTabsInline
 from .mixins import (
     FIELD_FORMATS,
     EmailReportsMixin,
@@ -35,7 +30,7 @@ from .programme import ProgrammeImportMixin
 from .teams import MeetingTeamMixin
 
 
-class PanelInline(LanguageTabsMixin, TranslationInlineModelAdmin, LabelledTabularInline):
+class PanelInline(LanguageTabsInline, LabelledTabularInline):
     """A meeting's panels with their day and times, each linking to its own page."""
 
     model = Panel
@@ -81,7 +76,7 @@ class RoomInline(LabelledTabularInline):
     extra = 0
 
 
-class MeetingSectionInline(LanguageTabsMixin, CheckedKeysMixin, TranslationStackedInline):
+class MeetingSectionInline(LanguageTabsInline, CheckedKeysMixin, admin.StackedInline):
     """The sections of the meeting's own concept note, shown on its programme page."""
 
     model = ConceptNoteSection
@@ -112,8 +107,7 @@ class MeetingAdmin(
     RefuseClashingSaveMixin,
     EmailReportsMixin,
     CheckedListMixin,
-    LanguageTabsMixin,
-    TranslationAdmin,
+    LanguageTabsAdmin,
 ):
     """Meetings, with their panels listed on each meeting's page.
 

@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin, TranslationInlineModelAdmin
 
 from .. import checks, services
 from ..models import ConceptNoteSection, Document, Meeting, Panel, Panellist, Segment
@@ -35,7 +34,7 @@ from .formsets import (
 )
 from .history import HistoryWithValuesMixin
 from .keys import CheckedKeysMixin, CheckedListMixin
-from .languages import LanguageTabsMixin
+from .languages import LanguageTabsAdmin, LanguageTabsInline
 from .mixins import (
     CONTENT_INPUTS,
     CSV_ENCODING,
@@ -59,9 +58,7 @@ from .vacated import ItemsColumnMixin
 GENERATE_BUTTON = "_generate_running_order"
 
 
-class ConceptNoteSectionInline(
-    LanguageTabsMixin, CheckedKeysMixin, TranslationInlineModelAdmin, admin.StackedInline
-):
+class ConceptNoteSectionInline(LanguageTabsInline, CheckedKeysMixin, admin.StackedInline):
     """The sections of a panel's concept note, in order."""
 
     model = ConceptNoteSection
@@ -106,7 +103,7 @@ class PanellistInline(ItemsColumnMixin, AnsweredAtMixin, LabelledTabularInline):
         return formfield
 
 
-class SegmentInline(LanguageTabsMixin, TranslationInlineModelAdmin, LabelledTabularInline):
+class SegmentInline(LanguageTabsInline, LabelledTabularInline):
     """A panel's running order, with each saved segment's planned times."""
 
     model = Segment
@@ -145,8 +142,7 @@ class PanelAdmin(
     RefuseClashingSaveMixin,
     EmailReportsMixin,
     CheckedListMixin,
-    LanguageTabsMixin,
-    TranslationAdmin,
+    LanguageTabsAdmin,
 ):
     """Panels, each edited with its concept note, panellists and running order.
 

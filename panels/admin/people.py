@@ -7,14 +7,13 @@ from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin
 
 from ..models import Meeting, Panellist, Person
 from ..models.querysets import in_team_of
 from .forms import PersonAdminForm
 from .history import HistoryWithValuesMixin
 from .keys import CheckedKeysMixin, CheckedListMixin
-from .languages import LanguageTabsMixin
+from .languages import LanguageTabsAdmin
 from .mixins import FIELD_FORMATS, AnsweredAtMixin, RefuseClashingSaveMixin
 from .proposals import PersonProposalsInline, ProposalDecisionsMixin
 from .teams import MeetingTeamMixin
@@ -70,8 +69,7 @@ class PersonAdmin(
     RefuseClashingSaveMixin,
     ProposalDecisionsMixin,
     CheckedListMixin,
-    LanguageTabsMixin,
-    TranslationAdmin,
+    LanguageTabsAdmin,
 ):
     """People who speak at or run panels; each page lists the panels they are on and the
     corrections of their details they proposed through a personal link, to accept or
