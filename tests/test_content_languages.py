@@ -39,6 +39,12 @@ def page_in(client, language, obj):
     return parse(response), len(queries)
 
 
+def title_of(page):
+    """The page's title (isolated in a <bdi> inside its <h1>) and its ``lang``."""
+    title = page.find("h1").find("bdi")
+    return title.text, title.attrs.get("lang")
+
+
 def notes(page):
     return [note.text for note in page.find_all("p", "content-language-note")]
 
@@ -57,8 +63,7 @@ def headings(page):
 def test_seed_panel_in_french_shows_its_french_title_and_concept_note(client, seed_panel):
     page, _queries = page_in(client, "fr", seed_panel)
 
-    h1 = page.find("h1")
-    assert (h1.text, h1.attrs.get("lang")) == (french.PANEL_TITLE, None)
+    assert title_of(page) == (french.PANEL_TITLE, None)
     assert headings(page) == [("Contexte", None), ("Organisation", None)]
     assert notes(page) == []
 
@@ -66,8 +71,7 @@ def test_seed_panel_in_french_shows_its_french_title_and_concept_note(client, se
 def test_seed_panel_in_english_shows_its_english_title_and_concept_note(client, seed_panel):
     page, _queries = page_in(client, "en", seed_panel)
 
-    h1 = page.find("h1")
-    assert (h1.text, h1.attrs.get("lang")) == (ENGLISH_TITLE, None)
+    assert title_of(page) == (ENGLISH_TITLE, None)
     assert headings(page) == [("Background", None), ("Organization", None)]
     assert notes(page) == []
 
@@ -75,8 +79,7 @@ def test_seed_panel_in_english_shows_its_english_title_and_concept_note(client, 
 def test_seed_panel_in_russian_shows_english_marked_and_says_so_once(client, seed_panel):
     page, _queries = page_in(client, "ru", seed_panel)
 
-    h1 = page.find("h1")
-    assert (h1.text, h1.attrs.get("lang")) == (ENGLISH_TITLE, "en")
+    assert title_of(page) == (ENGLISH_TITLE, "en")
     assert headings(page) == [("Background", "en"), ("Organization", "en")]
     bodies = [section.find("div") for section in page.find_all("section", "concept-note")]
     assert [body.attrs.get("lang") for body in bodies] == ["en", "en"]
@@ -94,8 +97,7 @@ def test_a_value_missing_in_english_falls_back_to_the_next_language_marked_so(cl
 
     page, _queries = page_in(client, "ru", panel)
 
-    h1 = page.find("h1")
-    assert (h1.text, h1.attrs.get("lang")) == ("Seulement en français", "fr")
+    assert title_of(page) == ("Seulement en français", "fr")
 
 
 def test_pages_in_other_languages_take_as_many_queries_as_in_english(client, seed_panel):
