@@ -11,11 +11,29 @@ the page's language). Both read the values already loaded: no query.
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import get_language, get_language_info, gettext
+from django.utils.translation import get_language, gettext_lazy
 from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 register = template.Library()
+
+# Said once on a page whose content is shown in another language than the page's: one whole
+# sentence per language, so that each translation can put the language's name in the form
+# its grammar needs ("en anglais", "на английском языке").
+CONTENT_LANGUAGE_NOTES = {
+    # Translators: said on a page whose content is shown in Arabic, not the page's language.
+    "ar": gettext_lazy("Available in Arabic only"),
+    # Translators: said on a page whose content is shown in Chinese, not the page's language.
+    "zh-hans": gettext_lazy("Available in Chinese only"),
+    # Translators: said on a page whose content is shown in English, not the page's language.
+    "en": gettext_lazy("Available in English only"),
+    # Translators: said on a page whose content is shown in French, not the page's language.
+    "fr": gettext_lazy("Available in French only"),
+    # Translators: said on a page whose content is shown in Russian, not the page's language.
+    "ru": gettext_lazy("Available in Russian only"),
+    # Translators: said on a page whose content is shown in Spanish, not the page's language.
+    "es": gettext_lazy("Available in Spanish only"),
+}
 
 
 def value_language(obj, name, language=None):
@@ -56,11 +74,9 @@ def content_language_note(*objects):
         for name in fields:
             code = _other_language(obj, name)
             if code:
-                language = get_language_info(code)["name_translated"]
-                # Translators: said on a page whose content is shown in another language;
-                # %(language)s is that language's name, e.g. "English".
-                note = gettext("Available in %(language)s only") % {"language": language}
-                return format_html('<p class="content-language-note">{}</p>', note)
+                return format_html(
+                    '<p class="content-language-note">{}</p>', CONTENT_LANGUAGE_NOTES[code]
+                )
     return ""
 
 
