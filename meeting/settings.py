@@ -20,6 +20,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.management.utils import get_random_secret_key
+from django.utils.text import format_lazy
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +57,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin, as django-modeltranslation asks (panels/translation.py registers).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -148,6 +152,26 @@ LANGUAGES = [
     ("es", _("Spanish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Content in the six languages (django-modeltranslation; the fields are in
+# panels/translation.py): each translated field has a column per language ("title_fr"). A
+# page in a language the content lacks shows the English value, else the first other language
+# that has one (the order of LANGUAGES); templates mark it (panels/templatetags/content.py).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = tuple(code for code, name in LANGUAGES)
+MODELTRANSLATION_FALLBACK_LANGUAGES = {
+    "default": ("en", *(code for code, name in LANGUAGES if code != "en"))
+}
+# The English value is required where the field is (a meeting's title), optional elsewhere.
+MODELTRANSLATION_REQUIRED_LANGUAGES = ("en",)
+# Each language's field is labelled with the language's name: "title (French)".
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = lambda verbose_name, language: format_lazy(  # noqa: E731
+    "{} ({})", verbose_name, get_language_info(language)["name_translated"]
+)
+# A meeting's short name in addresses is proposed from its English title.
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"
+# A new object given "title" alone (a test, an import, the demo) has it in English too, so that
+# the default language, the fallback of every page, is never empty.
+MODELTRANSLATION_AUTO_POPULATE = "default"
 USE_I18N = True
 # English input formats without the month-first "10/06/2026" (meeting/formats/en/formats.py).
 FORMAT_MODULE_PATH = ["meeting.formats"]

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import MAX_MESSAGE_LENGTH, Panellist, Person
+from .translation import english_value
 from .validators import validate_multi_line
 
 # A slot fingerprint as ``services.slot_fingerprint`` writes it: hexadecimal digits.
@@ -212,10 +213,14 @@ class AnswerForms:
             instance=Panellist.objects.get(pk=panellist.pk),
             initial=self._pending_of(PresentationForm),
         )
+        person = Person.objects.get(pk=panellist.person_id)
         self.person = PersonDetailsForm(
             data,
-            instance=Person.objects.get(pk=panellist.person_id),
-            initial=self._pending_of(PersonDetailsForm),
+            instance=person,
+            # Corrections are of the English text (``services.proposals``), whatever the
+            # page's language: the fields show it.
+            initial={name: english_value(person, name) for name in PersonDetailsForm._meta.fields}
+            | self._pending_of(PersonDetailsForm),
         )
 
     def _pending_of(self, form_class):

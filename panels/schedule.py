@@ -72,15 +72,17 @@ _NOT_ACRONYM = re.compile(r"[^a-z0-9_]")
 _SLUG_TITLE_LENGTH = 50
 
 
-def schedule_for(meeting, panels, *, base_url, programme_version=None):
+def schedule_for(meeting, panels, *, base_url, programme_version=None, language=None):
     """The c3voc ``schedule.json`` document of ``meeting`` with ``panels``, as a dict.
 
     ``meeting`` is a ``Meeting``; ``panels`` an iterable of its ``Panel`` objects to publish,
     in programme order, with ``panellists`` (and their people) and ``sections`` prefetched
     (``PanelQuerySet.with_people``), so that no query runs per panel. ``base_url`` is the
     site's absolute address ending in "/" (e.g. "https://panels.example.org/"); every URL in
-    the document is absolute on it. The document is written in ``settings.LANGUAGE_CODE``,
-    the language of its events, whatever language is active.
+    the document is absolute on it. The document is written in ``language`` (a code of
+    ``settings.LANGUAGES``; default ``settings.LANGUAGE_CODE``), the language of its events
+    (their words and the secretariat's content in it, falling back as on the pages), whatever
+    language is active.
 
     Shape (keys the schema requires are always present)::
 
@@ -108,7 +110,7 @@ def schedule_for(meeting, panels, *, base_url, programme_version=None):
     Each event is ``event_for`` 's. ``programme_version`` is the number of the meeting's
     latest ``ProgrammeVersion`` (``None`` when it has none yet).
     """
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language or settings.LANGUAGE_CODE):
         acronym = conference_acronym(meeting.slug)
         # An event needs a start and a duration: a session whose time is not published is
         # left out until it has one.
@@ -201,7 +203,7 @@ def event_for(panel, *, base_url, acronym):
         "subtitle": subtitle,
         "track": None,
         "type": EVENT_TYPE,
-        "language": settings.LANGUAGE_CODE,
+        "language": translation.get_language(),
         "abstract": abstract,
         "description": description,
         "persons": [person_for(place) for place in panel.programme_panellists()],
@@ -296,8 +298,11 @@ def room_name(panel):
 def event_slug(acronym, panel):
     """A panel's ``slug`` as frab writes it: "<acronym>-<pk>-<title>", the title in lowercase
     ASCII words joined by "-" and cut to 50 characters (left out when nothing of it is ASCII,
-    e.g. a title in Thai). Matches ``^[a-z0-9_-]+[a-z0-9]$`` (Event.slug)."""
-    title = slugify(panel.title)[:_SLUG_TITLE_LENGTH].strip("-_")
+    e.g. a title in Thai). Matches ``^[a-z0-9_-]+[a-z0-9]$`` (Event.slug). The title is the
+    one in ``settings.LANGUAGE_CODE`` whatever the document's language, so that the slug is
+    the same in each."""
+    with translation.override(settings.LANGUAGE_CODE):
+        title = slugify(panel.title)[:_SLUG_TITLE_LENGTH].strip("-_")
     return "-".join(part for part in (acronym, str(panel.pk), title) if part)
 
 

@@ -11,6 +11,7 @@ posted to an old answer page is not lost.
 from django.urls import path
 
 from . import views
+from .exports import in_asked_language
 
 app_name = "panels"
 
@@ -33,16 +34,21 @@ urlpatterns = [
         views.meeting_changes_feed,
         name="meeting-changes-feed",
     ),
-    # The programme leaving the site: iCalendar (RFC 5545) and c3voc schedule.json.
-    path("meetings/<slug:slug>/calendar.ics", views.meeting_calendar, name="meeting-calendar"),
+    # The programme leaving the site: iCalendar (RFC 5545) and c3voc schedule.json, in the
+    # language asked for with ?lang= (exports.in_asked_language).
+    path(
+        "meetings/<slug:slug>/calendar.ics",
+        in_asked_language(views.meeting_calendar),
+        name="meeting-calendar",
+    ),
     path(
         "meetings/<slug:slug>/schedule.json",
-        views.meeting_schedule_json,
+        in_asked_language(views.meeting_schedule_json),
         name="meeting-schedule-json",
     ),
     path(
         "meetings/<slug:meeting_slug>/panels/<int:pk>/calendar.ics",
-        views.panel_calendar,
+        in_asked_language(views.panel_calendar),
         name="panel-calendar",
     ),
     path(

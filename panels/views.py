@@ -492,6 +492,7 @@ def meeting_schedule_json(request, slug):
         panels,
         base_url=request.build_absolute_uri("/"),
         programme_version=latest.first(),
+        language=getattr(request, "export_language", None),  # exports.in_asked_language
     )
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     response.headers["Access-Control-Allow-Origin"] = "*"

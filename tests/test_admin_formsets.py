@@ -132,7 +132,7 @@ def test_panellist_removed_while_editing_their_segment_leaves_it_without_speaker
 ):
     data = form_data(admin_client.get(admin_url(Panel, "change", full_panel.pk)))
     data[f"panellists-{row_index(data, 'panellists', speaker.pk)}-DELETE"] = "on"
-    data["segments-1-title"] = "Keynote"
+    data["segments-1-title_en"] = "Keynote"
 
     response = admin_client.post(admin_url(Panel, "change", full_panel.pk), data)
 
@@ -178,7 +178,7 @@ def test_panel_add_two_moderators_rejected(admin_client, make_meeting, make_pers
     first, second = make_person(name="Amina Example"), make_person(name="Jorge Example")
     data = {
         "meeting": meeting.pk,
-        "title": "New panel",
+        "title_en": "New panel",
         "date": "2017-02-16",
         "start_time": "10:00",
         "end_time": "11:00",
@@ -275,7 +275,7 @@ def test_panellists_person_swap_between_rows_is_refused_with_a_message_not_an_er
     data[f"panellists-{row_index(data, 'panellists', speaker.pk)}-person"] = str(
         moderator.person_id
     )
-    data["title"] = "A title typed in the same save"
+    data["title_en"] = "A title typed in the same save"
 
     response = admin_client.post(admin_url(Panel, "change", panel.pk), data, follow=True)
 

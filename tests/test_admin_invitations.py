@@ -623,7 +623,7 @@ def test_panel_time_changed_in_the_admin_is_sent_to_the_confirmed_only(
 @pytest.mark.django_db(transaction=True)
 def test_panel_saved_without_a_change_of_time_sends_nothing(secretariat, panel, answered):
     data = form_data(secretariat.get(admin_url(Panel, "change", panel.pk)))
-    data["title"] = "Regional dimensions of migration"
+    data["title_en"] = "Regional dimensions of migration"
 
     response = secretariat.post(admin_url(Panel, "change", panel.pk), data, follow=True)
 

@@ -10,7 +10,7 @@ from tests.admin_helpers import admin_url, column, form_data, parse_form, room_i
 
 def test_meeting_add_saves_valid_post(admin_client):
     data = {
-        "title": "Fifteenth Coordination Meeting on International Migration",
+        "title_en": "Fifteenth Coordination Meeting on International Migration",
         "slug": "cm15-migration-2017",
         "organiser": "UN DESA Population Division",
         "venue": "United Nations Headquarters, New York",

@@ -26,6 +26,11 @@ def inline_prefixes(response):
     return [inline.formset.prefix for inline in response.context["inline_admin_formsets"]]
 
 
+def translated(name):
+    """The fields of a translated field, one per language, in the order of LANGUAGES."""
+    return [f"{name}_{code}" for code in ("ar", "zh_hans", "en", "fr", "ru", "es")]
+
+
 # (model, view): the page's heading; what it shows, read from the page; what that must be.
 PAGES = {
     (Meeting, "changelist"): (
@@ -36,19 +41,19 @@ PAGES = {
     (Meeting, "add"): (
         "Add meeting",
         lambda response: (
-            form_fields(response)[:2],
+            form_fields(response)[:7],
             parse_form(response).options["time_zone"][:2],
             inline_prefixes(response),
         ),
         (
-            ["title", "slug"],
+            [*translated("title"), "slug"],
             [("", "Choose the venue's time zone"), ("Africa/Abidjan", "Africa/Abidjan")],
             [],
         ),
     ),
     (Meeting, "change"): (
         "Change meeting",
-        lambda response: (form_data(response)["title"], column(response, "total")),
+        lambda response: (form_data(response)["title_en"], column(response, "total")),
         ("Test meeting", ["85 of 90 minutes"]),
     ),
     (Panel, "changelist"): (
@@ -63,7 +68,7 @@ PAGES = {
     ),
     (Panel, "change"): (
         "Change panel",
-        lambda response: (form_data(response)["title"], column(response, "planned_time")),
+        lambda response: (form_data(response)["title_en"], column(response, "planned_time")),
         ("Migration and the 2030 Agenda", ["15:00–15:05", "15:05–15:25", "15:25–16:25"]),
     ),
     (Person, "changelist"): (
@@ -75,8 +80,15 @@ PAGES = {
         "Add person",
         form_fields,
         [
-            *("honorific", "name", "position", "organisation", "email", "preferred_language"),
-            *("bio", "version", "loaded_at"),
+            "honorific",
+            "name",
+            *translated("position"),
+            "organisation",
+            "email",
+            "preferred_language",
+            *translated("bio"),
+            "version",
+            "loaded_at",
         ],
     ),
     (Person, "change"): (

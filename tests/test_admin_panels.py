@@ -130,7 +130,7 @@ def test_panel_add_saves_with_inlines(admin_client, make_meeting, make_person):
     person = make_person(name="Amina Example")
     data = {
         "meeting": meeting.pk,
-        "title": "Migration and the 2030 Agenda",
+        "title_en": "Migration and the 2030 Agenda",
         "date": "2017-02-16",
         "start_time": "15:00",
         "end_time": "16:30",
@@ -141,7 +141,7 @@ def test_panel_add_saves_with_inlines(admin_client, make_meeting, make_person):
     }
     for prefix in ("sections", "documents", "panellists", "segments"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
-    add_row(data, "sections", heading="Background", body="Text.", order="0")
+    add_row(data, "sections", heading_en="Background", body_en="Text.", order="0")
     add_row(
         data,
         "panellists",
@@ -166,7 +166,7 @@ def test_panel_add_saves_with_inlines(admin_client, make_meeting, make_person):
 def test_panel_change_saves_rendered_form(admin_client, full_panel):
     page = admin_client.get(admin_url(Panel, "change", full_panel.pk))
     data = form_data(page)
-    data["title"] = "Migration and sustainable development"
+    data["title_en"] = "Migration and sustainable development"
     add_row(data, "segments", kind=Segment.Kind.CONCLUDING, duration_minutes="5", order="3")
 
     response = admin_client.post(admin_url(Panel, "change", full_panel.pk), data)
@@ -204,7 +204,7 @@ def test_panel_start_time_in_skipped_hour_shown_beside_field(admin_client, make_
     meeting = make_meeting(start_date=date(2017, 3, 12), end_date=date(2017, 3, 12))
     data = {
         "meeting": meeting.pk,
-        "title": "Early panel",
+        "title_en": "Early panel",
         "date": "2017-03-12",
         "start_time": "02:30",
         "end_time": "04:00",

@@ -18,10 +18,10 @@ def test_person_add_saves_valid_post(admin_client, db):
     data = {
         "honorific": "H.E. Ms.",
         "name": "Amina Example",
-        "position": "Permanent Representative",
+        "position_en": "Permanent Representative",
         "organisation": "Example Mission",
         "email": "amina@example.org",
-        "bio": "",
+        "bio_en": "",
         "panel_places-TOTAL_FORMS": "0",
         "panel_places-INITIAL_FORMS": "0",
         "proposed_changes-TOTAL_FORMS": "0",

@@ -126,7 +126,7 @@ def test_panel_added_with_people_and_generated_in_one_save(
     meeting = make_meeting()
     data = {
         "meeting": meeting.pk,
-        "title": "Labour migration",
+        "title_en": "Labour migration",
         "date": "2017-02-16",
         "start_time": "10:00",
         "end_time": "11:00",

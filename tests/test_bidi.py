@@ -391,13 +391,20 @@ def test_admin_text_inputs_take_the_direction_of_what_is_typed(admin_client, pla
         node.attrs["name"]: (node.tag, node.attrs.get("dir"))
         for node in page.iter()
         if node.attrs.get("name")
-        in {"title", "sections-0-heading", "sections-0-body", "panellists-1-function", "date"}
+        # The translated fields' English inputs (each language has its own).
+        in {
+            "title_en",
+            "sections-0-heading_en",
+            "sections-0-body_en",
+            "panellists-1-function",
+            "date",
+        }
     }
     assert fields == {
-        "title": ("input", "auto"),
+        "title_en": ("input", "auto"),
         "panellists-1-function": ("input", "auto"),
-        "sections-0-heading": ("input", "auto"),
-        "sections-0-body": ("textarea", "auto"),
+        "sections-0-heading_en": ("input", "auto"),
+        "sections-0-body_en": ("textarea", "auto"),
         "date": ("input", None),
     }
 

@@ -119,8 +119,8 @@ def test_a_concept_note_section_past_the_limit_is_refused_beside_it(admin_client
     section = full_panel.sections.first()
     title, body = full_panel.title, section.body
     data = form_data(admin_client.get(admin_url(Panel, "change", full_panel.pk)))
-    data["sections-0-body"] = "x" * (MAX_SECTION_LENGTH + 1)
-    data["title"] = "A new title"
+    data["sections-0-body_en"] = "x" * (MAX_SECTION_LENGTH + 1)
+    data["title_en"] = "A new title"
 
     response = admin_client.post(admin_url(Panel, "change", full_panel.pk), data)
 
@@ -128,7 +128,7 @@ def test_a_concept_note_section_past_the_limit_is_refused_beside_it(admin_client
     [errors] = [
         form.errors for form in inline_formset(response, ConceptNoteSection).forms if form.errors
     ]
-    assert errors["body"] == [
+    assert errors["body_en"] == [
         f"Ensure this value has at most {MAX_SECTION_LENGTH} characters (it has "
         f"{MAX_SECTION_LENGTH + 1})."
     ]
@@ -143,7 +143,8 @@ def test_a_bio_past_the_limit_is_refused_by_the_model(make_person):
     with pytest.raises(ValidationError) as refused:
         person.full_clean()
 
-    assert list(refused.value.message_dict) == ["bio"]
+    # The bio is translated: its English column (the active language's) is refused too.
+    assert list(refused.value.message_dict) == ["bio", "bio_en"]
 
 
 def test_a_form_sent_without_its_security_cookie_gets_the_sites_page(answer_url):

@@ -60,7 +60,7 @@ def person(make_person):
 
 def test_officer_edit_shows_bio_before_and_after_and_the_officer(first_editor, person):
     data = form_data(first_editor.get(admin_url(Person, "change", person.pk)))
-    data["bio"] = "Directs the regional migration office."
+    data["bio_en"] = "Directs the regional migration office."
 
     assert first_editor.post(admin_url(Person, "change", person.pk), data).status_code == 302
 
@@ -76,7 +76,7 @@ def test_officer_edit_shows_bio_before_and_after_and_the_officer(first_editor, p
     assert added.kind == "Added" and added.revertible
     assert not changed.revertible  # the newest: nothing to put back
     # The admin's own log is kept and listed below, for the stale-page refusals.
-    assert [entry["what"] for entry in response.context["log"]] == ["Changed Short bio."]
+    assert [entry["what"] for entry in response.context["log"]] == ["Changed Short bio (English)."]
     page = parse(response)
     assert "Directs the regional migration office." in page.find("ins").text
     assert "Works on migration." in page.find("del").text

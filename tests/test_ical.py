@@ -529,7 +529,7 @@ def test_panel_page_links_to_its_calendar(client, make_panel):
     page = client.get(panel.get_absolute_url()).content.decode()
 
     assert (
-        f'<a href="{panel_calendar_url(panel)}" type="text/calendar" download>'
+        f'<a href="{panel_calendar_url(panel)}?lang=en" type="text/calendar" download>'
         "Add to calendar (.ics)</a>"
     ) in page
 

@@ -60,7 +60,7 @@ def speaker(panel):
 
 def test_second_stale_copy_refused_with_what_changed(admin_client, first_editor, panel):
     first, second = stale_copy(first_editor, panel), stale_copy(admin_client, panel)
-    first["title"] = "Migration and sustainable development"
+    first["title_en"] = "Migration and sustainable development"
     second["room"] = room_id(panel, "Trusteeship Council Chamber")
 
     saved = save_copy(first_editor, panel, first)
@@ -70,10 +70,10 @@ def test_second_stale_copy_refused_with_what_changed(admin_client, first_editor,
     assert refusal(refused) == [
         INTRO,
         SINCE,
-        "Nov. 30, 2026, 10:05 (UTC), Fatima Example: Changed Title.",
+        "Nov. 30, 2026, 10:05 (UTC), Fatima Example: Changed Title (English).",
         DIFFERENCES,
-        "Title: saved “Migration and sustainable development”, on this page “Migration and "
-        "the 2030 Agenda”.",
+        "Title (English): saved “Migration and sustainable development”, on this page "
+        "“Migration and the 2030 Agenda”.",
         "Room: saved “Conference Room 4”, on this page “Trusteeship Council Chamber”.",
         open_again(panel),
     ]
@@ -86,7 +86,7 @@ def test_second_stale_copy_refused_with_what_changed(admin_client, first_editor,
 
 def test_fresh_copy_after_a_refusal_saves(admin_client, first_editor, panel):
     first, second = stale_copy(first_editor, panel), stale_copy(admin_client, panel)
-    first["title"] = "Migration and sustainable development"
+    first["title_en"] = "Migration and sustainable development"
     save_copy(first_editor, panel, first)
     save_copy(admin_client, panel, second)
 
@@ -207,7 +207,7 @@ def test_stale_copy_refused_after_the_panel_was_published_by_the_action(
 ):
     Panel.objects.filter(pk=panel.pk).update(is_published=False)
     stale = stale_copy(admin_client, panel)
-    stale["title"] = "Migration and sustainable development"
+    stale["title_en"] = "Migration and sustainable development"
 
     first_editor.post(
         admin_url(Panel, "changelist"), {"action": "publish", "_selected_action": [panel.pk]}
@@ -220,7 +220,7 @@ def test_stale_copy_refused_after_the_panel_was_published_by_the_action(
         SINCE,
         "Nov. 30, 2026, 10:05 (UTC), Fatima Example: Changed Published.",
         DIFFERENCES,
-        "Title: saved “Migration and the 2030 Agenda”, on this page “Migration and "
+        "Title (English): saved “Migration and the 2030 Agenda”, on this page “Migration and "
         "sustainable development”.",
         "Published: saved “yes”, on this page “no”.",
         open_again(panel),
@@ -234,7 +234,7 @@ def test_stale_meeting_page_refused_for_a_panel_changed_since(admin_client, firs
     stale_meeting = form_data(admin_client.get(meeting_url))
     stale_meeting["venue"] = "Conference Room 2"
     first = stale_copy(first_editor, panel)
-    first["title"] = "Migration and sustainable development"
+    first["title_en"] = "Migration and sustainable development"
 
     save_copy(first_editor, panel, first)
     refused = admin_client.post(meeting_url, stale_meeting)
@@ -245,8 +245,8 @@ def test_stale_meeting_page_refused_for_a_panel_changed_since(admin_client, firs
     assert errors[0] == INTRO
     assert errors[-3:] == [
         DIFFERENCES,
-        "Title: saved “Migration and sustainable development”, on this page “Migration and "
-        "the 2030 Agenda”.",
+        "Title (English): saved “Migration and sustainable development”, on this page "
+        "“Migration and the 2030 Agenda”.",
         f'<a href="{meeting_url}">Open it again</a>',
     ]
     panel.refresh_from_db()
@@ -263,7 +263,7 @@ def test_version_changed_between_checking_and_saving_is_refused_with_nothing_sav
     # As if another save committed between this page's check and its own save.
     monkeypatch.setattr(stale.StaleSaveRefusalMixin, "clean", stale.forms.ModelForm.clean)
     data = stale_copy(admin_client, panel)
-    data["title"] = "Migration and sustainable development"
+    data["title_en"] = "Migration and sustainable development"
     data["segments-1-duration_minutes"] = "25"
     Panel.objects.filter(pk=panel.pk).update(version=panel.version + 1)
 
@@ -281,7 +281,7 @@ def test_version_changed_between_checking_and_saving_is_refused_with_nothing_sav
 def test_page_without_its_version_is_refused(admin_client, panel):
     data = stale_copy(admin_client, panel)
     data["version"] = ""
-    data["title"] = "Migration and sustainable development"
+    data["title_en"] = "Migration and sustainable development"
 
     response = save_copy(admin_client, panel, data)
 
@@ -308,7 +308,7 @@ def test_two_saves_of_one_copy_at_the_same_moment_save_one(
     admin_client, first_editor, panel, monkeypatch
 ):
     first, second = stale_copy(first_editor, panel), stale_copy(admin_client, panel)
-    first["title"] = "Migration and sustainable development"
+    first["title_en"] = "Migration and sustainable development"
     second["room"] = room_id(panel, "Trusteeship Council Chamber")
     url = admin_url(Panel, "change", panel.pk)
 
@@ -342,7 +342,7 @@ def test_stale_copy_refused_after_an_answer_recorded_by_the_panellists_action(
     admin_client, first_editor, panel, speaker
 ):
     stale = stale_copy(admin_client, panel)
-    stale["title"] = "Migration and sustainable development"
+    stale["title_en"] = "Migration and sustainable development"
 
     first_editor.post(
         admin_url(Panellist, "changelist"),
@@ -413,7 +413,7 @@ def test_stale_copy_with_an_unreadable_loaded_at_is_still_refused_cleanly(
     admin_client, first_editor, panel, loaded_at
 ):
     first, second = stale_copy(first_editor, panel), stale_copy(admin_client, panel)
-    first["title"] = "Changed first"
+    first["title_en"] = "Changed first"
     second["loaded_at"] = loaded_at
     save_copy(first_editor, panel, first)
 

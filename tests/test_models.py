@@ -400,7 +400,8 @@ def test_titles_and_names_with_control_characters_are_rejected(make_panel, make_
     panel, person = make_panel(), make_person()
     panel.title, person.name = text, text
 
-    for instance, field in ((panel, "title"), (person, "name")):
+    # The title is translated: the English column (the active language's) is refused too.
+    for instance, fields in ((panel, ["title", "title_en"]), (person, ["name"])):
         with pytest.raises(ValidationError) as error:
             instance.full_clean()
         assert messages(error.value) == {
@@ -408,6 +409,7 @@ def test_titles_and_names_with_control_characters_are_rejected(make_panel, make_
                 "This text contains a line break or an invisible control character; "
                 "please retype it on one line."
             ]
+            for field in fields
         }
 
 

@@ -68,7 +68,7 @@ def test_accepting_writes_the_value_raises_the_version_and_records_it(place, adm
     assert place.panel.__class__.objects.get(pk=place.panel_id).version > panel_version
     assert len(result.accepted) == 2
     assert {entry.get_change_message() for entry in LogEntry.objects.all()} == {
-        "Changed Short bio.",
+        "Changed Short bio (English).",
         "Changed Presentation title.",
     }
 

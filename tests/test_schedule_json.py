@@ -700,7 +700,8 @@ def test_meeting_page_links_its_schedule_json(client, make_meeting):
 
     page = parse(client.get(meeting.get_absolute_url()))
 
-    links = [a for a in page.find_all("a") if a.attrs.get("href") == schedule_url(meeting)]
+    address = f"{schedule_url(meeting)}?lang=en"
+    links = [a for a in page.find_all("a") if a.attrs.get("href") == address]
     assert [a.text for a in links] == ["Schedule for apps (JSON)"]
 
 

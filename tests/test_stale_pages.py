@@ -78,9 +78,9 @@ def test_second_officer_on_a_person_page_is_refused_with_the_first_change(
     admin_client, first_editor, person
 ):
     first, second = stale_copy(first_editor, person), stale_copy(admin_client, person)
-    first["position"] = "Permanent Representative"
+    first["position_en"] = "Permanent Representative"
     second["organisation"] = "UN DESA"
-    second["bio"] = "Works on remittances."
+    second["bio_en"] = "Works on remittances."
 
     saved = save_copy(first_editor, person, first)
     refused = save_copy(admin_client, person, second)
@@ -89,11 +89,11 @@ def test_second_officer_on_a_person_page_is_refused_with_the_first_change(
     assert refusal(refused) == [
         PERSON_REFUSED,
         SINCE,
-        "Nov. 30, 2026, 10:05 (UTC), Fatima Example: Changed Position.",
+        "Nov. 30, 2026, 10:05 (UTC), Fatima Example: Changed Position (English).",
         PERSON_DIFFERENCES,
-        "Position: saved “Permanent Representative”, on this page “Director”.",
+        "Position (English): saved “Permanent Representative”, on this page “Director”.",
         "Organisation: saved “Example Mission”, on this page “UN DESA”.",
-        "Short bio: saved (blank), on this page “Works on remittances.”.",
+        "Short bio (English): saved (blank), on this page “Works on remittances.”.",
         open_again(person),
     ]
     person.refresh_from_db()
@@ -121,9 +121,9 @@ def test_a_person_page_opened_before_a_correction_was_accepted_is_refused(
     assert refusal(refused) == [
         PERSON_REFUSED,
         SINCE,
-        "Nov. 30, 2026, 10:05 (UTC), Fatima Example: Changed Position.",
+        "Nov. 30, 2026, 10:05 (UTC), Fatima Example: Changed Position (English).",
         PERSON_DIFFERENCES,
-        "Position: saved “Chief of Section”, on this page “Director”.",
+        "Position (English): saved “Chief of Section”, on this page “Director”.",
         "Organisation: saved “Example Mission”, on this page “UN DESA”.",
         open_again(person),
     ]
@@ -157,9 +157,9 @@ def test_second_officer_on_a_meeting_page_is_refused_with_the_first_change(
     first["format"] = Meeting.Format.HYBRID
     first["interpretation_languages"] = ["en", "fr"]
     # The second officer renames the meeting and, on the same page, a room and a session.
-    second["title"] = "Coordination meeting"
+    second["title_en"] = "Coordination meeting"
     second[f"rooms-{row_index(second, 'rooms', panel.room_id)}-name"] = "Room XX"
-    second[f"panels-{row_index(second, 'panels', panel.pk)}-title"] = "Labour migration"
+    second[f"panels-{row_index(second, 'panels', panel.pk)}-title_en"] = "Labour migration"
 
     saved = save_copy(first_editor, meeting, first)
     refused = save_copy(admin_client, meeting, second)
@@ -170,7 +170,7 @@ def test_second_officer_on_a_meeting_page_is_refused_with_the_first_change(
         SINCE,
         "Nov. 30, 2026, 10:05 (UTC), Fatima Example: Changed Venue, Format and Interpretation.",
         MEETING_DIFFERENCES,
-        "Title: saved “Test meeting”, on this page “Coordination meeting”.",
+        "Title (English): saved “Test meeting”, on this page “Coordination meeting”.",
         "Venue: saved “Palais des Nations”, on this page “Test venue”.",
         "Format: saved “Hybrid (in person and online)”, on this page “In person”.",
         "Interpretation: saved “English, French”, on this page (blank).",
@@ -210,7 +210,7 @@ def test_a_meeting_page_is_not_refused_for_a_session_saved_on_its_own_page(
     stale = stale_copy(admin_client, meeting)
     stale["venue"] = "Palais des Nations"
     session = form_data(first_editor.get(change_url(panel)))
-    session["title"] = "Labour migration"
+    session["title_en"] = "Labour migration"
     save_copy(first_editor, panel, session)
 
     refused = save_copy(admin_client, meeting, stale)
@@ -231,7 +231,7 @@ def record(request, panel):
 
 
 # The field each test edits on a record's page, and what each page says when it is refused.
-EDITED = {Person: "name", Meeting: "title"}
+EDITED = {Person: "name", Meeting: "title_en"}
 REFUSED = {Person: PERSON_REFUSED, Meeting: MEETING_REFUSED}
 
 

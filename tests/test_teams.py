@@ -246,7 +246,7 @@ def test_new_sessions_can_be_added_to_the_teams_meetings_only(client, meetings, 
     data = form_data(page) | {
         "meeting": str(meetings[THEIRS]["meeting"].pk),
         "kind": Panel.Kind.PANEL,
-        "title": "Smuggled",
+        "title_en": "Smuggled",
         "date": "16/02/2017",
     }
     response = client.post(admin_url(Panel, "add"), data)
@@ -324,7 +324,7 @@ def test_a_new_meeting_puts_its_author_on_its_team(client, olga):
     client = signed_in(client, olga)
     page = client.get(admin_url(Meeting, "add"))
     data = form_data(page) | {
-        "title": "Regional review",
+        "title_en": "Regional review",
         "slug": "regional-review",
         "start_date": "2027-03-01",
         "end_date": "2027-03-02",

@@ -18,6 +18,7 @@ from .forms import (
 )
 from .history import HistoryWithValuesMixin
 from .keys import CheckedKeysMixin, CheckedListMixin
+from .languages import LanguageTabsAdmin, LanguageTabsInline
 from .mixins import (
     FIELD_FORMATS,
     EmailReportsMixin,
@@ -29,7 +30,7 @@ from .programme import ProgrammeImportMixin
 from .teams import MeetingTeamMixin
 
 
-class PanelInline(LabelledTabularInline):
+class PanelInline(LanguageTabsInline, LabelledTabularInline):
     """A meeting's panels with their day and times, each linking to its own page."""
 
     model = Panel
@@ -75,7 +76,7 @@ class RoomInline(LabelledTabularInline):
     extra = 0
 
 
-class MeetingSectionInline(CheckedKeysMixin, admin.StackedInline):
+class MeetingSectionInline(LanguageTabsInline, CheckedKeysMixin, admin.StackedInline):
     """The sections of the meeting's own concept note, shown on its programme page."""
 
     model = ConceptNoteSection
@@ -106,7 +107,7 @@ class MeetingAdmin(
     RefuseClashingSaveMixin,
     EmailReportsMixin,
     CheckedListMixin,
-    admin.ModelAdmin,
+    LanguageTabsAdmin,
 ):
     """Meetings, with their panels listed on each meeting's page.
 
@@ -125,7 +126,8 @@ class MeetingAdmin(
     formfield_overrides = FIELD_FORMATS
     list_display = ["title", "start_date", "end_date", "zone_column", "status"]
     list_filter = ["status"]
-    search_fields = ["title", "slug", "body", "body_session", "organiser", "venue"]
+    search_fields = ["slug", "body", "body_session", "organiser", "venue"]
+    translated_search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start_date"
     fieldsets = [
@@ -158,9 +160,10 @@ class MeetingAdmin(
         return self.inlines if obj is not None else []
 
     def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
         if obj is not None:
-            return self.fieldsets
-        first, *rest = self.fieldsets[:-1]
+            return fieldsets
+        first, *rest = fieldsets[:-1]
         description = _(
             "Save the meeting first; its rooms, concept note, documents and panels can then be "
             "added on this page."

@@ -18,6 +18,7 @@ from .formsets import PLACE_FIELDS, PanellistPageForm
 from .history import HistoryWithValuesMixin
 from .imports import PanellistSpreadsheetMixin
 from .keys import CheckedListMixin
+from .languages import TranslatedSearchMixin
 from .mixins import (
     CONTENT_INPUTS,
     AnsweredAtMixin,
@@ -84,6 +85,7 @@ class PanellistAdmin(
     EmailReportsMixin,
     AnsweredAtMixin,
     CheckedListMixin,
+    TranslatedSearchMixin,
     admin.ModelAdmin,
 ):
     """Every panellist of every panel, to follow up invitations across meetings.
@@ -110,7 +112,8 @@ class PanellistAdmin(
     ]
     list_filter = [("panel__meeting", admin.RelatedOnlyFieldListFilter), "role", "status"]
     list_select_related = ["person", "panel"]
-    search_fields = ["person__name", "person__organisation", "function", "panel__title"]
+    search_fields = ["person__name", "person__organisation", "function"]
+    translated_search_fields = ["panel__title"]
     autocomplete_fields = ["panel", "person"]
     fieldsets = [
         (

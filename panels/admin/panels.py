@@ -34,6 +34,7 @@ from .formsets import (
 )
 from .history import HistoryWithValuesMixin
 from .keys import CheckedKeysMixin, CheckedListMixin
+from .languages import LanguageTabsAdmin, LanguageTabsInline
 from .mixins import (
     CONTENT_INPUTS,
     CSV_ENCODING,
@@ -57,7 +58,7 @@ from .vacated import ItemsColumnMixin
 GENERATE_BUTTON = "_generate_running_order"
 
 
-class ConceptNoteSectionInline(CheckedKeysMixin, admin.StackedInline):
+class ConceptNoteSectionInline(LanguageTabsInline, CheckedKeysMixin, admin.StackedInline):
     """The sections of a panel's concept note, in order."""
 
     model = ConceptNoteSection
@@ -102,7 +103,7 @@ class PanellistInline(ItemsColumnMixin, AnsweredAtMixin, LabelledTabularInline):
         return formfield
 
 
-class SegmentInline(LabelledTabularInline):
+class SegmentInline(LanguageTabsInline, LabelledTabularInline):
     """A panel's running order, with each saved segment's planned times."""
 
     model = Segment
@@ -141,7 +142,7 @@ class PanelAdmin(
     RefuseClashingSaveMixin,
     EmailReportsMixin,
     CheckedListMixin,
-    admin.ModelAdmin,
+    LanguageTabsAdmin,
 ):
     """Panels, each edited with its concept note, panellists and running order.
 
@@ -179,7 +180,8 @@ class PanelAdmin(
     ]
     formfield_overrides = FIELD_FORMATS
     list_select_related = ["meeting", "room"]
-    search_fields = ["title", "meeting__title", "room__name"]
+    search_fields = ["room__name"]
+    translated_search_fields = ["title", "meeting__title"]
     date_hierarchy = "date"
     fieldsets = [
         (None, {"fields": ["meeting", "kind", "title", ("version", "loaded_at")]}),
@@ -261,7 +263,7 @@ class PanelAdmin(
         return formfield
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
         form.running_order_in_page = any(
             isinstance(inline, SegmentInline) for inline in self.get_inline_instances(request, obj)
         )

@@ -13,6 +13,7 @@ from ..models.querysets import in_team_of
 from .forms import PersonAdminForm
 from .history import HistoryWithValuesMixin
 from .keys import CheckedKeysMixin, CheckedListMixin
+from .languages import LanguageTabsAdmin
 from .mixins import FIELD_FORMATS, AnsweredAtMixin, RefuseClashingSaveMixin
 from .proposals import PersonProposalsInline, ProposalDecisionsMixin
 from .teams import MeetingTeamMixin
@@ -68,7 +69,7 @@ class PersonAdmin(
     RefuseClashingSaveMixin,
     ProposalDecisionsMixin,
     CheckedListMixin,
-    admin.ModelAdmin,
+    LanguageTabsAdmin,
 ):
     """People who speak at or run panels; each page lists the panels they are on and the
     corrections of their details they proposed through a personal link, to accept or

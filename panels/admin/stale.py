@@ -233,7 +233,8 @@ class StaleSaveRefusalMixin:
             if name not in compared or name not in self.cleaned_data:
                 continue
             saved, on_page = getattr(current, name), self.cleaned_data[name]
-            if saved != on_page:
+            # A language not given yet is saved as None (modeltranslation), left empty as "".
+            if saved != on_page and not (saved in (None, "") and on_page in (None, "")):
                 differences.append(
                     _("%(field)s: saved %(saved)s, on this page %(on_page)s.")
                     % {

@@ -25,6 +25,8 @@ from panels.models import (
 from panels.services import generate_running_order, save_meeting, save_panel
 from panels.text import is_un_symbol
 
+from . import french
+
 SEED_PATH = Path(__file__).with_name("concept-note.txt")
 
 MEETING_SLUG = "cm15-international-migration-2017"
@@ -250,13 +252,20 @@ def load_demo(seed_path=SEED_PATH, *, reset=False):
         is_published=True,
         presentation_limit_minutes=10,  # "max. 10 minutes"
         answer_deadline=demo_answer_deadline(),
+        title_fr=french.PANEL_TITLE,
     )
     save_panel(panel)
     for order, (heading, body) in enumerate(note.sections):
+        heading_fr, body_fr = french.SECTIONS.get(heading, ("", ""))
         ConceptNoteSection.objects.update_or_create(
             panel=panel,
             heading=heading,
-            defaults={"body": _fill_placeholder_links(body), "order": order},
+            defaults={
+                "body": _fill_placeholder_links(body),
+                "order": order,
+                "heading_fr": heading_fr,
+                "body_fr": _fill_placeholder_links(body_fr),
+            },
         )
 
     for order, (honorific, name, position, organisation, email, role, title) in enumerate(PEOPLE):

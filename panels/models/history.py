@@ -119,6 +119,15 @@ class History(HistoricalRecords):
         if newest is None:
             return True
         return any(
-            getattr(instance, field.attname) != getattr(newest, field.attname)
+            _recorded(field, instance) != _recorded(field, newest)
             for field in self.fields_included(instance)
         )
+
+
+def _recorded(field, row):
+    """``row``'s value of ``field``, with a language not given yet (``None``, as
+    modeltranslation stores it) the same as one left empty in a form (``""``)."""
+    value = getattr(row, field.attname)
+    if value is None and hasattr(field, "translated_field"):
+        return ""
+    return value

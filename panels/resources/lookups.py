@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Panel, Panellist, Person
+from ..models import Meeting, Panel, Panellist, Person
+from ..translation import english_column, english_value
 
 
 class PanelFinder:
@@ -55,25 +56,32 @@ def look_up_panel(panel_id, title, meeting, panels=None):
                 )
                 % {"id": panel_id}
             )
-        if title and title.casefold() != panel.title.casefold():
+        # Titles are the English ones, as the export gives them (``english_value``).
+        if title and title.casefold() != english_value(panel, "title").casefold():
             raise ValidationError(
                 _(
                     "Panel %(id)s is “%(actual)s”, not “%(given)s”. Check the panel ID and "
                     "the title."
                 )
-                % {"id": panel_id, "actual": panel.title, "given": title}
+                % {"id": panel_id, "actual": english_value(panel, "title"), "given": title}
             )
-        if meeting and meeting.casefold() != panel.meeting.title.casefold():
+        if meeting and meeting.casefold() != english_value(panel.meeting, "title").casefold():
             raise ValidationError(
                 _("Panel %(id)s is in the meeting “%(actual)s”, not “%(given)s”.")
-                % {"id": panel_id, "actual": panel.meeting.title, "given": meeting}
+                % {
+                    "id": panel_id,
+                    "actual": english_value(panel.meeting, "title"),
+                    "given": meeting,
+                }
             )
         return panel
     if not title:
         raise ValidationError(_("Give the panel: its ID from an export, or its title."))
-    candidates = panels.filter(title__iexact=title)
+    candidates = panels.filter(**{f"{english_column(Panel, 'title')}__iexact": title})
     if meeting:
-        candidates = candidates.filter(meeting__title__iexact=meeting)
+        candidates = candidates.filter(
+            **{f"meeting__{english_column(Meeting, 'title')}__iexact": meeting}
+        )
     candidates = list(candidates[:2])
     if not candidates:
         if meeting:

@@ -15,6 +15,7 @@ from import_export.results import RowResult
 
 from .. import services
 from ..models import AnswerStatus, Honorific, Panel, Panellist, Person, Role, SiteLanguage
+from ..translation import english_value, without_repeated_errors
 from .formats import (
     AnsweredAtField,
     ChoiceWidget,
@@ -134,6 +135,13 @@ class PanellistResource(SpreadsheetResourceMixin, resources.ModelResource):
         "email": "email",
         "preferred_language": "language",
     }
+
+    def dehydrate_meeting(self, place):
+        # In English, as the import finds panels (``lookups.look_up_panel``).
+        return english_value(place.panel.meeting, "title")
+
+    def dehydrate_panel(self, place):
+        return english_value(place.panel, "title")
 
     class Meta:
         model = Panellist
@@ -379,7 +387,9 @@ class PanellistResource(SpreadsheetResourceMixin, resources.ModelResource):
             try:
                 obj.full_clean(exclude=[*excluded, *exclude], validate_unique=validate_unique)
             except ValidationError as error:
-                for model_field, messages in error.message_dict.items():
+                for model_field, messages in without_repeated_errors(
+                    obj, error.message_dict
+                ).items():
                     name = field_names.get(model_field)
                     column = self.column(name) if name else NON_FIELD_ERRORS
                     errors.setdefault(column, []).extend(messages)

@@ -32,6 +32,7 @@ from import_export.results import Error, RowResult
 
 from .. import services
 from ..models import Panel, Person, Segment, SegmentKind, SessionKind
+from ..translation import english_column, without_repeated_errors
 from .formats import (
     ChoiceWidget,
     TextWidget,
@@ -325,7 +326,7 @@ class ProgrammeResource(SpreadsheetResourceMixin, SessionRowMixin, resources.Res
         segment = Segment(
             panel=panel,
             kind=kind or SegmentKind.OTHER,
-            title=cells["item"] or "",
+            **{english_column(Segment, "title"): cells["item"] or ""},
             number=cells["number"] or "",
             duration_minutes=cells["duration"],
             fixed_start=cells["start"],
@@ -377,7 +378,7 @@ class ProgrammeResource(SpreadsheetResourceMixin, SessionRowMixin, resources.Res
         try:
             obj.full_clean(exclude=[*excluded, *exclude])
         except ValidationError as error:
-            for name, messages in error.message_dict.items():
+            for name, messages in without_repeated_errors(obj, error.message_dict).items():
                 if name in columns and columns[name] is None:
                     continue
                 header = self.column(columns[name]) if name in columns else NON_FIELD_ERRORS

@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Panel, Panellist, Person, Role, Room
+from ..translation import english_value
 
 
 def same_text(first, second):
@@ -33,7 +34,7 @@ def find_session(meeting, day, title):
         for panel in Panel.objects.filter(meeting=meeting, date=day)
         .select_related("meeting", "room")
         .order_by("pk")
-        if same_text(panel.title, title)
+        if same_text(english_value(panel, "title"), title)
     ][:2]
     if len(found) > 1:
         raise ValidationError(

@@ -5,6 +5,7 @@ what it did (``ProgrammeImported``)."""
 from dataclasses import dataclass, field
 
 from ..models import Panel
+from ..translation import english_value
 
 
 @dataclass
@@ -44,7 +45,7 @@ def programme_rows(meeting):
     for panel in panels:
         session = {
             "date": panel.date,
-            "session": panel.title,
+            "session": english_value(panel, "title"),
             "session_kind": panel.kind,
             "session_start": panel.start_time,
             "session_end": panel.end_time,
@@ -58,7 +59,7 @@ def programme_rows(meeting):
                 ProgrammeRow(
                     **session,
                     number=item.number,
-                    item=item.title,
+                    item=english_value(item, "title"),
                     item_kind=item.kind,
                     start=item.fixed_start,
                     end=item.fixed_end,

@@ -12,6 +12,7 @@ from import_export.results import RowResult
 
 from .. import services
 from ..models import Attendance, Panel, Role, SessionKind
+from ..translation import english_column
 from .programme_lookups import find_place, find_room, find_session
 from .programme_rows import SessionInFile
 
@@ -97,7 +98,8 @@ class SessionRowMixin:
         new = panel is None
         if new:
             panel = Panel(meeting=self.meeting, date=cells["date"])
-        panel.title = cells["session"]
+        # The spreadsheet is in English (``programme_rows``), whatever the officer's language.
+        setattr(panel, english_column(Panel, "title"), cells["session"])
         if cells["session_kind"]:
             panel.kind = cells["session_kind"]
         elif new:

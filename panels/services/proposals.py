@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Panellist, Person, ProposedChange
+from ..translation import english_column
 from .history import log_changed_fields
 from .locking import bump_panel_versions, lock_panels
 from .versions import programme_may_have_changed
@@ -22,7 +23,9 @@ from .versions import programme_may_have_changed
 def _saved_value(panellist, name):
     """The value of the field ``name`` (a ``ProposedChange.Field``) as saved now."""
     if name in ProposedChange.PERSON_FIELDS:
-        return getattr(panellist.person, name)
+        value = getattr(panellist.person, english_column(Person, name))
+        # A language not given yet is None (modeltranslation): no text, as an empty field.
+        return "" if value is None else value
     return getattr(panellist, name)
 
 
@@ -149,10 +152,12 @@ def _apply(change, actor):
         # Saved, not updated, so that the change is in the person's history with its values
         # (the version rises by the save).
         person = Person.objects.select_for_update().get(pk=change.person_id)
-        setattr(person, change.field, change.value)
+        # A correction is of the English text (the one every page falls back to).
+        column = english_column(Person, change.field)
+        setattr(person, column, change.value)
         person._history_user = actor
-        person.save(update_fields=[change.field, "version"])
-        log_changed_fields(actor, [change.person], Person, change.field)
+        person.save(update_fields=[column, "version"])
+        log_changed_fields(actor, [change.person], Person, column)
         # ``update`` sends no signal: the person's name may show on public programmes.
         programme_may_have_changed(people=[change.person_id])
     else:

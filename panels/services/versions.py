@@ -22,8 +22,10 @@ import logging
 import threading
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import translation
 
 from ..models import (
     Meeting,
@@ -52,7 +54,16 @@ class VersionRecorded:
 def programme_snapshot(meeting):
     """The public programme of ``meeting`` as its public pages show it now, as plain JSON
     values (the shape is ``panels.changelog``'s): published sessions in programme order, none
-    for a draft meeting. Clock times are local, in the meeting's zone. Three queries."""
+    for a draft meeting. Clock times are local, in the meeting's zone. Three queries.
+
+    Titles are in the default language (English; ``settings.MODELTRANSLATION_DEFAULT_LANGUAGE``)
+    whatever language is active, so that a save made from a page in another language is no
+    change of the programme."""
+    with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+        return _snapshot(meeting)
+
+
+def _snapshot(meeting):
     sessions = []
     if meeting.is_public:
         panels = (
