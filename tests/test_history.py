@@ -10,6 +10,7 @@ from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from panels import services
 from panels.admin.history import Change
@@ -70,7 +71,13 @@ def test_officer_edit_shows_bio_before_and_after_and_the_officer(first_editor, p
     assert (changed.who, changed.kind, changed.changes) == (
         "Fatima Example",
         "Changed",
-        [Change("Short bio", "“Works on migration.”", "“Directs the regional migration office.”")],
+        [
+            Change(
+                "Short bio (English)",
+                "“Works on migration.”",
+                "“Directs the regional migration office.”",
+            )
+        ],
     )
     assert changed.when.endswith("(UTC)")
     assert added.kind == "Added" and added.revertible
@@ -202,13 +209,13 @@ def test_revert_puts_the_values_back_and_is_itself_recorded(first_editor, person
     assert person.version > before  # saved over the current version, not a stale one
     assert messages_of(response) == [
         f"Amina Diallo was put back as it was on {response.context['entries'][-1].when}: "
-        "short bio."
+        "short bio (English)."
     ]
     record = newest(person)
     assert (record.history_user.username, record.bio) == ("fatima", "Works on migration.")
     assert reason_text(record).startswith("Put back as it was on ")
     assert response.context["entries"][0].changes == [
-        Change("Short bio", "“A wrong bio.”", "“Works on migration.”")
+        Change("Short bio (English)", "“A wrong bio.”", "“Works on migration.”")
     ]
     assert LogEntry.objects.filter(object_id=str(person.pk)).count() == 1
 
@@ -417,10 +424,10 @@ def test_item_is_put_back_from_its_sessions_history_page(first_editor, panel, it
     assert reason_text(record).startswith("Put back as it was on ")
     shown = first_editor.get(response.url)
     assert messages_of(shown) == [
-        f"Item “Opening” was put back as it was on {row.entry.when}: title and duration."
+        f"Item “Opening” was put back as it was on {row.entry.when}: title (English) and duration."
     ]
     assert shown.context["rows"][0].entry.changes == [
-        Change("Title", "“Opening by mistake”", "“Opening”"),
+        Change("Title (English)", "“Opening by mistake”", "“Opening”"),
         Change("Duration", "“25”", "“10”"),
     ]
 
@@ -716,3 +723,36 @@ def test_a_refused_put_back_sends_no_notice(officer, confirmed_panel):
     panel.refresh_from_db()
     assert said[0].startswith("Nothing was put back")
     assert (panel.status, mail.outbox) == (Panel.Status.CANCELLED, [])
+
+
+@pytest.mark.parametrize("officer_language", ["en", "fr", "ar"])
+def test_each_language_of_a_title_is_shown_and_put_back_on_its_own(
+    first_editor, make_panel, officer_language
+):
+    """Whatever the language of the officer's admin, the History page lists each language's
+    title that changed under its own label, and putting back restores every language as it
+    was, never writing the English fallback into a language that had no title."""
+    panel = make_panel(title="Migration and the 2030 Agenda")
+    Panel.objects.filter(pk=panel.pk).update(title_fr="La migration et le Programme 2030")
+    panel.refresh_from_db()
+    panel.save()
+    first = newest(panel)
+    panel.title_fr = "Titre changé"
+    panel.title_ar = "عنوان جديد"
+    panel.save()
+    headers = {"HTTP_ACCEPT_LANGUAGE": officer_language}
+
+    page = first_editor.get(admin_url(Panel, "history", panel.pk), **headers)
+    address = admin_url(Panel, "revert", panel.pk, first.history_id)
+    first_editor.post(address, {"newest_seen": newest(panel).history_id}, **headers)
+
+    changed = page.context["entries"][0].changes
+    with translation.override("en"):
+        labels = [str(change.label) for change in changed]
+    assert len(labels) == 2 and all("(" in label for label in labels)
+    panel.refresh_from_db()
+    assert (panel.title_en, panel.title_fr, panel.title_ar or "") == (
+        "Migration and the 2030 Agenda",
+        "La migration et le Programme 2030",
+        "",
+    )

@@ -138,18 +138,26 @@ def shown(model, name, value, sight=None):
 
 def changes_between(model, newer, older, sight=None):
     """The changes of the fields recorded from ``older`` to ``newer`` (historical records),
-    each a ``Change``, in the model's order of fields; related objects ``sight`` hides are
-    not named (``shown``)."""
-    delta = newer.diff_against(older, foreign_keys_are_objs=True)
-    order = [model_field.name for model_field in model._meta.concrete_fields]
-    found = {change.field: change for change in delta.changes}
+    each a ``Change``, in the model's order of the fields an officer edits
+    (``history.tracked_fields``: each language of a translated field on its own); related
+    objects ``sight`` hides are not named (``shown``). A language not given yet and one left
+    empty are no change."""
+    names = [
+        model_field.name for model_field in history.tracked_fields(model) if model_field.editable
+    ]
+    delta = newer.diff_against(older, foreign_keys_are_objs=True, included_fields=names)
+    found = {
+        change.field: change
+        for change in delta.changes
+        if not (change.old in (None, "") and change.new in (None, ""))
+    }
     return [
         Change(
             label=capfirst(model._meta.get_field(name).verbose_name),
             before=shown(model, name, found[name].old, sight),
             after=shown(model, name, found[name].new, sight),
         )
-        for name in order
+        for name in names
         if name in found
     ]
 

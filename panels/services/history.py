@@ -168,12 +168,28 @@ class Reverted:
 
 def tracked_fields(model):
     """The fields of ``model`` its history records (its own concrete fields but its key and
-    those excluded from its history)."""
+    those excluded from its history), in the model's order.
+
+    A translated field (``panels/translation.py``) is recorded as its languages' columns
+    ("title_en", "title_fr", …), each shown and put back on its own; never as the field itself
+    ("title"), whose value follows the language of the officer's page and falls back to
+    English, so that reading or writing it would show or put a fallback in another language's
+    column."""
     recorded = {field.attname for field in model.history.model.tracked_fields}
+    translated = {
+        field.translated_field.attname
+        for field in model._meta.concrete_fields
+        if hasattr(field, "translated_field")
+    }
     return [
         field
         for field in model._meta.concrete_fields
-        if field.attname in recorded and not field.primary_key
+        if not field.primary_key
+        and field.attname not in translated
+        and (
+            field.attname in recorded
+            or getattr(getattr(field, "translated_field", None), "attname", None) in recorded
+        )
     ]
 
 
