@@ -11,9 +11,12 @@ posted to an old answer page is not lost.
 from django.urls import path
 
 from . import views
-from .exports import in_asked_language
+from .exports import exports_in_asked_language
 
 app_name = "panels"
+
+# Calendars and schedule.json in the language asked for with ?lang=, at both addresses.
+EXPORTS = exports_in_asked_language(views)
 
 urlpatterns = [
     path("", views.MeetingListView.as_view(), name="meeting-list"),
@@ -38,17 +41,17 @@ urlpatterns = [
     # language asked for with ?lang= (exports.in_asked_language).
     path(
         "meetings/<slug:slug>/calendar.ics",
-        in_asked_language(views.meeting_calendar),
+        EXPORTS["meeting_calendar"],
         name="meeting-calendar",
     ),
     path(
         "meetings/<slug:slug>/schedule.json",
-        in_asked_language(views.meeting_schedule_json),
+        EXPORTS["meeting_schedule_json"],
         name="meeting-schedule-json",
     ),
     path(
         "meetings/<slug:meeting_slug>/panels/<int:pk>/calendar.ics",
-        in_asked_language(views.panel_calendar),
+        EXPORTS["panel_calendar"],
         name="panel-calendar",
     ),
     path(
@@ -73,8 +76,8 @@ urlpatterns = [
 # opens in the person's preferred language, else the browser's (``use_personal_language``).
 unprefixed_patterns = [
     path("meetings/<slug:slug>/changes.atom", views.meeting_changes_feed),
-    path("meetings/<slug:slug>/calendar.ics", views.meeting_calendar),
-    path("meetings/<slug:slug>/schedule.json", views.meeting_schedule_json),
-    path("meetings/<slug:meeting_slug>/panels/<int:pk>/calendar.ics", views.panel_calendar),
+    path("meetings/<slug:slug>/calendar.ics", EXPORTS["meeting_calendar"]),
+    path("meetings/<slug:slug>/schedule.json", EXPORTS["meeting_schedule_json"]),
+    path("meetings/<slug:meeting_slug>/panels/<int:pk>/calendar.ics", EXPORTS["panel_calendar"]),
     path("answer/<str:secret>/", views.panellist_answer, name="personal-link"),
 ]

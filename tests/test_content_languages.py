@@ -162,6 +162,44 @@ def test_an_unknown_export_language_is_refused_in_words(client, seed_panel, aske
     )
 
 
+def unprefixed(address):
+    """``address`` (under ``/en/``) as subscriptions were given it, without a prefix."""
+    assert address.startswith("/en/")
+    return address[len("/en") :]
+
+
+def test_exports_without_a_prefix_take_the_language_asked_for(client, seed_panel):
+    """Calendar and schedule apps subscribed to the addresses without a prefix: ``?lang=``
+    works there as under a prefix, and an unknown code is refused there too."""
+    slug = seed_panel.meeting.slug
+    calendar = unprefixed(reverse("panels:meeting-calendar", kwargs={"slug": slug}))
+    schedule = unprefixed(reverse("panels:meeting-schedule-json", kwargs={"slug": slug}))
+    panel_calendar = unprefixed(
+        reverse("panels:panel-calendar", kwargs={"meeting_slug": slug, "pk": seed_panel.pk})
+    )
+
+    assert calendar_summaries(client, calendar + "?lang=fr") == [french.PANEL_TITLE]
+    assert calendar_summaries(client, panel_calendar + "?lang=fr") == [french.PANEL_TITLE]
+    [(title, language, _slug)] = schedule_events(client, schedule + "?lang=fr")
+    assert (title, language) == (french.PANEL_TITLE, "fr")
+    assert client.get(schedule, {"lang": "xx"}).status_code == 400
+
+
+@pytest.mark.parametrize("prefix", ["/fr", ""], ids=["prefixed", "unprefixed"])
+def test_exports_name_the_language_of_their_document(client, seed_panel, prefix):
+    """``Content-Language`` is the document's: the one asked for with ``?lang=``, else
+    schedule.json's own (English), whatever the browser asks for."""
+    schedule = prefix + unprefixed(
+        reverse("panels:meeting-schedule-json", kwargs={"slug": seed_panel.meeting.slug})
+    )
+
+    asked = client.get(schedule, {"lang": "ar"}, HTTP_ACCEPT_LANGUAGE="fr")
+    unasked = client.get(schedule, HTTP_ACCEPT_LANGUAGE="ru")
+
+    assert (asked.status_code, asked.headers["Content-Language"]) == (200, "ar")
+    assert (unasked.status_code, unasked.headers["Content-Language"]) == (200, "en")
+
+
 # ---------------------------------------------------------------------------------------------
 # Admin
 
