@@ -33,6 +33,9 @@ NOT_INTERFACE = {"head", "script", "style", "template", "bdi", "code", "kbd", "s
 ENGLISH_WORDS = re.compile(
     r"(?<!\w)(?:the|and|with|from|this|your|will|has|have|been|is|are)(?!\w)"
 )
+# A word written twice in a row: a translated sentence around a translated value that says
+# the same word ("بتوقيت توقيت": "in time New York time").
+DOUBLED_WORD = re.compile(r"(?<!\w)(\w{3,})\s+\1(?!\w)")
 # Placeholders and markup split a message into the fragments a page can show.
 SPLIT = re.compile(r"%(?:\([^)]+\))?[sdif]|<[^>]+>|\n")
 
@@ -67,18 +70,20 @@ def english_fragments(language):
     return sorted(fragments, key=len, reverse=True)
 
 
-def interface_text(node, language):
-    """The text of ``node`` (a parsed page) that the interface wrote: without the head,
-    scripts, isolated content (``<bdi>``, ``dir="auto"``) and elements in another language."""
+def interface_strings(node, language):
+    """The texts of ``node`` (a parsed page) that the interface wrote, one per text node:
+    without the head, scripts, isolated content (``<bdi>``, ``dir="auto"``) and elements in
+    another language."""
     if node.tag in NOT_INTERFACE or node.attrs.get("dir") == "auto":
-        return ""
+        return
     own = node.attrs.get("lang")
     if own and node.tag != "html" and not own.lower().startswith(language.split("-")[0]):
-        return ""
-    return " ".join(
-        child if isinstance(child, str) else interface_text(child, language)
-        for child in node.children
-    )
+        return
+    for child in node.children:
+        if isinstance(child, str):
+            yield child
+        else:
+            yield from interface_strings(child, language)
 
 
 def in_language(address, language):
@@ -145,12 +150,31 @@ def test_no_english_interface_string_is_left(pages, language):
     left = []
     for name, address, client in pages:
         page: Node = parse(client.get(in_language(address, language)))
-        text = " ".join(interface_text(page, language).split())
+        strings = [" ".join(string.split()) for string in interface_strings(page, language)]
+        text = " ".join(strings)
         for fragment in fragments:
             if re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", text):
                 left.append((name, fragment))
         left += [
+            (name, f"word twice: {m.group(0)}")
+            for string in strings
+            for m in DOUBLED_WORD.finditer(string)
+            if not m.group(1).isdigit()
+        ]
+        left += [
             (name, f"English word: …{text[max(0, m.start() - 40) : m.end() + 40]}…")
             for m in ENGLISH_WORDS.finditer(text)
         ]
-    assert not left, f"{len(left)} English strings left; the first: {left[:LIMIT]}"
+    assert not left, f"{len(left)} English strings or doubled words; the first: {left[:LIMIT]}"
+
+
+def test_arabic_zone_sentence_names_the_time_once(pages):
+    """ "All times are New York time (…)": the Arabic sentence attaches its preposition to
+    the zone's own wording (توقيت New York), rather than saying "time" twice."""
+    address = {name: address for name, address, _client in pages}["panel"]
+    anonymous = pages[0][2]
+
+    text = parse(anonymous.get(in_language(address, "ar"))).text
+
+    assert "جميع الأوقات بتوقيت New York" in text
+    assert "توقيت توقيت" not in text
