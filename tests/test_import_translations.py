@@ -8,12 +8,13 @@ import csv
 import io
 
 import pytest
+from django.utils import translation
 from django.utils.html import escape
 from tablib import Dataset
 
 from panels.demo.programme import load_programme_demo
-from panels.models import Meeting, Panel, Segment
-from panels.resources import ProgrammeResource
+from panels.models import Meeting, Panel, Panellist, Person, Segment
+from panels.resources import PanellistResource, ProgrammeResource
 from tests.admin_helpers import admin_url, messages_of
 from tests.test_csv import csv_file, row_errors
 from tests.test_programme_import import confirm, preview
@@ -132,4 +133,36 @@ def test_english_title_in_other_capitals_keeps_other_languages(admin_client, mee
         item.title_en.upper(),
         "Ouverture",
         "الافتتاح",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The panellists' spreadsheet
+
+
+@pytest.fixture
+def director(make_panel, make_meeting):
+    panel = make_panel(make_meeting(title="Coordination meeting", slug="cm"), title="Data")
+    person = Person.objects.create(name="Amina Example", email="amina@example.org")
+    Person.objects.filter(pk=person.pk).update(position_en="Director", position_fr="Directrice")
+    return Panellist.objects.create(panel=panel, person=person, order=0)
+
+
+def test_panellists_position_column_is_english_and_keeps_other_languages(director):
+    with translation.override("fr"):
+        resource = PanellistResource()
+        exported = resource.export(Panellist.objects.all())
+        column = resource.fields["position"].column_name
+        cells = exported[column]
+        exported[0] = tuple(
+            "Head of Division" if header == column else value
+            for header, value in zip(exported.headers, exported[0], strict=True)
+        )
+        result = PanellistResource().import_data(exported, dry_run=False)
+
+    assert (result.has_errors(), result.has_validation_errors()) == (False, False)
+    assert cells == ["Director"]
+    assert Person.objects.values_list("position_en", "position_fr").get() == (
+        "Head of Division",
+        "Directrice",
     )
