@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import translation
 from modeltranslation.translator import TranslationOptions, translator
+from modeltranslation.utils import build_localized_fieldname
 
 from .models import ConceptNoteSection, Meeting, Panel, Person, Segment
 
@@ -68,6 +69,17 @@ def english_value(obj, name):
     is in English whatever language the officer's page is in."""
     with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
         return getattr(obj, name)
+
+
+def other_languages(obj, name):
+    """The codes of the languages other than the default in which ``obj`` has a value of field
+    ``name`` ("title_fr" filled in: "fr"), in the order of ``settings.LANGUAGES``."""
+    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    return [
+        code
+        for code in settings.MODELTRANSLATION_LANGUAGES
+        if code != default and getattr(obj, build_localized_fieldname(name, code))
+    ]
 
 
 def without_repeated_errors(obj, message_dict):

@@ -5,6 +5,7 @@ meetings' "Import programme"; each meeting's page links to it and to the export.
 """
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
@@ -136,6 +137,8 @@ class ProgrammeImportMixin(SpreadsheetImportMixin, ImportMixin):
             )
             % {"meeting": imported.meeting, "sessions": sessions, "items": items},
         )
+        for warning in imported.warnings:
+            self.message_user(request, warning, messages.WARNING)
         return HttpResponseRedirect(
             reverse(
                 "admin:panels_meeting_change",

@@ -36,7 +36,10 @@ LibreOffice show it as text instead of running it; the import removes that apost
 
 A meeting's whole programme is a second spreadsheet, one row per item of each session's
 running order (``programme.ProgrammeResource``; README, "Importing a programme"): an import
-replaces the running order of each session the file names.
+replaces the running order of each session the file names, updating in place the items whose
+English title it keeps, with their titles in other languages. Both spreadsheets are in
+English (titles, positions) whatever the officer's language; the other languages are the
+admin's language tabs' to edit.
 
 The package's modules: ``formats`` (the CSV format, the neutralising of formulae, the widgets
 that read and write the cells), ``spreadsheet`` (what every resource does alike: all-or-nothing

@@ -15,7 +15,7 @@ from import_export.results import RowResult
 
 from .. import services
 from ..models import AnswerStatus, Honorific, Panel, Panellist, Person, Role, SiteLanguage
-from ..translation import english_value, without_repeated_errors
+from ..translation import english_column, english_value, without_repeated_errors
 from .formats import (
     AnsweredAtField,
     ChoiceWidget,
@@ -28,6 +28,17 @@ from .formats import (
 )
 from .lookups import PanelFinder, find_person, find_place
 from .spreadsheet import SpreadsheetResourceMixin
+
+
+class EnglishTextField(fields.Field):
+    """A text read into the English column of a translated field ("position_en"): an empty
+    cell leaves a column never filled in (``None``) as it is, so that an export re-imported
+    unchanged changes nothing."""
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        if self.clean(row, **kwargs) == "" and self.get_value(instance) is None:
+            return
+        super().save(instance, row, is_m2m=is_m2m, **kwargs)
 
 
 class PanellistResource(SpreadsheetResourceMixin, resources.ModelResource):
@@ -64,8 +75,12 @@ class PanellistResource(SpreadsheetResourceMixin, resources.ModelResource):
             blank_allowed=True,
         ),
     )
-    position = fields.Field(
-        attribute="person__position", column_name=_("Position"), widget=TextWidget()
+    # In English whatever the officer's language, as the programme's titles: an export read
+    # in one language and imported in another changes nothing (``english_column``).
+    position = EnglishTextField(
+        attribute=f"person__{english_column(Person, 'position')}",
+        column_name=_("Position"),
+        widget=TextWidget(),
     )
     organisation = fields.Field(
         attribute="person__organisation", column_name=_("Organisation"), widget=TextWidget()
@@ -131,6 +146,7 @@ class PanellistResource(SpreadsheetResourceMixin, resources.ModelResource):
         "name": "name",
         "honorific": "honorific",
         "position": "position",
+        english_column(Person, "position"): "position",
         "organisation": "organisation",
         "email": "email",
         "preferred_language": "language",

@@ -8,15 +8,22 @@ on that day, updated, or else a new one. A row whose No., Item and Item kind are
 gives its session. The session's details (kind, times, room) are read from its first row;
 later rows leave them blank or repeat them.
 
-An import REPLACES the running order of each session the file names: its items are deleted
-and the file's items created in file order, with their speakers. Sessions the file does not
-name are untouched; places of a session that no longer speak stay in the session. Everything
+An import REPLACES the running order of each session the file names with the file's items, in
+file order, with their speakers. A row's item is the session's stored item of the same English
+title (any case; for an untitled item, of the same kind), the first not yet matched in running
+order, updated in place: its key, its history and its titles in other languages stay. A row
+without one adds an item; stored items no row matched are removed at the end, and where they
+had titles in other languages the import says so (``ProgrammeImported.warnings``): an item
+whose English title changed is such a removed item and an added one, since its translations
+no longer say what its title does. Sessions the file does not name are untouched; places of a
+session that no longer speak stay in the session. Everything
 is checked as the admin checks it (``full_clean`` of rooms, sessions, items, people and places)
 and each error is reported beside its column; a file with any bad row saves nothing (one
 transaction, as ``PanellistResource.import_data``). The meeting's sessions are locked during
 the import (``services.lock_panels``); sessions are saved with ``services.save_panel`` (a new
 time or room revises their calendar entries), their running orders replaced with
-``services.clear_running_order`` and ``services.add_item``, which raise their versions.
+``services.open_running_order``, ``save_item`` and ``remove_items``, which raise their
+versions.
 
 Cells are read by the widgets of ``formats`` and ``programme_cells``; the session, room,
 person and place a row names are found by ``programme_lookups``.
@@ -26,13 +33,14 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, instance_loaders, resources
 from import_export.results import Error, RowResult
 
 from .. import services
 from ..models import Panel, Person, Segment, SegmentKind, SessionKind
-from ..translation import english_column, without_repeated_errors
+from ..translation import english_column, other_languages, without_repeated_errors
 from .formats import (
     ChoiceWidget,
     TextWidget,
@@ -79,12 +87,14 @@ SEGMENT_COLUMNS = {
 class RowOutcome:
     """What one saved row did: ``import_type`` (a ``RowResult`` type), its session (``key``,
     ``SessionInFile``), the minutes its item adds (``planned``; ``None`` for a row without an
-    item) and the roles and attendances it gave (``places``, as ``SessionInFile.places``)."""
+    item), the item saved (``item``, a ``Segment``) and the roles and attendances it gave
+    (``places``, as ``SessionInFile.places``)."""
 
     import_type: str
     session: SessionInFile
     key: tuple
     planned: int | None = None
+    item: Segment | None = None
     places: dict = field(default_factory=dict)
 
 
@@ -313,7 +323,8 @@ class ProgrammeResource(SpreadsheetResourceMixin, SessionRowMixin, resources.Res
 
     def import_item(self, session, cells, errors, number, outcome):
         """Check and save the row's item as the next of ``session``'s running order, with its
-        speakers (``speaker_places``). Adds to ``errors`` and raises ``ValidationError``."""
+        speakers (``speaker_places``): the stored item it matches (``stored_item``), updated,
+        or a new one. Adds to ``errors`` and raises ``ValidationError``."""
         panel = session.panel
         kind = cells["item_kind"]
         if kind is None and self.column("item_kind") not in errors:
@@ -323,19 +334,19 @@ class ProgrammeResource(SpreadsheetResourceMixin, SessionRowMixin, resources.Res
                 errors.setdefault(self.column("item"), []).append(
                     _("Give the item's title, or its kind.")
                 )
-        segment = Segment(
-            panel=panel,
-            kind=kind or SegmentKind.OTHER,
-            **{english_column(Segment, "title"): cells["item"] or ""},
-            number=cells["number"] or "",
-            duration_minutes=cells["duration"],
-            fixed_start=cells["start"],
-            fixed_end=cells["end"],
-            order=session.items,
-        )
+        title = cells["item"] or ""
+        segment = stored_item(session, title, kind) or Segment()
+        segment.panel = panel
+        segment.kind = kind or SegmentKind.OTHER
+        if (getattr(segment, english_column(Segment, "title")) or "") != title:
+            setattr(segment, english_column(Segment, "title"), title)
+        segment.number = cells["number"] or ""
+        segment.duration_minutes = cells["duration"]
+        segment.fixed_start, segment.fixed_end = cells["start"], cells["end"]
+        segment.order = len(session.saved)
         self.check(segment, SEGMENT_COLUMNS, errors, exclude=["panel"])
         if segment.fixed_start is not None and self.column("start") not in errors:
-            self.refuse_overlap(panel, segment, errors)
+            self.refuse_overlap(session, segment, errors)
         planned = session.planned + (segment.duration_minutes or 0)
         if panel.is_published and self.column("duration") not in errors:
             refusal = panel.publishing_refusal(planned)
@@ -344,15 +355,18 @@ class ProgrammeResource(SpreadsheetResourceMixin, SessionRowMixin, resources.Res
         places = self.speaker_places(session, cells["speakers"] or [], errors, number, outcome)
         if errors:
             raise ValidationError(errors)
-        services.add_item(segment, places)
+        services.save_item(segment, places)
         outcome.planned = segment.duration_minutes or 0
+        outcome.item = segment
 
-    def refuse_overlap(self, panel, segment, errors):
+    def refuse_overlap(self, session, segment, errors):
         """Refuse, under "Start", an item whose fixed start falls before the item before it
-        ends (the session's items so far placed with it, ``Panel.placed_items``)."""
+        ends (the session's items the file gave so far placed with it,
+        ``Panel.placed_items``)."""
+        panel = session.panel
         if not panel.is_timed:
             return
-        items = [*Segment.objects.filter(panel=panel).in_running_order(), segment]
+        items = [*session.saved, segment]
         placed, clashes = panel.placed_items(items)
         if any(
             clash.code == "starts_before_previous_ends" and clash.position == len(items) - 1
@@ -388,8 +402,9 @@ class ProgrammeResource(SpreadsheetResourceMixin, SessionRowMixin, resources.Res
         """Note what a saved row did, for the rows that follow."""
         session = outcome.session
         self.sessions[outcome.key] = session
-        if outcome.planned is not None:
-            session.items += 1
+        if outcome.item is not None:
+            session.stored = [item for item in session.stored if item.pk != outcome.item.pk]
+            session.saved.append(outcome.item)
             session.planned += outcome.planned
             self.items += 1
         for key, noted in outcome.places.items():
@@ -406,9 +421,56 @@ class ProgrammeResource(SpreadsheetResourceMixin, SessionRowMixin, resources.Res
             self.sessions[key] = SessionInFile(panel=None, first_row=self.current_row)
 
     def after_import(self, dataset, result, **kwargs):
-        """Give the result what the import did (``result.programme``, a
-        ``ProgrammeImported``)."""
+        """Remove the stored items of the file's sessions that no row matched
+        (``services.remove_items``), and give the result what the import did
+        (``result.programme``, a ``ProgrammeImported``), with a warning for each removed item
+        that had titles in other languages."""
+        warnings = []
+        for state in self.sessions.values():
+            if state.panel is None or not state.stored:
+                continue
+            for item in state.stored:
+                languages = other_languages(item, "title")
+                if languages:
+                    warnings.append(removed_translations_warning(state.panel, item, languages))
+            services.remove_items(state.panel, state.stored)
         sessions = [state.panel.pk for state in self.sessions.values() if state.panel]
         result.programme = ProgrammeImported(
-            meeting=self.meeting, sessions=sessions, items=self.items
+            meeting=self.meeting, sessions=sessions, items=self.items, warnings=warnings
         )
+
+
+def item_key(title, kind):
+    """What matches a row's item with a stored one: its English title whatever its case (a
+    change of case leaves its translations right), or, for an untitled item, its kind (a
+    title is ``None`` in a language column never filled in)."""
+    title = title or ""
+    return (title.casefold(), "" if title else kind)
+
+
+def stored_item(session, title, kind):
+    """The first of ``session``'s stored items not yet matched whose English title is
+    ``title`` (``item_key``), or ``None``."""
+    key = item_key(title, kind)
+    column = english_column(Segment, "title")
+    return next(
+        (item for item in session.stored if item_key(getattr(item, column), item.kind) == key),
+        None,
+    )
+
+
+def removed_translations_warning(panel, item, languages):
+    """The officer's warning that ``item`` of ``panel`` is removed with its titles in
+    ``languages`` (codes)."""
+    return _(
+        "“%(session)s” (%(date)s): the file has no item “%(item)s”, so it is removed with its "
+        "titles in other languages (%(languages)s). If its English title changed, enter them "
+        "again on the session's page."
+    ) % {
+        "session": getattr(panel, english_column(Panel, "title")),
+        "date": f"{panel.date:%Y-%m-%d}",
+        "item": getattr(item, english_column(Segment, "title")) or item.display_title,
+        "languages": ", ".join(
+            str(get_language_info(code)["name_translated"]) for code in languages
+        ),
+    }

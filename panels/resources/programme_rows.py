@@ -4,8 +4,8 @@ what it did (``ProgrammeImported``)."""
 
 from dataclasses import dataclass, field
 
-from ..models import Panel
-from ..translation import english_value
+from ..models import Panel, Segment
+from ..translation import english_column, english_value
 
 
 @dataclass
@@ -59,7 +59,9 @@ def programme_rows(meeting):
                 ProgrammeRow(
                     **session,
                     number=item.number,
-                    item=english_value(item, "title"),
+                    # The English column itself, blank when English is: a title of another
+                    # language written here would come back as the item's English title.
+                    item=getattr(item, english_column(Segment, "title")) or "",
                     item_kind=item.kind,
                     start=item.fixed_start,
                     end=item.fixed_end,
@@ -74,15 +76,18 @@ def programme_rows(meeting):
 class SessionInFile:
     """What an import knows of a session the file names: the ``Panel`` saved from its first
     row (``None`` when that row was refused), that row's number (``first_row``) and session
-    ``details`` (cleaned cells by field name), the items saved so far and the minutes their
-    known durations add up to (``planned``), and ``places``: for each speaker's key
+    ``details`` (cleaned cells by field name), its ``stored`` items not yet matched by a row
+    (``Segment`` rows, in running order: those left are removed at the end), the items
+    ``saved`` so far (in the file's order) and the minutes their known durations add up to
+    (``planned``), and ``places``: for each speaker's key
     (``SpeakerMention.key``), the role and attendance the file gave them, each with the row
     that first gave it (a dict ``{"role": (row, value), "attendance": (row, value)}``)."""
 
     panel: Panel | None
     first_row: int
     details: dict = field(default_factory=dict)
-    items: int = 0
+    stored: list = field(default_factory=list)
+    saved: list = field(default_factory=list)
     planned: int = 0
     places: dict = field(default_factory=dict)
 
@@ -90,8 +95,11 @@ class SessionInFile:
 @dataclass
 class ProgrammeImported:
     """What an import of a programme did: the ``meeting``, the keys of the ``sessions`` it
-    named (each with its running order replaced), and the number of ``items`` created."""
+    named (each with its running order replaced), the number of ``items`` saved, and
+    ``warnings`` for the officer (texts: the titles in other languages removed with an item
+    whose English title is no longer in the file)."""
 
     meeting: object
     sessions: list
     items: int
+    warnings: list = field(default_factory=list)

@@ -1,6 +1,6 @@
 """The session and the speakers of a row of a programme spreadsheet, for ``ProgrammeResource``:
-the session found or created from its first row (its running order then cleared), checked
-against its later rows; each speaker's place found or created in the session.
+the session found or created from its first row (its running order then read, for the rows to
+match), checked against its later rows; each speaker's place found or created in the session.
 
 Errors are added to the row's ``errors`` (a dict of header to messages) and raised as one
 ``ValidationError``; nothing is saved for a row with an error.
@@ -58,7 +58,7 @@ class SessionRowMixin:
 
     def import_session(self, key, cells, errors, number):
         """The session of the row, as ``(SessionInFile, import type)``: from its first row,
-        the session found or created, checked and saved, its running order cleared; from a
+        the session found or created, checked and saved, its running order read; from a
         later row, the one saved, its details compared with the row's."""
         session = self.sessions.get(key)
         if session is None:
@@ -88,8 +88,9 @@ class SessionRowMixin:
 
     def first_session_row(self, cells, errors, number):
         """Find or create the row's session, set its details, check it as the admin does and,
-        when the whole row reads well so far, save it (``services.save_panel``) and clear its
-        running order (``services.clear_running_order``)."""
+        when the whole row reads well so far, save it (``services.save_panel``) and read its
+        running order (``services.open_running_order``), for the rows to match their items
+        with."""
         try:
             panel = find_session(self.meeting, cells["date"], cells["session"])
         except ValidationError as error:
@@ -118,10 +119,9 @@ class SessionRowMixin:
         if errors:
             raise ValidationError(errors)
         services.save_panel(panel)
-        if not new:
-            services.clear_running_order(panel)
+        stored = [] if new else services.open_running_order(panel)
         details = {name: cells[name] for name in SESSION_DETAILS}
-        session = SessionInFile(panel=panel, first_row=number, details=details)
+        session = SessionInFile(panel=panel, first_row=number, details=details, stored=stored)
         return session, RowResult.IMPORT_TYPE_NEW if new else RowResult.IMPORT_TYPE_UPDATE
 
     def speaker_places(self, session, mentions, errors, number, outcome):

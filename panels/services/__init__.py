@@ -70,7 +70,7 @@ from .panellists import (
     spoken_segments,
 )
 from .panels import TeamJoined, join_team, save_meeting, save_panel, save_room
-from .programmes import add_item, clear_running_order, log_programme_import
+from .programmes import log_programme_import, open_running_order, remove_items, save_item
 from .proposals import Decided, decide_proposed_changes, pending_values, propose_changes
 from .publishing import Published, StatusChanged, cancel, publish, reinstate, set_status
 from .running_orders import (
@@ -114,14 +114,12 @@ __all__ = [
     "StaleAnswer",
     "StatusChanged",
     "VersionRecorded",
-    "add_item",
     "answer",
     "answer_deadline",
     "answer_through_link",
     "bump_panel_versions",
     "cancel",
     "changing_panels",
-    "clear_running_order",
     "current_panel",
     "current_row",
     "decide_proposed_changes",
@@ -140,6 +138,7 @@ __all__ = [
     "notify_reinstatements",
     "notify_secretariat",
     "notify_time_changes",
+    "open_running_order",
     "own_segments",
     "panellist_for_link",
     "pending_values",
@@ -153,6 +152,7 @@ __all__ = [
     "record_programme_version",
     "reinstate",
     "remind",
+    "remove_items",
     "renumber_segments",
     "revoke_link",
     "revoke_links",
@@ -160,6 +160,7 @@ __all__ = [
     "save_meeting",
     "save_panel",
     "save_panellist",
+    "save_item",
     "save_room",
     "set_speakers",
     "set_status",
