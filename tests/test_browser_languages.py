@@ -124,3 +124,24 @@ def test_english_concept_note_keeps_its_full_stop_at_its_end_on_the_arabic_page(
     # left of its line, where an unisolated right-to-left paragraph puts it.
     assert positions["firstLeft"] < positions["pageRight"] / 2
     assert positions["lastLeft"] > positions["firstLeft"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_running_order_minutes_stay_on_one_line_on_a_phone(open_on_phone, demo_pages, language):
+    """The minutes column is narrow on a phone (its Arabic heading is one letter): "10"
+    stays whole rather than breaking into "1" over "0"."""
+    panel_path = {name: path for name, path, _signed_in in demo_pages}["panel"]
+    page = open_on_phone(panel_path, language)
+
+    lines = page.eval_on_selector_all(
+        ".running-order tbody .num",
+        """cells => cells.map(cell => {
+            const range = document.createRange();
+            range.selectNodeContents(cell);
+            return [cell.textContent.trim(), new Set(
+                Array.from(range.getClientRects()).map(box => Math.round(box.top))
+            ).size];
+        })""",
+    )
+
+    assert lines and all(count == 1 for text, count in lines if text), lines
