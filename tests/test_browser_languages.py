@@ -7,6 +7,7 @@ isolated, so it runs left to right inside the right-to-left page).
 """
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from panels.demo import load_demo
@@ -22,6 +23,14 @@ browser = test_browser.browser
 open_page = test_browser.open_page
 
 LANGUAGES = ["ar", "zh-hans"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limit():
+    """The answer page is opened in two languages: its rate limit's counters (in the cache)
+    are emptied after, so that later tests start with none counted."""
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -145,3 +154,31 @@ def test_running_order_minutes_stay_on_one_line_on_a_phone(open_on_phone, demo_p
     )
 
     assert lines and all(count == 1 for text, count in lines if text), lines
+
+
+def test_arabic_name_and_chinese_honorific_each_keep_their_direction(open_on_phone, demo_pages):
+    """The demo's Dr. أمينة المثال (Amina Al-Mithal), whose honorific Chinese writes after the
+    name ("…博士"):
+    the honorific stays at the name's right end on the Chinese page, the name's own letters
+    running right to left inside it."""
+    panel_path = {name: path for name, path, _signed_in in demo_pages}["panel"]
+    page = open_on_phone(panel_path, "zh-hans")
+
+    boxes = page.evaluate(
+        """() => {
+            const names = [...document.querySelectorAll(".person .person-name")];
+            const name = names.find((element) => element.textContent.includes("أمينة"));
+            const inner = name.querySelector("bdi");
+            const range = document.createRange();
+            range.selectNodeContents(name);
+            range.setStartAfter(inner);
+            return {
+                text: name.textContent,
+                nameRight: inner.getBoundingClientRect().right,
+                honorificLeft: range.getBoundingClientRect().left,
+            };
+        }"""
+    )
+
+    assert boxes["text"].endswith("博士")
+    assert boxes["honorificLeft"] >= boxes["nameRight"] - 1

@@ -15,6 +15,7 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse, translate_url
 from django.utils import translation
 
@@ -84,6 +85,14 @@ def interface_strings(node, language):
             yield child
         else:
             yield from interface_strings(child, language)
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limit():
+    """The answer page is opened in every language: its rate limit's counters (in the cache)
+    are emptied after, so that later tests start with none counted."""
+    yield
+    cache.clear()
 
 
 def in_language(address, language):

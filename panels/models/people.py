@@ -27,6 +27,16 @@ from .panels import Panel
 from .querysets import PanellistQuerySet, PersonQuerySet
 
 
+def with_honorific(honorific, name):
+    """``name`` with ``honorific`` (both str, or safe HTML) where the active language writes
+    it: "Ms. Amina Example", "Amina Example女士"."""
+    return pgettext(
+        "a person's name with its honorific, e.g. Ms. Amina Example; put the "
+        "honorific where the language writes it",
+        "%(honorific)s %(name)s",
+    ) % {"honorific": honorific, "name": name}
+
+
 class Person(models.Model):
     """Someone who speaks at or runs a panel. The email address is never shown publicly.
 
@@ -101,11 +111,7 @@ class Person(models.Model):
         """The name with its honorific, e.g. "H.E. Ms. Amina Example"; the active language
         places the honorific (Chinese writes it after the name: "Amina Example女士")."""
         if self.honorific:
-            return pgettext(
-                "a person's name with its honorific, e.g. Ms. Amina Example; put the "
-                "honorific where the language writes it",
-                "%(honorific)s %(name)s",
-            ) % {"honorific": self.get_honorific_display(), "name": self.name}
+            return with_honorific(self.get_honorific_display(), self.name)
         return self.name
 
     @property

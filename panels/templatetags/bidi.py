@@ -20,7 +20,11 @@ page's ``<title>``) cannot hold ``<bdi>``; it is left as it is.
 """
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+
+from ..models import Person
+from ..models.people import with_honorific
 
 register = template.Library()
 
@@ -36,3 +40,17 @@ def isolate(value):
     if value is None or value == "":
         return ""
     return format_html("<bdi>{}</bdi>", value)
+
+
+@register.filter
+def isolated_name(place_or_person):
+    """The name of ``place_or_person`` (a ``Person``, or a place: ``Panellist``) as its
+    ``display_name`` gives it, as safe HTML in which the person's own name is isolated from
+    the honorific (``<bdi>``), so that each keeps its direction: an Arabic name with a Chinese
+    honorific after it ("…博士") or an English one before it ("Dr. …"). A place without a
+    person gives its function, escaped."""
+    person = place_or_person if isinstance(place_or_person, Person) else place_or_person.person
+    if person is None or not person.honorific:
+        return conditional_escape(place_or_person.display_name)
+    label = conditional_escape(person.get_honorific_display())
+    return mark_safe(with_honorific(label, format_html("<bdi>{}</bdi>", person.name)))
