@@ -35,6 +35,10 @@ def copy_back_from_english(apps, schema_editor):
             model.objects.exclude(**{f"{field}_en__isnull": True}).exclude(
                 **{f"{field}_en": ""}
             ).update(**{field: models.F(f"{field}_en")})
+    if schema_editor.connection.vendor == "postgresql":
+        # The updates queue deferred foreign-key checks, and PostgreSQL refuses to drop the
+        # columns afterwards in the same transaction while those are pending.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
