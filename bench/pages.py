@@ -124,13 +124,19 @@ def main():
         f"(2 speakers each), {args.days} days, {args.rooms} rooms, {args.runs} runs"
     )
     print(f"{'page':<12} {'median ms':>10} {'worst ms':>10} {'queries':>8} {'peak KiB':>9}")
-    for name, url in [
-        ("home", "/"),
-        ("programme", meeting.get_absolute_url()),
-        ("panel", panel.get_absolute_url()),
-        ("calendar", f"{meeting.get_absolute_url()}calendar.ics"),
-        ("schedule", f"{meeting.get_absolute_url()}schedule.json"),
-    ]:
+    from django.urls import reverse
+    from django.utils import translation
+
+    # The English pages, at their addresses under /en/.
+    with translation.override("en"):
+        pages = [
+            ("home", reverse("panels:meeting-list")),
+            ("programme", meeting.get_absolute_url()),
+            ("panel", panel.get_absolute_url()),
+            ("calendar", f"{meeting.get_absolute_url()}calendar.ics"),
+            ("schedule", f"{meeting.get_absolute_url()}schedule.json"),
+        ]
+    for name, url in pages:
         median, worst, queries, peak = measure(client, url, args.runs)
         print(f"{name:<12} {median:>10.1f} {worst:>10.1f} {queries:>8} {peak:>9.0f}")
 
