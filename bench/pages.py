@@ -21,58 +21,17 @@ import statistics
 import sys
 import time as clock
 import tracemalloc
-from datetime import date, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meeting.settings")
 os.environ.setdefault("DEBUG", "1")
 os.environ["DATABASE_URL"] = "sqlite://:memory:"
+# The pages as the views render them: the page cache (panels/caching.py) is off here;
+# bench/serve.py measures it through the production server.
+os.environ["PAGE_CACHE_SECONDS"] = "0"
 
-
-def build(panels, people, segments, days=5, rooms=3):
-    """Create one public meeting with ``panels`` sessions over ``days`` days in ``rooms``
-    rooms; return (meeting, a session)."""
-    from panels.models import Meeting, Panel, Panellist, Person, Room, Segment, SegmentSpeaker
-
-    meeting = Meeting.objects.create(
-        title="Benchmark meeting",
-        slug="benchmark",
-        start_date=date(2026, 2, 16),
-        end_date=date(2026, 2, 15 + days),
-        time_zone="America/New_York",
-        status=Meeting.Status.PUBLIC,
-    )
-    halls = [Room.objects.create(meeting=meeting, name=f"Room {n}", order=n) for n in range(rooms)]
-    for index in range(panels):
-        panel = Panel.objects.create(
-            meeting=meeting,
-            title=f"Panel {index}",
-            date=date(2026, 2, 16 + index % days),
-            start_time=time(9 + index % 8, 0),
-            end_time=time(9 + index % 8, 50),
-            room=halls[index % rooms],
-            is_published=True,
-        )
-        places = [
-            Panellist.objects.create(
-                panel=panel,
-                person=Person.objects.create(name=f"Person {index}-{n}"),
-                role=Panellist.Role.MODERATOR if n == 0 else Panellist.Role.PANELLIST,
-                order=n,
-            )
-            for n in range(people)
-        ]
-        items = Segment.objects.bulk_create(
-            Segment(panel=panel, duration_minutes=None if n % 4 == 3 else 5, order=n)
-            for n in range(segments)
-        )
-        SegmentSpeaker.objects.bulk_create(
-            SegmentSpeaker(segment=item, panellist=places[(n + k) % len(places)], order=k)
-            for n, item in enumerate(items)
-            for k in range(min(2, len(places)))
-        )
-    return meeting, panel
+from data import build  # noqa: E402 - after the settings' environment
 
 
 def measure(client, url, runs):

@@ -1,5 +1,6 @@
-# Sourced by bin/run and bin/test: go to the project, make .venv and install the project with
-# its development tools (again only when pyproject.toml has changed).
+# Sourced by bin/run, bin/test and bin/serve: go to the project, make .venv and install the
+# project with its development tools (again only when pyproject.toml has changed). bin/serve
+# sets VENV_EXTRAS="" to install the project without them (a .venv that has them will do).
 set -eu
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
@@ -8,11 +9,15 @@ PYTHON="${PYTHON:-python3}"
     exit 1
 }
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-stamp=".venv/.installed-$(.venv/bin/python -c 'import hashlib; print(hashlib.sha256(open("pyproject.toml", "rb").read()).hexdigest()[:16])')"
-if [ ! -f "$stamp" ]; then
-    echo "Installing the project and its tools into .venv ..."
+EXTRAS="${VENV_EXTRAS-[dev]}"
+hash="$(.venv/bin/python -c 'import hashlib; print(hashlib.sha256(open("pyproject.toml", "rb").read()).hexdigest()[:16])')"
+with_tools=".venv/.installed-$hash-dev"
+without_tools=".venv/.installed-$hash"
+if [ -n "$EXTRAS" ]; then stamp="$with_tools"; else stamp="$without_tools"; fi
+if [ ! -f "$with_tools" ] && [ ! -f "$stamp" ]; then
+    echo "Installing the project into .venv ..."
     .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet --editable ".[dev]"
+    .venv/bin/python -m pip install --quiet --editable ".$EXTRAS"
     rm -f .venv/.installed-*
     touch "$stamp"
 fi

@@ -8,8 +8,9 @@ Everything that differs between a laptop and production comes from the environme
 - ``DATABASE_URL``: any URL dj-database-url understands (default: SQLite in ``db.sqlite3``).
 - ``EMAIL_URL``-style settings are not used; ``EMAIL_HOST`` and friends are read directly.
 - ``SECURE_SSL_REDIRECT``, ``SECURE_HSTS_SECONDS``: production hardening, on unless ``DEBUG``.
-- ``MEMCACHED_LOCATION``: a memcached ("host:port") shared by all processes, for the answer
-  page's rate limit (needs the ``pymemcache`` package). Default: a per-process memory cache.
+- ``REDIS_URL``: a Redis shared by all processes (``redis://host:6379/0``), for the public
+  page cache, the answer page's rate limit and signed-in sessions. Default: a per-process
+  memory cache.
 - ``RATELIMIT_IP_META_KEY``: the request header that holds the client's address behind a
   proxy, e.g. ``HTTP_X_REAL_IP`` (default: the connection's address, ``REMOTE_ADDR``; a
   request without the header is counted by that too: ``panels.clients``).
@@ -86,6 +87,8 @@ AUTHENTICATION_BACKENDS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages for readers without a session, from the "pages" cache (panels/caching.py).
+    "panels.caching.PublicPageCacheMiddleware",
     "panels.middleware.refuse_nul_in_address",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "panels.middleware.LocaleMiddleware",
@@ -182,7 +185,7 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -199,24 +202,55 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ("site_forms",)
 CRISPY_TEMPLATE_PACK = "site_forms"
 CRISPY_FAIL_SILENTLY = False
 
-# The cache holds the answer page's rate-limit counters (django-ratelimit), and nothing else.
-MEMCACHED_LOCATION = os.environ.get("MEMCACHED_LOCATION", "")
-if MEMCACHED_LOCATION:
+# Two caches: "default" holds the answer page's rate-limit counters (django-ratelimit) and
+# the cached sessions of signed-in users; "pages" holds the public pages served to anonymous
+# readers and their content generation (panels/caching.py), and may drop entries whenever it
+# is full without weakening the rate limit. With REDIS_URL both live in that Redis (Django's
+# own backend), shared by every process and server; without it, in each process's memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
-            "LOCATION": MEMCACHED_LOCATION,
-        }
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "panels",
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "panels-pages",
+            "TIMEOUT": None,
+        },
     }
+    # Signed-in sessions read from the cache, written through to the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # django-ratelimit lists Django's Redis backend as "not officially supported" (W001); it
+    # counts with the backend's add() and incr(), which Redis does atomically, across all
+    # processes and servers (tests/test_two_servers.py).
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 else:
-    # LocMemCache is per process: each worker process counts its own requests, so a client
-    # can make up to (number of processes) x the limit. That still stops guessing (the secret
-    # has 256 bits) and suits the demo, the tests and a single-process server; several
-    # processes should share a memcached (MEMCACHED_LOCATION). django-ratelimit reports this
-    # backend as "not shared" (E003) and "not officially supported" (W001): silenced here
-    # only, for the reason above, so that a shared cache is still checked.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # LocMemCache is per process: each process would count its own requests (a client could
+    # make (number of processes) x the limit) and drop only its own pages after an edit. It
+    # suits the demo, the tests and one server process with threads, which is what bin/serve
+    # starts without REDIS_URL (gunicorn.conf.py); several processes must share a Redis.
+    # django-ratelimit reports this backend as "not shared" (E003) and "not officially
+    # supported" (W001): silenced here only, so that a shared cache is still checked.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "TIMEOUT": None,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+    }
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+# Public pages (home, programmes, panels, calendars, schedule.json) are kept in the "pages"
+# cache at most this many seconds (0 turns the page cache off); any change ends them sooner.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "900"))
+# A proxy or CDN may keep a public page this many seconds (Cache-Control: s-maxage); browsers
+# ask again each time, and get a 304 when the page has not changed.
+PUBLIC_PAGE_SHARED_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_SHARED_MAX_AGE", "60"))
 # Behind a proxy every request comes from the proxy's address; name the header it sets.
 CLIENT_ADDRESS_HEADER = os.environ.get("RATELIMIT_IP_META_KEY") or None
 # The client's address from that header, else the connection's (panels/clients.py): a request
@@ -270,6 +304,10 @@ if env_bool("BEHIND_TLS_PROXY"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Personal links' secrets are masked in every record (panels.logs).
+    "filters": {"personal_links": {"()": "panels.logs.MaskPersonalLinks"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_links"]}},
+    # The development server's access log, through the same handler.
+    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

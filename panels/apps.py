@@ -50,6 +50,8 @@ class PanelsConfig(AppConfig):
     verbose_name = _("Meetings and panels")
 
     def ready(self):
-        from .services.versions import connect_receivers
+        from . import caching
+        from .services import versions
 
-        connect_receivers()
+        versions.connect_receivers()
+        caching.connect_receivers()

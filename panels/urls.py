@@ -11,30 +11,38 @@ posted to an old answer page is not lost.
 from django.urls import path
 
 from . import views
+from .caching import public_page
 from .exports import exports_in_asked_language
 
 app_name = "panels"
 
 # Calendars and schedule.json in the language asked for with ?lang=, at both addresses.
-EXPORTS = exports_in_asked_language(views)
+# ``public_page``: the same for every reader without a session, served from the page cache
+# (panels/caching.py) until the next change.
+EXPORTS = {name: public_page(view) for name, view in exports_in_asked_language(views).items()}
+changes_feed = public_page(views.meeting_changes_feed)
 
 urlpatterns = [
-    path("", views.MeetingListView.as_view(), name="meeting-list"),
-    path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
+    path("", public_page(views.MeetingListView.as_view()), name="meeting-list"),
+    path(
+        "meetings/<slug:slug>/",
+        public_page(views.MeetingDetailView.as_view()),
+        name="meeting-detail",
+    ),
     path(
         "meetings/<slug:meeting_slug>/panels/<int:pk>/",
-        views.PanelDetailView.as_view(),
+        public_page(views.PanelDetailView.as_view()),
         name="panel-detail",
     ),
     # The public changelog: the programme's versions and what changed in each, and its feed.
     path(
         "meetings/<slug:slug>/changes/",
-        views.MeetingChangesView.as_view(),
+        public_page(views.MeetingChangesView.as_view()),
         name="meeting-changes",
     ),
     path(
         "meetings/<slug:slug>/changes.atom",
-        views.meeting_changes_feed,
+        changes_feed,
         name="meeting-changes-feed",
     ),
     # The programme leaving the site: iCalendar (RFC 5545) and c3voc schedule.json, in the
@@ -75,7 +83,7 @@ urlpatterns = [
 # they gave ``panellist-answer`` under the reader's prefix (``personal-link``): such a link
 # opens in the person's preferred language, else the browser's (``use_personal_language``).
 unprefixed_patterns = [
-    path("meetings/<slug:slug>/changes.atom", views.meeting_changes_feed),
+    path("meetings/<slug:slug>/changes.atom", changes_feed),
     path("meetings/<slug:slug>/calendar.ics", EXPORTS["meeting_calendar"]),
     path("meetings/<slug:slug>/schedule.json", EXPORTS["meeting_schedule_json"]),
     path("meetings/<slug:meeting_slug>/panels/<int:pk>/calendar.ics", EXPORTS["panel_calendar"]),

@@ -8,7 +8,7 @@ from datetime import date, time
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 from django.db.models.signals import post_save
@@ -35,6 +35,21 @@ def english_addresses():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def page_cache_off(request, settings):
+    """The public page cache is off, unless the test is marked ``page_cache``: a page stored
+    by one request would be served again after a change the test makes, since a test's
+    transaction never commits and the cache drops its pages at a commit. Tests of the cache
+    itself use ``transactional_db`` and start with an empty one."""
+    if request.node.get_closest_marker("page_cache"):
+        caches["pages"].clear()
+        yield
+        caches["pages"].clear()
+        return
+    settings.PAGE_CACHE_SECONDS = 0
+    yield
 
 
 @pytest.fixture(autouse=True)

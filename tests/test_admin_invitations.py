@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from panels import services
+from panels.caching import NewGenerationAfterCommit
 from panels.models import Meeting, Panel, Panellist, Sending
 from panels.services.versions import VersionsAfterCommit
 from tests.admin_helpers import (
@@ -658,8 +659,10 @@ def test_panel_time_change_waits_for_the_commit(
         secretariat.post(admin_url(Panel, "change", panel.pk), data)
         assert outbox.outbox == []
 
-    # Beside the notices, the changelog's recording waits for the commit (services.versions).
-    notices = [callback for callback in callbacks if not isinstance(callback, VersionsAfterCommit)]
+    # Beside the notices, the changelog's recording (services.versions) and the page cache's
+    # new generation (caching) wait for the commit.
+    bookkeeping = (VersionsAfterCommit, NewGenerationAfterCommit)
+    notices = [callback for callback in callbacks if not isinstance(callback, bookkeeping)]
     assert len(notices) == 1
     notices[0]()
     assert recipients() == ["confirmed@example.org"]

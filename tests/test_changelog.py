@@ -480,7 +480,8 @@ def test_versions_are_recorded_once_per_transaction_after_commit(
         Segment.objects.filter(title="Opening").get().save()
 
     before_commit = numbers(recorded)
-    first, *others = callbacks
+    # The page cache's own callback (caching.NewGenerationAfterCommit) runs no query.
+    first, *others = [c for c in callbacks if isinstance(c, versions.VersionsAfterCommit)]
     first()
     with django_assert_num_queries(0):
         for callback in others:

@@ -27,6 +27,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 
+from ..caching import content_changed
 from ..models import (
     Meeting,
     Panel,
@@ -242,7 +243,12 @@ def programme_may_have_changed(*, meetings=(), panels=(), segments=(), people=()
     """Record, once the transaction in progress commits, a new version of the programme of
     every meeting concerned (``record_programme_version``): ``meetings``, those of
     ``panels``, of ``segments`` (items) and of the sessions ``people`` have a place in (each
-    an iterable of objects or keys). Outside a transaction, at once. Runs no query now."""
+    an iterable of objects or keys). Outside a transaction, at once. Runs no query now.
+
+    The public pages stored in the cache are dropped at the same commit
+    (``caching.content_changed``): this is how the changes written with ``update()`` or in
+    bulk reach them."""
+    content_changed()
     connection = connections[DEFAULT_DB_ALIAS]
     if not connection.in_atomic_block:
         batch = _Batch()

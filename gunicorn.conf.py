@@ -1,0 +1,37 @@
+"""gunicorn's settings for ``bin/serve`` (gunicorn reads this file from the working folder).
+
+Each can be changed from the environment:
+
+- ``PORT`` (default 8000) and ``BIND_HOST`` (default 127.0.0.1; ``0.0.0.0`` to listen on
+  every interface), or ``GUNICORN_BIND`` for any address gunicorn takes;
+- ``WEB_CONCURRENCY``: worker processes. Default: two per CPU core plus one when
+  ``REDIS_URL`` is set; one otherwise, because without a shared cache each process would keep
+  its own page cache and count its own requests against the rate limit;
+- ``GUNICORN_THREADS`` (default 4): threads per worker, each serving one request at a time;
+- ``GUNICORN_TIMEOUT`` (default 30): seconds before a silent worker is restarted.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get(
+    "GUNICORN_BIND",
+    f"{os.environ.get('BIND_HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}",
+)
+workers = int(
+    os.environ.get(
+        "WEB_CONCURRENCY",
+        multiprocessing.cpu_count() * 2 + 1 if os.environ.get("REDIS_URL") else 1,
+    )
+)
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# Keep-alive connections from a proxy (or a load generator) are reused for this many seconds.
+keepalive = 5
+# The access log on standard output, personal links masked (meeting.serving.AccessLogger).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+logger_class = "meeting.serving.AccessLogger"
+# The application and its settings are loaded before the workers start, once.
+preload_app = True
+wsgi_app = "meeting.wsgi:application"

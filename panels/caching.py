@@ -1,0 +1,320 @@
+"""Public pages served from the cache: the content generation, and the middleware.
+
+Anonymous readers of the home page, a programme, a panel's page, the calendars and
+schedule.json all get the same bytes until something they show changes. Those pages are
+rendered once per change and then served from the "pages" cache (``settings.CACHES``: Redis,
+shared by every process and server, when ``REDIS_URL`` is set), right after the static files.
+
+What changes them is tracked as one **content generation** for the whole site
+(``Generation``): a random token, the moment it began (the pages' ``Last-Modified``) and the
+moment it ends by itself. A new generation begins
+
+- when a transaction that saved or deleted any row the public pages show commits
+  (``content_changed``: Django's model signals for every model of the app but the record of
+  emails sent and panellists' proposed corrections, and the writes made with ``update()`` or
+  in bulk, which the services report through ``versions.programme_may_have_changed``);
+- when "today" moves on anywhere on Earth (12:00 UTC, ``querysets.anywhere_on_earth_today``):
+  the home page then moves a meeting from upcoming to past;
+- when the cache has lost the generation (Redis restarted or emptied).
+
+A page is stored with the token it was rendered under and served only while that token is
+the current one, so a page never outlives a change, whichever process or server rendered it.
+The generation is site-wide rather than per meeting: a person, a room or an answer shows on
+several pages of several meetings, and secretariats change their programmes far less often
+than the public reads them.
+"""
+
+import hashlib
+import logging
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import get_language_from_path, get_language_from_request
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "generation"
+PAGE_KEY_PREFIX = "page:"
+# The headers a stored page may vary on: the language of an address without a language
+# prefix (``LocaleMiddleware``), and the cookie, which a stored page served only to readers
+# without a session does not depend on (it is dropped from the stored page's ``Vary``).
+_STORABLE_VARY = {"accept-language", "cookie"}
+
+
+def pages_cache():
+    """The cache that holds the public pages and the content generation ("pages")."""
+    return caches["pages"]
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One content generation of the public pages: ``token`` (32 hexadecimal digits, new at
+    each change), ``changed_at`` (seconds since the epoch, UTC: when it began, the pages'
+    ``Last-Modified``) and ``valid_until`` (seconds since the epoch, UTC: the next 12:00
+    UTC, when "today" moves on anywhere on Earth and a new one begins by itself)."""
+
+    token: str
+    changed_at: float
+    valid_until: float
+
+    @classmethod
+    def new(cls, now=None):
+        """A generation beginning at ``now`` (seconds since the epoch; default: the clock)."""
+        now = time.time() if now is None else now
+        return cls(token=secrets.token_hex(16), changed_at=now, valid_until=_next_noon_utc(now))
+
+    def is_current(self, now=None):
+        """Whether the generation has not ended by itself at ``now`` (seconds, UTC)."""
+        return (time.time() if now is None else now) < self.valid_until
+
+
+def _next_noon_utc(now):
+    """The first 12:00 UTC after ``now`` (seconds since the epoch), in seconds: the moment
+    ``anywhere_on_earth_today`` (today at UTC-12) moves on."""
+    moment = datetime.fromtimestamp(now, UTC)
+    noon = moment.replace(hour=12, minute=0, second=0, microsecond=0)
+    if noon <= moment:
+        noon += timedelta(days=1)
+    return noon.timestamp()
+
+
+def begin_generation(now=None):
+    """Begin a new content generation now and return it (``Generation``): every page
+    stored under an earlier one is rendered again when next asked for."""
+    generation = Generation.new(now)
+    pages_cache().set(GENERATION_KEY, generation, timeout=None)
+    return generation
+
+
+def current_generation(found=None, now=None):
+    """The current ``Generation``: the one in the cache, or ``found`` (the value already read
+    from it), unless it has ended by itself or is missing, in which case a new one begins.
+    One cache read (none when ``found`` is given)."""
+    generation = found if found is not None else pages_cache().get(GENERATION_KEY)
+    if isinstance(generation, Generation) and generation.is_current(now):
+        return generation
+    return begin_generation(now)
+
+
+# A change: a new generation after commit ------------------------------------------------
+
+
+class NewGenerationAfterCommit:
+    """The ``on_commit`` callback that begins a new generation once per transaction,
+    however many rows it changed; only its first call does anything. A failure (the cache
+    out of reach) is logged: the change is saved, and the pages stored before it are
+    dropped when the cache is reached again (a Redis that restarted has lost them), or at
+    the latest after ``PAGE_CACHE_SECONDS``."""
+
+    def __init__(self):
+        self.done = False
+        # Django names a callback by its ``__qualname__`` when it logs one that failed.
+        self.__qualname__ = type(self).__qualname__
+
+    def __call__(self):
+        if self.done:
+            return
+        self.done = True
+        try:
+            begin_generation()
+        except Exception:
+            logger.exception("Could not mark the public pages as changed in the cache.")
+
+
+_open = threading.local()
+
+
+def content_changed():
+    """Begin a new content generation once the transaction in progress commits (at once
+    outside a transaction), so that no public page rendered before the change is served
+    after it. Cheap: call it for every row saved; a transaction begins one generation."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if not connection.in_atomic_block:
+        NewGenerationAfterCommit()()
+        return
+    callback = getattr(_open, "callback", None)
+    if callback is None or callback.done:
+        callback = _open.callback = NewGenerationAfterCommit()
+    # Registered at every change: a savepoint rolled back drops those registered in it, and
+    # whichever survives begins the generation.
+    transaction.on_commit(callback, robust=True)
+
+
+def _changed(sender, **kwargs):
+    content_changed()
+
+
+# Saving these changes no public page: the record of emails sent, panellists' corrections
+# waiting for the secretariat, and the history records (django-simple-history's models, whose
+# names start with "Historical").
+_NOT_SHOWN = {"Sending", "ProposedChange", "HistoricalActor"}
+
+
+def connect_receivers():
+    """Begin a new generation after every save or deletion of a model of the app whose rows
+    the public pages show, and every change of a many-to-many relation between them (called
+    once, from ``PanelsConfig.ready``)."""
+    from django.apps import apps
+
+    uid = "panels.caching"
+    for model in apps.get_app_config("panels").get_models():
+        name = model.__name__
+        if name in _NOT_SHOWN or name.startswith("Historical"):
+            continue
+        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}.save.{name}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}.delete.{name}")
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(
+                _changed, sender=through, dispatch_uid=f"{uid}.m2m.{through.__name__}"
+            )
+
+
+# Pages --------------------------------------------------------------------------------------
+
+
+def public_page(view):
+    """Mark ``view``'s successful responses as the same for every anonymous reader, so that
+    ``PublicPageCacheMiddleware`` may store and serve them. Wraps a view function (use it on
+    ``View.as_view()`` in the URLconf)."""
+
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.public_page = True
+        return response
+
+    wrapped.__name__ = getattr(view, "__name__", "public_page")
+    wrapped.__doc__ = view.__doc__
+    wrapped.__wrapped__ = view
+    return wrapped
+
+
+def _reader_without_session(request):
+    """Whether ``request`` comes from a reader the site knows nothing of: no session (so not
+    signed in) and no messages waiting (Django's messages are kept in a cookie when they
+    outlive a request)."""
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+# The query parameters a stored page may have: the language asked of an export. A page asked
+# for with any other is rendered, not stored, so that made-up addresses cannot fill the cache.
+_STORABLE_PARAMETERS = {"lang"}
+
+
+def page_key(request):
+    """The cache key of the page ``request`` asks for: its path and query string, and for an
+    address without a language prefix (served in the browser's language) that language, as
+    ``LocaleMiddleware`` will choose it."""
+    address = request.get_full_path()
+    if not get_language_from_path(request.path_info):
+        address += "\n" + get_language_from_request(request)
+    digest = hashlib.blake2b(address.encode("utf-8", "surrogateescape"), digest_size=16)
+    return PAGE_KEY_PREFIX + digest.hexdigest()
+
+
+class PublicPageCacheMiddleware:
+    """Serve the public pages (``public_page``) to readers without a session from the
+    "pages" cache, with the validators and caching rules of RFC 9110/9111.
+
+    Place it right after the static files' middleware (WhiteNoise), so that a page found in
+    the cache costs one cache read and nothing else. A ``GET`` from a reader without a
+    session reads the current generation and the page in one round trip; the page is served
+    when it was stored under that generation, with a ``304 Not Modified`` when the request's
+    ``If-None-Match`` (or ``If-Modified-Since``) matches. Otherwise the request goes on; a
+    ``200`` from a ``public_page`` view that sets no cookie is then stored, with
+
+    - ``ETag``: a hash of the body (a strong validator: an edit elsewhere that leaves the page
+      as it was keeps its ETag);
+    - ``Last-Modified``: the beginning of the generation it was rendered under;
+    - ``Cache-Control: public, max-age=0, s-maxage=<PUBLIC_PAGE_SHARED_MAX_AGE>``: browsers
+      ask again each time (and get a 304), a proxy or CDN may keep it that many seconds;
+    - its ``Vary`` without ``Cookie``.
+
+    The same pages for a signed-in member of the secretariat (who sees links to the admin) are
+    rendered each time, marked ``Cache-Control: private, no-cache``. When the cache is out of
+    reach the pages are rendered, and the failure is logged.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.method not in ("GET", "HEAD")
+            or settings.PAGE_CACHE_SECONDS <= 0
+            or not _reader_without_session(request)
+            or not set(request.GET) <= _STORABLE_PARAMETERS
+        ):
+            response = self.get_response(request)
+            if getattr(response, "public_page", False):
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+        key = page_key(request)
+        try:
+            found = pages_cache().get_many([GENERATION_KEY, key])
+            generation = current_generation(found.get(GENERATION_KEY))
+        except Exception:
+            logger.exception("The page cache is out of reach; the page is rendered.")
+            return self.get_response(request)
+        stored = found.get(key)
+        if stored is not None and stored[0] == generation.token:
+            return self._conditional(request, stored[1])
+        response = self.get_response(request)
+        if request.method != "GET" or not self._storable(response):
+            if getattr(response, "public_page", False):
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+        self._prepare(response, generation)
+        try:
+            pages_cache().set(
+                key, (generation.token, response), timeout=settings.PAGE_CACHE_SECONDS
+            )
+        except Exception:
+            logger.exception("The page cache is out of reach; the page was not stored.")
+        return self._conditional(request, response)
+
+    @staticmethod
+    def _storable(response):
+        if not getattr(response, "public_page", False) or response.status_code != 200:
+            return False
+        if response.streaming or response.cookies:
+            return False
+        vary = {h.strip().lower() for h in response.get("Vary", "").split(",") if h.strip()}
+        return vary <= _STORABLE_VARY
+
+    @staticmethod
+    def _prepare(response, generation):
+        digest = hashlib.blake2b(response.content, digest_size=16).hexdigest()
+        response["ETag"] = f'"{digest}"'
+        response["Last-Modified"] = http_date(generation.changed_at)
+        vary = [h.strip() for h in response.get("Vary", "").split(",") if h.strip()]
+        kept = [h for h in vary if h.lower() != "cookie"]
+        if kept:
+            response["Vary"] = ", ".join(kept)
+        elif "Vary" in response:
+            del response["Vary"]
+        patch_cache_control(
+            response, public=True, max_age=0, s_maxage=settings.PUBLIC_PAGE_SHARED_MAX_AGE
+        )
+
+    @staticmethod
+    def _conditional(request, response):
+        """``response``, or a 304 for it when ``request``'s conditions match (Django's
+        ``get_conditional_response``, RFC 9110 section 13)."""
+        last_modified = response.get("Last-Modified")
+        return get_conditional_response(
+            request,
+            etag=response.get("ETag"),
+            last_modified=parse_http_date_safe(last_modified) if last_modified else None,
+            response=response,
+        )
