@@ -105,6 +105,12 @@ def current_generation(found=None, now=None):
     return begin_generation(now)
 
 
+def content_generation():
+    """The current generation's token (32 hexadecimal digits), for keys of anything derived
+    from the public data (rendered fragments): it changes after every committed change."""
+    return current_generation().token
+
+
 # A change: a new generation after commit ------------------------------------------------
 
 

@@ -211,3 +211,12 @@ def test_a_generation_lost_by_the_cache_begins_a_new_one(client, pages):
     assert second.status_code == 200
     assert second.content == first.content
     assert caches["pages"].get(caching.GENERATION_KEY) is not None
+
+
+def test_the_content_generation_changes_with_a_committed_change(panel):
+    token = caching.content_generation()
+
+    assert caching.content_generation() == token
+    panel.title = "Renamed"
+    panel.save()
+    assert caching.content_generation() != token
