@@ -29,8 +29,9 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # Keep-alive connections from a proxy (or a load generator) are reused for this many seconds.
 keepalive = 5
-# The access log on standard output, personal links masked (meeting.serving.AccessLogger).
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# The access log on standard output, personal links masked (meeting.serving.AccessLogger);
+# GUNICORN_ACCESS_LOG names a file instead, or is empty for none.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 logger_class = "meeting.serving.AccessLogger"
 # The application and its settings are loaded before the workers start, once.
 preload_app = True

@@ -80,13 +80,16 @@ def prepare(env):
     django.setup()
     from data import build
     from django.core.management import call_command
+    from django.db import transaction
     from django.utils import translation
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     addresses = {}
     for slug, panels in (("p8", 8), ("p200", 200)):
-        meeting, panel = build(panels, 6, 8, 5, 3, slug=slug)
+        # One transaction: the programme's version is recorded once, at its commit.
+        with transaction.atomic():
+            meeting, panel = build(panels, 6, 8, 5, 3, slug=slug)
         with translation.override("en"):
             programme = meeting.get_absolute_url()
             addresses[slug] = {
