@@ -11,6 +11,8 @@ Everything that differs between a laptop and production comes from the environme
 - ``REDIS_URL``: a Redis shared by all processes (``redis://host:6379/0``), for the public
   page cache, the answer page's rate limit and signed-in sessions. Default: a per-process
   memory cache.
+- ``CSP_REPORT_URI``: where browsers report what the Content-Security-Policy refused (the
+  policy's ``report-uri``; default: no reports).
 - ``RATELIMIT_IP_META_KEY``: the request header that holds the client's address behind a
   proxy, e.g. ``HTTP_X_REAL_IP`` (default: the connection's address, ``REMOTE_ADDR``; a
   request without the header is counted by that too: ``panels.clients``).
@@ -20,6 +22,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.management.utils import get_random_secret_key
 from django.utils.text import format_lazy
 from django.utils.translation import get_language_info
@@ -69,6 +72,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "concurrency",
     "django_ratelimit",
+    # Its system checks flag settings of django-csp 3 left behind.
+    "csp",
     "crispy_forms",
     "import_export",
     # Loads panels/rules.py: the meeting teams' object permissions.
@@ -85,6 +90,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its header is on every response: static files, the redirects and
+    # refusals of the middleware below, error pages (CONTENT_SECURITY_POLICY).
+    "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Public pages for readers without a session, from the "pages" cache (panels/caching.py).
@@ -298,6 +306,32 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+# Content-Security-Policy (django-csp), on every response: scripts, styles and images come
+# from this site's own files only, so that markup slipping past the Markdown sanitiser
+# (panels/text.py) could run no script and load nothing from elsewhere. Templates hold no
+# inline script, style element or style attribute; a page's data for its script comes in a
+# JSON data block (Django's json_script), which the policy does not govern. The admin and the
+# timekeeper run under it unchanged; the one exception, django-import-export's export page,
+# is allowed its two inline attributes by hash on that page only
+# (panels.admin.imports.LIBRARY_INLINE_ATTRIBUTES). "data:" images: the site's empty icon
+# (templates/base.html), which spares every page a request for /favicon.ico.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Read straight into the policy: a setting named CSP_REPORT_URI is django-csp 3's, which
+# django-csp 4 refuses at start (csp.E001).
+if os.environ.get("CSP_REPORT_URI"):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = os.environ["CSP_REPORT_URI"]
+
 if env_bool("BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
