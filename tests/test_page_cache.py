@@ -220,3 +220,12 @@ def test_the_content_generation_changes_with_a_committed_change(panel):
     panel.title = "Renamed"
     panel.save()
     assert caching.content_generation() != token
+
+
+def test_a_page_from_the_cache_carries_the_content_security_policy(client, pages):
+    client.get(pages["panel"])
+
+    again = client.get(pages["panel"])
+
+    assert "default-src 'self'" in again["Content-Security-Policy"]
+    assert "ETag" in again
