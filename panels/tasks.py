@@ -1,7 +1,8 @@
 """The task queue's tasks (Celery, ``meeting/celery.py``): bulk invitations and reminders,
 and the day's reminders on celery beat's schedule (``CELERY_BEAT_SCHEDULE``).
 
-Each task is a thin call of a service. ``send_bulk`` is idempotent (``services.run_bulk_send``
+Each task is a thin call of a service. ``send_bulk`` is defined beside the service that
+queues it (``services.bulk_sends``) and imported here: it is idempotent (``run_bulk_send``
 never sends anyone two copies), so it is acknowledged only when it ends and given back to the
 queue when its worker is lost (``acks_late``, ``reject_on_worker_lost``): a worker killed
 mid-run has the rest sent by the next one.
@@ -11,35 +12,14 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.db import DatabaseError
 
 from . import services
-from .models import BulkSend, Panellist
+from .models import Panellist
+from .services.bulk_sends import send_bulk
 
 logger = logging.getLogger(__name__)
 
-
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(DatabaseError, BulkSend.DoesNotExist),
-    retry_backoff=True,
-    max_retries=8,
-)
-def send_bulk(bulk_send_id):
-    """Send what is left of the bulk send ``bulk_send_id`` (``services.run_bulk_send``).
-
-    Retried with growing pauses when the database fails, and when the bulk send is not
-    found (yet: queued from a transaction that has not committed). Returns the numbers
-    sent, failed, skipped and remaining, as a dict.
-    """
-    progress = services.run_bulk_send(bulk_send_id)
-    return {
-        "sent": progress.sent,
-        "failed": progress.failed,
-        "skipped": progress.skipped,
-        "remaining": progress.remaining,
-    }
+__all__ = ["send_bulk", "send_reminders"]
 
 
 @shared_task

@@ -1,5 +1,6 @@
 """Bulk sends: invitations or reminders to many panellists, recorded, queued and sent by a
-worker (``panels.tasks.send_bulk``) while the officer watches their progress in the admin.
+worker (the task ``send_bulk``, named ``panels.tasks.send_bulk``) while the officer watches
+their progress in the admin.
 
 ``start_bulk_sends`` records one ``BulkSend`` per meeting with a ``BulkSendRecipient`` row per
 panellist, and queues it; ``run_bulk_send`` sends it. Without a broker (``CELERY_BROKER_URL``)
@@ -23,7 +24,8 @@ with a second link, which would make the first one stop working.
 import logging
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from celery import shared_task
+from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -49,13 +51,10 @@ def start_bulk_sends(kind, panellists, *, requested_by=None):
     Makes one ``BulkSend`` per meeting, in the order the meetings first appear, with a
     ``PENDING`` recipient per panellist in the order given (a panellist given twice is written
     to once), records ``requested_by`` (a user, or ``None`` for a scheduler) and the active
-    language, commits, then queues ``panels.tasks.send_bulk`` for each. Returns
+    language, commits, then queues ``send_bulk`` for each. Returns
     ``BulkSendsStarted``; with no panellists, it holds none. Call it outside a transaction:
     a worker reads the rows as soon as the task is queued.
     """
-    # The task module imports the services; the services queue its task.
-    from ..tasks import send_bulk
-
     pks = list(dict.fromkeys(getattr(place, "pk", place) for place in panellists))
     meeting_of = dict(Panellist.objects.filter(pk__in=pks).values_list("pk", "panel__meeting_id"))
     by_meeting = {}
@@ -155,3 +154,31 @@ def _send(recipient, kind, batch, now):
     BulkSendRecipient.objects.filter(
         pk=recipient.pk, state__in=[RecipientState.SENDING, RecipientState.INTERRUPTED]
     ).update(finished_at=now or timezone.now(), **values)
+
+
+@shared_task(
+    name="panels.tasks.send_bulk",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(DatabaseError, BulkSend.DoesNotExist),
+    retry_backoff=True,
+    max_retries=8,
+)
+def send_bulk(bulk_send_id):
+    """The task that sends the bulk send ``bulk_send_id`` (``run_bulk_send``); defined here,
+    beside the service that queues it, and named ``panels.tasks.send_bulk`` (its module,
+    ``panels.tasks``, holds the app's tasks).
+
+    Acknowledged when it ends and given back to the queue when its worker is lost, which is
+    safe because ``run_bulk_send`` sends nobody twice. Retried with growing pauses when the
+    database fails, and when the bulk send is not found (yet: queued from a transaction that
+    has not committed). Returns the numbers ``sent``, ``failed``, ``skipped`` and
+    ``remaining``, as a dict.
+    """
+    progress = run_bulk_send(bulk_send_id)
+    return {
+        "sent": progress.sent,
+        "failed": progress.failed,
+        "skipped": progress.skipped,
+        "remaining": progress.remaining,
+    }
