@@ -183,7 +183,8 @@ class BulkSendAdmin(admin.ModelAdmin):
     def progress_view(self, request, object_id):
         """The bulk send's progress as JSON: ``sent``, ``failed``, ``skipped``,
         ``remaining``, ``total`` (numbers of emails), ``finished`` (true when nothing is
-        left), ``summary`` (the live region's sentence) and ``failures`` (as ``failures``)."""
+        left), ``summary`` (the live region's sentence) and ``failures`` (as ``failures``).
+        Never cached (``admin_view`` marks it so)."""
         bulk_send = self._bulk_send(request, object_id)
         progress = bulk_send.progress()
         return JsonResponse(
@@ -196,6 +197,5 @@ class BulkSendAdmin(admin.ModelAdmin):
                 "finished": progress.finished,
                 "summary": progress_summary(bulk_send, progress),
                 "failures": failures(bulk_send),
-            },
-            headers={"Cache-Control": "no-store"},
+            }
         )
