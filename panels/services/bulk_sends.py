@@ -68,7 +68,7 @@ def start_bulk_sends(kind, panellists, *, requested_by=None):
                 meeting_id=meeting_id,
                 kind=kind,
                 requested_by=requested_by,
-                language=translation.get_language() or mail.language(),
+                language=mail.language(),
             )
             BulkSendRecipient.objects.bulk_create(
                 BulkSendRecipient(bulk_send=bulk_send, panellist_id=pk, position=position)

@@ -1,7 +1,7 @@
 /* A bulk send's page in the admin (templates/admin/panels/bulksend/progress.html): while the
    emails are being sent, ask the page's progress address (JSON) every few seconds and rewrite
    the counts, the summary (a polite live region) and the table of emails not sent. Stops
-   when the bulk send has finished. Text from the server is set as text, never as markup. */
+   when the bulk send has finished, or when the server refuses (signed out). Text from the server is set as text, never as markup. */
 (function () {
   "use strict";
 
@@ -59,13 +59,17 @@
     function poll() {
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) {
+          if (response.status >= 400 && response.status < 500) {
+            // Signed out, or no longer allowed: asking again would not help.
+            return null;
+          }
           if (!response.ok) {
             throw new Error(response.status);
           }
           return response.json();
         })
         .then(function (progress) {
-          if (!show(progress)) {
+          if (progress && !show(progress)) {
             window.setTimeout(poll, interval);
           }
         })
