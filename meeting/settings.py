@@ -27,8 +27,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.management.utils import get_random_secret_key
 from django.utils.text import format_lazy
 from django.utils.translation import get_language_info
