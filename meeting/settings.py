@@ -13,6 +13,11 @@ Everything that differs between a laptop and production comes from the environme
   memory cache.
 - ``CSP_REPORT_URI``: where browsers report what the Content-Security-Policy refused (the
   policy's ``report-uri``; default: no reports).
+- ``CELERY_BROKER_URL`` (else ``REDIS_URL``): the task queue's broker for bulk email, e.g.
+  ``redis://127.0.0.1:6379/0``; without one, tasks run in the request. ``REMINDER_TIME``
+  (HH:MM, UTC) is when celery beat sends the day's reminders. See "Task queue (Celery)".
+- ``EMAIL_HOST`` (SMTP), ``EMAIL_FILE_PATH`` (emails written to files) or ``EMAIL_BACKEND``
+  choose where email goes (default: the console).
 - ``RATELIMIT_IP_META_KEY``: the request header that holds the client's address behind a
   proxy, e.g. ``HTTP_X_REAL_IP`` (default: the connection's address, ``REMOTE_ADDR``; a
   request without the header is counted by that too: ``panels.clients``).
@@ -22,6 +27,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.management.utils import get_random_secret_key
 from django.utils.text import format_lazy
@@ -266,10 +272,15 @@ CLIENT_ADDRESS_HEADER = os.environ.get("RATELIMIT_IP_META_KEY") or None
 RATELIMIT_IP_META_KEY = "panels.clients.client_address"
 
 # Email: printed to the console unless an SMTP host is configured.
+# EMAIL_FILE_PATH instead writes each connection's emails to a file in that folder (a staging
+# site, the real-worker tests); EMAIL_BACKEND names any other backend.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_BACKEND = (
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend"
+    if EMAIL_FILE_PATH
     else "django.core.mail.backends.console.EmailBackend"
 )
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
@@ -334,6 +345,42 @@ if os.environ.get("CSP_REPORT_URI"):
 
 if env_bool("BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# ---------------------------------------------------------------------------------------------
+# Task queue (Celery): bulk invitations and reminders (panels/tasks.py), the application in
+# meeting/celery.py. The broker is CELERY_BROKER_URL, else REDIS_URL; with neither, tasks run
+# in the process that queues them (the demo, the tests) and their errors propagate.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+# Progress is kept in the database (panels.BulkSend), not in a result backend.
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged when it ends, and given back to the queue when its worker is lost,
+# so that a worker killed mid-run has its bulk send finished by another (the task is
+# idempotent: services.run_bulk_send). One task at a time per worker process.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis gives an unacknowledged task to another worker after this many seconds: longer than
+# the longest bulk send, so that a running one is not started twice (a second run would still
+# send nobody twice, but would mark the email the first is sending as interrupted).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "UTC"
+# celery beat: reminders once a day at REMINDER_TIME (HH:MM, UTC), as `manage.py
+# send_reminders` from cron would (README, "Reminders on a schedule").
+REMINDER_TIME = os.environ.get("REMINDER_TIME", "07:00")
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "panels.tasks.send_reminders",
+        "schedule": crontab(
+            hour=REMINDER_TIME.partition(":")[0], minute=REMINDER_TIME.partition(":")[2] or "0"
+        ),
+    },
+}
+# ---------------------------------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

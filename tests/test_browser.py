@@ -604,3 +604,39 @@ def test_admin_pages_have_no_wcag_violations_but_the_known_ones(
     # name of its own (aria-input-field-name).
     left = [v for v in results.response["violations"] if v["id"] != "aria-input-field-name"]
     assert left == [], axe_report(results)
+
+
+def test_bulk_send_page_updates_itself_while_it_runs(
+    open_admin_page, make_meeting, make_panel, make_person, make_panellist, monkeypatch
+):
+    from types import SimpleNamespace
+
+    from panels.models import BulkSend, RecipientState
+    from panels.services import bulk_sends
+
+    # No worker takes the task: the test moves the bulk send on itself.
+    monkeypatch.setattr(bulk_sends, "send_bulk", SimpleNamespace(delay=lambda pk: None))
+    meeting = make_meeting(start_date=date(2099, 2, 16), end_date=date(2099, 2, 17))
+    panel = make_panel(meeting, title="Regional dimensions")
+    places = [
+        make_panellist(panel, person=make_person(name=name, email=f"{name[:4]}@example.org"))
+        for name in ["Amina Example", "Jorge Example"]
+    ]
+    [bulk_send] = services.start_bulk_sends(BulkSend.Kind.INVITATION, places).bulk_sends
+    page = open_admin_page(reverse("admin:panels_bulksend_change", args=[bulk_send.pk]))
+    summary = page.locator("#bulk-send-summary")
+    expect(summary).to_have_text("Sending: 0 of 2 emails done, 2 to go.")
+    expect(summary).to_have_attribute("aria-live", "polite")
+    assert run_axe(page).response["violations"] == []
+
+    bulk_send.recipients.filter(panellist=places[0]).update(
+        state=RecipientState.FAILED, address="amin@example.org", error="mailbox full"
+    )
+    bulk_send.recipients.filter(panellist=places[1]).update(state=RecipientState.SENT)
+
+    expect(summary).to_have_text("Finished: 1 of 2 invitations sent.", timeout=20_000)
+    expect(page.locator('[data-count="failed"]')).to_have_text("1")
+    expect(page.locator("#bulk-send-failures tbody tr")).to_have_text(
+        ["Amina Example Regional dimensions amin@example.org mailbox full"],
+        use_inner_text=True,
+    )

@@ -16,12 +16,15 @@ from django.contrib.admin.widgets import (
 )
 from django.db import IntegrityError, OperationalError, models, transaction
 from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import services
 from ..forms import CONTENT_DIRECTION, MultiLineField
+from ..models import BulkSend, BulkSendRecipient, RecipientState
 from ..wording import quoted, when_and_zone
 from .keys import CheckedKeysMixin
 from .stale import STALE_WORDING
@@ -148,9 +151,11 @@ def is_contention(error):
 class EmailReportsMixin:
     """Email panellists from the admin and say in its messages what became of each email.
 
-    Sending goes through ``services.emails``, which records every attempt (``Sending``) and
-    never stops a batch for one bad address; this reports the count sent and names each
-    panellist an email failed for, with the reason. Names are plain text (messages are
+    Invitations and reminders are bulk sends (``services.start_bulk_sends``), sent by the task
+    queue while their progress page shows how far they have got; notices go through
+    ``services.emails`` in the request. Both record every attempt (``Sending``) and never stop
+    a batch for one bad address; this reports the count sent and names each panellist an
+    email failed for, with the reason. Names are plain text (messages are
     escaped).
     """
 
@@ -180,28 +185,102 @@ class EmailReportsMixin:
         return count
 
     def invite(self, request, panellists):
-        """Email each of ``panellists`` an invitation with a new personal link; report it."""
-        self.report_emails(
-            request,
-            services.invite(panellists).outcomes,
-            sent=lambda count: (
-                ngettext(
-                    "Sent %(count)d invitation, with a new personal link.",
-                    "Sent %(count)d invitations, each with a new personal link.",
-                    count,
-                )
-                % {"count": count}
-            ),
-            failed=_("The invitation to %(name)s for %(panel)s was not sent: %(reason)s."),
-        )
+        """Invite each of ``panellists``, each with a new personal link, as a bulk send
+        (``services.start_bulk_sends``); report it and show its progress page."""
+        return self.send_in_bulk(request, BulkSend.Kind.INVITATION, panellists)
 
     def remind(self, request, panellists):
-        """Remind those of ``panellists`` who have not answered; report it, and explain how
-        many were left out and why (``services.remind`` decides)."""
-        result = services.remind(panellists)
+        """Remind those of ``panellists`` who have not answered, as a bulk send; report it,
+        with how many were left out and why, and show its progress page."""
+        return self.send_in_bulk(request, BulkSend.Kind.REMINDER, panellists)
+
+    def send_in_bulk(self, request, kind, panellists):
+        """Start a bulk send of ``kind`` to ``panellists`` and return the redirect to its
+        progress page (the list of those started, when the panellists are of several
+        meetings); ``None`` when there is nobody to write to.
+
+        A bulk send that has already finished when this returns (without a broker the task
+        runs in this request) is reported as emails sent, with one error per email not
+        sent; one still running is reported as started.
+        """
+        started = services.start_bulk_sends(kind, panellists, requested_by=request.user)
+        if not started.bulk_sends:
+            return None
+        keys = [bulk_send.pk for bulk_send in started.bulk_sends]
+        bulk_sends = list(BulkSend.objects.with_counts().filter(pk__in=keys).order_by("pk"))
+        finished = [bulk_send for bulk_send in bulk_sends if bulk_send.progress().finished]
+        running = [bulk_send for bulk_send in bulk_sends if not bulk_send.progress().finished]
+        if finished:
+            self.report_finished(request, kind, finished)
+        if running:
+            count = sum(bulk_send.progress().remaining for bulk_send in running)
+            self.message_user(
+                request,
+                (
+                    ngettext(
+                        "Sending %(count)d invitation, with a new personal link: this page "
+                        "shows how far it has got.",
+                        "Sending %(count)d invitations, each with a new personal link: this "
+                        "page shows how far they have got.",
+                        count,
+                    )
+                    if kind == BulkSend.Kind.INVITATION
+                    else ngettext(
+                        "Sending %(count)d reminder, with a new personal link: this page "
+                        "shows how far it has got.",
+                        "Sending %(count)d reminders, each with a new personal link: this "
+                        "page shows how far they have got.",
+                        count,
+                    )
+                )
+                % {"count": count},
+                messages.INFO,
+            )
+        if len(keys) == 1:
+            url = reverse("admin:panels_bulksend_change", args=[keys[0]])
+        else:
+            url = (
+                reverse("admin:panels_bulksend_changelist")
+                + "?"
+                + urlencode({"id__in": ",".join(str(key) for key in keys)})
+            )
+        return HttpResponseRedirect(url)
+
+    def report_finished(self, request, kind, bulk_sends):
+        """The messages of finished ``bulk_sends`` of ``kind``: the count sent, one error
+        per email not sent (in their order) and, for reminders, how many were not due."""
+        rows = (
+            BulkSendRecipient.objects.filter(bulk_send__in=bulk_sends)
+            .exclude(state=RecipientState.SKIPPED)
+            .select_related("panellist__person", "panellist__panel")
+            .order_by("bulk_send", "position", "pk")
+        )
+        outcomes = [
+            services.Outcome(
+                panellist=row.panellist,
+                address=row.address,
+                error="" if row.state == RecipientState.SENT else row.error,
+            )
+            for row in rows
+        ]
+        if kind == BulkSend.Kind.INVITATION:
+            self.report_emails(
+                request,
+                outcomes,
+                sent=lambda count: (
+                    ngettext(
+                        "Sent %(count)d invitation, with a new personal link.",
+                        "Sent %(count)d invitations, each with a new personal link.",
+                        count,
+                    )
+                    % {"count": count}
+                ),
+                failed=_("The invitation to %(name)s for %(panel)s was not sent: %(reason)s."),
+            )
+            return
         self.report_emails(
             request,
-            result.outcomes,
+            outcomes,
             sent=lambda count: (
                 ngettext(
                     "Sent %(count)d reminder, with a new personal link.",
@@ -212,7 +291,7 @@ class EmailReportsMixin:
             ),
             failed=_("The reminder to %(name)s for %(panel)s was not sent: %(reason)s."),
         )
-        skipped = result.skipped
+        skipped = sum(bulk_send.progress().skipped for bulk_send in bulk_sends)
         if skipped:
             days = settings.REMINDER_INTERVAL_DAYS
             interval = ngettext("in the last day", "in the last %(days)d days", days) % {

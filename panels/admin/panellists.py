@@ -263,12 +263,12 @@ class PanellistAdmin(
     def send_invitations(self, request, queryset):
         """Email each selected panellist an invitation with a new personal link; a link sent
         before stops working."""
-        self.invite(request, queryset)
+        return self.invite(request, queryset)
 
     @admin.action(description=_("Send reminders"), permissions=["change"])
     def send_reminders(self, request, queryset):
         """Remind the selected panellists who were invited and have not answered."""
-        self.remind(request, queryset)
+        return self.remind(request, queryset)
 
     @admin.action(description=_("Revoke personal links"), permissions=["change"])
     def revoke_links(self, request, queryset):

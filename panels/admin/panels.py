@@ -459,13 +459,13 @@ class PanelAdmin(
                 messages.WARNING,
             )
             return
-        self.invite(request, panellists)
+        return self.invite(request, panellists)
 
     @admin.action(description=_("Send reminders"), permissions=["change"])
     def send_reminders(self, request, queryset):
         """Remind the panellists of the selected panels who were invited and have not
         answered (``services.remind`` leaves out the others)."""
-        self.remind(request, Panellist.objects.of_panels(queryset).in_programme_order())
+        return self.remind(request, Panellist.objects.of_panels(queryset).in_programme_order())
 
     # Removing or replacing panellists
 

@@ -11,12 +11,14 @@ choices, limits and defaults), ``errors`` (validation messages), ``history`` (wh
 recorded change), ``querysets`` (every model's QuerySet), ``meetings`` (with rooms), ``panels``
 (sessions), ``notes`` (concept-note sections and documents of meetings and sessions),
 ``people`` (people and panellists), ``proposals`` (panellists' corrections waiting for the
-secretariat), ``segments`` (running orders), ``sendings`` (emails sent) and ``versions`` (the
-public programme's versions). Import the names from ``panels.models``. Each model a
+secretariat), ``segments`` (running orders), ``sendings`` (emails sent), ``versions`` (the
+public programme's versions) and ``bulk_sends`` (invitations and reminders sent by the task
+queue, with their progress). Import the names from ``panels.models``. Each model a
 secretariat edits keeps its history (``Model.history``, django-simple-history): every change
 with the values before and after, and who made it.
 """
 
+from .bulk_sends import BulkSend, BulkSendRecipient, Progress
 from .choices import (
     ANSWER_CLEARED,
     DATE_RANGE_VALIDATORS,
@@ -31,6 +33,7 @@ from .choices import (
     OUTSIDE_DAYS,
     AnswerStatus,
     Attendance,
+    BulkSendKind,
     Honorific,
     Language,
     MeetingFormat,
@@ -39,6 +42,7 @@ from .choices import (
     PanelStatus,
     ProposalField,
     ProposalStatus,
+    RecipientState,
     Role,
     SegmentKind,
     SendingKind,
@@ -80,6 +84,9 @@ __all__ = [
     "ActorKind",
     "AnswerStatus",
     "Attendance",
+    "BulkSend",
+    "BulkSendKind",
+    "BulkSendRecipient",
     "ConceptNoteSection",
     "Document",
     "Honorific",
@@ -100,7 +107,9 @@ __all__ = [
     "PanellistQuerySet",
     "Person",
     "ProgrammeVersion",
+    "Progress",
     "ProposedChange",
+    "RecipientState",
     "Room",
     "Role",
     "Segment",

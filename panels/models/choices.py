@@ -220,3 +220,21 @@ class ProposalStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     REJECTED = "rejected", _("Rejected")
     SUPERSEDED = "superseded", _("Replaced by a later proposal")
+
+
+class BulkSendKind(models.TextChoices):
+    """What a bulk send sends: the values of the ``SendingKind`` it records."""
+
+    INVITATION = SendingKind.INVITATION.value, _("Invitations")
+    REMINDER = SendingKind.REMINDER.value, _("Reminders")
+
+
+class RecipientState(models.TextChoices):
+    """Where one panellist's email of a bulk send is (``BulkSendRecipient``)."""
+
+    PENDING = "pending", _("Waiting")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Not sent")
+    INTERRUPTED = "interrupted", _("Interrupted")
+    SKIPPED = "skipped", _("Not due")

@@ -9,6 +9,8 @@ admin action, a view, a management command, an import) turns into its own messag
 - ``links``: personal links issued, looked up and revoked.
 - ``emails``: invitations, reminders, new-time and answer notices (``panels.mail`` writes
   and sends them).
+- ``bulk_sends``: invitations and reminders to many, recorded and sent by the task queue, with
+  their progress; nobody sent two copies when a worker stops mid-run.
 - ``publishing``: publish, cancel, reinstate.
 - ``running_orders``: generate the standard running order, renumber segments.
 - ``proposals``: a panellist's corrections to their details, accepted or rejected by the
@@ -33,6 +35,7 @@ from .answers import (
     record_answer,
     record_answers,
 )
+from .bulk_sends import BulkSendsStarted, run_bulk_send, start_bulk_sends
 from .emails import (
     Emailed,
     Outcome,
@@ -43,6 +46,7 @@ from .emails import (
     notify_secretariat,
     notify_time_changes,
     remind,
+    send_one,
 )
 from .links import (
     LINK_SECRET_BYTES,
@@ -98,6 +102,7 @@ __all__ = [
     "LINK_SECRET_BYTES",
     "NOT_PRESENTING",
     "AnswersRecorded",
+    "BulkSendsStarted",
     "CannotTakeItems",
     "Decided",
     "Emailed",
@@ -156,14 +161,17 @@ __all__ = [
     "renumber_segments",
     "revoke_link",
     "revoke_links",
+    "run_bulk_send",
     "join_team",
     "save_meeting",
     "save_panel",
     "save_panellist",
     "save_item",
     "save_room",
+    "send_one",
     "set_speakers",
     "set_status",
+    "start_bulk_sends",
     "slot_fingerprint",
     "slot_times",
     "speaker_changes",

@@ -213,6 +213,28 @@ def remind(panellists, *, now=None, interval=None):
 remind.alters_data = True
 
 
+def send_one(panellist, kind, batch, *, now=None):
+    """Send one invitation or reminder (``kind``, a ``Sending.Kind``) to ``panellist``, as
+    ``invite`` and ``remind`` do for each of theirs, on ``batch`` (a ``mail.Batch``).
+
+    Returns an ``Outcome`` (recorded as a ``Sending``), or ``None`` when no email was due: a
+    reminder to someone ``due_for_reminder`` leaves out, or a panellist deleted since. Runs
+    in the active language (the reasons recorded for emails not sent are in it). ``now`` is
+    an aware datetime (default: now).
+    """
+    now = now or timezone.now()
+    if kind == Sending.Kind.REMINDER:
+        found = due_for_reminder([panellist], now=now)
+    else:
+        found = _load([panellist])
+    if not found:
+        return None
+    return _send_link(found[0], kind, batch, now)
+
+
+send_one.alters_data = True
+
+
 def notify_secretariat(panellist):
     """Email the meeting's secretariat address the panellist's current answer.
 

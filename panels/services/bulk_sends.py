@@ -1,0 +1,184 @@
+"""Bulk sends: invitations or reminders to many panellists, recorded, queued and sent by a
+worker (the task ``send_bulk``, named ``panels.tasks.send_bulk``) while the officer watches
+their progress in the admin.
+
+``start_bulk_sends`` records one ``BulkSend`` per meeting with a ``BulkSendRecipient`` row per
+panellist, and queues it; ``run_bulk_send`` sends it. Without a broker (``CELERY_BROKER_URL``)
+the task runs at once, in the process that queued it.
+
+No one gets two copies, whatever stops a run. Each recipient's row is claimed before their
+email is sent, by an UPDATE from ``PENDING`` to ``SENDING`` that only one run can make, and
+committed; once the email was handed to the mail server (or refused) the row is set to
+``SENT`` or ``FAILED`` (``SKIPPED`` for a reminder no longer due). A run that starts again
+(the task given back to the queue when its worker was lost: ``acks_late``,
+``task_reject_on_worker_lost``) sends only the rows still ``PENDING``.
+
+The one email in flight when a worker dies is sent at most once: its row stays ``SENDING``,
+and the next run marks it ``INTERRUPTED`` ("interrupted while it was being sent: it may or may
+not have reached the panellist"), counted as failed, and does not send it again. Only the
+officer can tell whether it arrived (the panellist's history of emails shows no record of it)
+and send that invitation again by hand; sending it again unasked could give a second copy
+with a second link, which would make the first one stop working.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from celery import shared_task
+from django.db import DatabaseError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .. import mail
+from ..models import BulkSend, BulkSendRecipient, Panellist, RecipientState
+from .emails import MAX_ERROR_LENGTH, send_one
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class BulkSendsStarted:
+    """What ``start_bulk_sends`` did: ``bulk_sends``, one ``BulkSend`` per meeting of the
+    panellists given, each queued (and, without a broker, already sent)."""
+
+    bulk_sends: list = field(default_factory=list)
+
+
+def start_bulk_sends(kind, panellists, *, requested_by=None):
+    """Record and queue invitations or reminders (``kind``, a ``BulkSend.Kind``) to
+    ``panellists`` (an iterable of ``Panellist`` or keys).
+
+    Makes one ``BulkSend`` per meeting, in the order the meetings first appear, with a
+    ``PENDING`` recipient per panellist in the order given (a panellist given twice is written
+    to once), records ``requested_by`` (a user, or ``None`` for a scheduler) and the active
+    language, commits, then queues ``send_bulk`` for each. Returns
+    ``BulkSendsStarted``; with no panellists, it holds none. Call it outside a transaction:
+    a worker reads the rows as soon as the task is queued.
+    """
+    pks = list(dict.fromkeys(getattr(place, "pk", place) for place in panellists))
+    meeting_of = dict(Panellist.objects.filter(pk__in=pks).values_list("pk", "panel__meeting_id"))
+    by_meeting = {}
+    for pk in pks:
+        if pk in meeting_of:
+            by_meeting.setdefault(meeting_of[pk], []).append(pk)
+    result = BulkSendsStarted()
+    with transaction.atomic():
+        for meeting_id, chosen in by_meeting.items():
+            bulk_send = BulkSend.objects.create(
+                meeting_id=meeting_id,
+                kind=kind,
+                requested_by=requested_by,
+                language=mail.language(),
+            )
+            BulkSendRecipient.objects.bulk_create(
+                BulkSendRecipient(bulk_send=bulk_send, panellist_id=pk, position=position)
+                for position, pk in enumerate(chosen)
+            )
+            result.bulk_sends.append(bulk_send)
+    for bulk_send in result.bulk_sends:
+        send_bulk.delay(bulk_send.pk)
+    return result
+
+
+start_bulk_sends.alters_data = True
+
+
+def run_bulk_send(bulk_send_id, *, now=None):
+    """Send what is left of the bulk send ``bulk_send_id``: every recipient still
+    ``PENDING``, one at a time, claimed before sending (see the module's docstring).
+
+    Safe to run again, and alongside another run of the same bulk send: nobody is sent two
+    copies. A row left ``SENDING`` by a run that died is marked ``INTERRUPTED`` first. Emails
+    go through ``services.emails.send_one`` (each recorded as a ``Sending`` too) on one
+    connection to the mail server; the reasons for emails not sent are written in the
+    language of the officer who asked. Stamps ``finished_at`` when nothing is left. ``now``
+    (an aware datetime, default: the time of each email) is for tests. Returns the
+    ``Progress``. Raises ``BulkSend.DoesNotExist`` for an unknown key.
+    """
+    bulk_send = BulkSend.objects.get(pk=bulk_send_id)
+    with translation.override(bulk_send.language):
+        interrupted = bulk_send.recipients.filter(state=RecipientState.SENDING).update(
+            state=RecipientState.INTERRUPTED,
+            error=_(
+                "interrupted while it was being sent: it may or may not have reached the panellist"
+            ),
+            finished_at=timezone.now(),
+        )
+        if interrupted:
+            logger.warning(
+                "Bulk send %s: %d email(s) interrupted by a stopped worker, not sent again.",
+                bulk_send.pk,
+                interrupted,
+            )
+        with mail.Batch() as batch:
+            while (recipient := _claim_next(bulk_send, now)) is not None:
+                _send(recipient, bulk_send.kind, batch, now)
+    BulkSend.objects.filter(pk=bulk_send.pk, finished_at=None).exclude(
+        recipients__state__in=[RecipientState.PENDING, RecipientState.SENDING]
+    ).update(finished_at=now or timezone.now())
+    return bulk_send.progress()
+
+
+run_bulk_send.alters_data = True
+
+
+def _claim_next(bulk_send, now):
+    """The next ``PENDING`` recipient of ``bulk_send``, claimed (set ``SENDING`` and
+    committed) by this run; ``None`` when none is left. The claim is a conditional UPDATE,
+    so two runs never claim the same row."""
+    pending = bulk_send.recipients.filter(state=RecipientState.PENDING)
+    while recipient := pending.select_related("panellist").order_by("position").first():
+        claimed = BulkSendRecipient.objects.filter(
+            pk=recipient.pk, state=RecipientState.PENDING
+        ).update(state=RecipientState.SENDING, claimed_at=now or timezone.now())
+        if claimed:
+            return recipient
+    return None
+
+
+def _send(recipient, kind, batch, now):
+    """Send ``recipient``'s email and record what became of it on their row."""
+    outcome = send_one(recipient.panellist, kind, batch, now=now)
+    if outcome is None:
+        values = {"state": RecipientState.SKIPPED}
+    elif outcome.sent:
+        values = {"state": RecipientState.SENT, "address": outcome.address[:254]}
+    else:
+        values = {
+            "state": RecipientState.FAILED,
+            "address": outcome.address[:254],
+            "error": outcome.error[:MAX_ERROR_LENGTH],
+        }
+    # What happened is recorded even over an "interrupted" mark that a second run made while
+    # this one was sending: this run knows.
+    BulkSendRecipient.objects.filter(
+        pk=recipient.pk, state__in=[RecipientState.SENDING, RecipientState.INTERRUPTED]
+    ).update(finished_at=now or timezone.now(), **values)
+
+
+@shared_task(
+    name="panels.tasks.send_bulk",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(DatabaseError, BulkSend.DoesNotExist),
+    retry_backoff=True,
+    max_retries=8,
+)
+def send_bulk(bulk_send_id):
+    """The task that sends the bulk send ``bulk_send_id`` (``run_bulk_send``); defined here,
+    beside the service that queues it, and named ``panels.tasks.send_bulk`` (its module,
+    ``panels.tasks``, holds the app's tasks).
+
+    Acknowledged when it ends and given back to the queue when its worker is lost, which is
+    safe because ``run_bulk_send`` sends nobody twice. Retried with growing pauses when the
+    database fails, and when the bulk send is not found (yet: queued from a transaction that
+    has not committed). Returns the numbers ``sent``, ``failed``, ``skipped`` and
+    ``remaining``, as a dict.
+    """
+    progress = run_bulk_send(bulk_send_id)
+    return {
+        "sent": progress.sent,
+        "failed": progress.failed,
+        "skipped": progress.skipped,
+        "remaining": progress.remaining,
+    }
