@@ -159,10 +159,10 @@ def _changed(sender, **kwargs):
     content_changed()
 
 
-# Saving these changes no public page: the record of emails sent, panellists' corrections
-# waiting for the secretariat, and the history records (django-simple-history's models, whose
-# names start with "Historical").
-_NOT_SHOWN = {"Sending", "ProposedChange", "HistoricalActor"}
+# Saving these changes no public page: the record of emails sent and of bulk sends (a row per
+# email), panellists' corrections waiting for the secretariat, and the history records
+# (django-simple-history's models, whose names start with "Historical").
+_NOT_SHOWN = {"Sending", "BulkSend", "BulkSendRecipient", "ProposedChange", "HistoricalActor"}
 
 
 def connect_receivers():

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from panels import caching
-from panels.models import Panel
+from panels.models import BulkSend, Panel
 from panels.services import bump_panel_versions
 
 pytestmark = [pytest.mark.page_cache, pytest.mark.django_db(transaction=True)]
@@ -138,6 +138,8 @@ def test_the_edit_of_a_sent_email_record_keeps_the_pages(client, pages, speaker)
     generation = caching.current_generation()
 
     Sending.objects.create(panellist=speaker, kind=Sending.Kind.INVITATION, to_address="a@b.org")
+    bulk_send = BulkSend.objects.create(meeting=speaker.panel.meeting, kind=BulkSend.Kind.REMINDER)
+    bulk_send.recipients.create(panellist=speaker, position=0)
 
     assert caching.current_generation().token == generation.token
 
