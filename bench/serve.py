@@ -21,8 +21,10 @@ ratios: cached / static (target at least 0.8), uncached / static, and the uncach
 of 200 sessions / the uncached session page (target at least 0.5). Any error, timeout or
 non-2xx answer is counted and printed.
 
-``--soak N`` then runs wrk for N seconds at 64 connections against the cached server's
-session page and 200-session programme, and prints their errors and timeouts (target: none).
+``--compare URL`` adds another server's page to each round (pretalx's talk page, say, served
+the same way) and prints the session page's rate against it. ``--soak N`` then runs wrk for
+N seconds at 64 connections against the cached server's session page and 200-session
+programme, and prints their errors and timeouts (target: none).
 Numbers are for comparing on one machine: run it on a quiet one.
 """
 
@@ -133,7 +135,8 @@ WRK_NON2XX = re.compile(r"Non-2xx or 3xx responses: (\d+)")
 
 
 def wrk(url, *, threads, connections, duration):
-    """Run wrk against ``url``; return (requests per second, errors, timeouts)."""
+    """Run wrk against ``url`` (as a browser asks for a page: ``Accept: text/html``); return
+    (requests per second, errors, timeouts)."""
     output = subprocess.run(
         [
             "wrk",
@@ -142,6 +145,8 @@ def wrk(url, *, threads, connections, duration):
             f"-d{duration}s",
             "--timeout",
             "10s",
+            "-H",
+            "Accept: text/html,*/*",
             url,
         ],
         capture_output=True,
@@ -167,6 +172,11 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15")
     parser.add_argument("--soak", type=int, default=0, help="seconds at 64 connections")
+    parser.add_argument(
+        "--compare",
+        metavar="URL",
+        help="another server's session page (pretalx's talk page), measured in each round",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -210,8 +220,19 @@ def main():
         servers.append(start_server(server_env, cached_port))
         servers.append(start_server(server_env | {"PAGE_CACHE_SECONDS": "0"}, uncached_port))
         rates = {name: {"static": [], "cached": [], "uncached": []} for name, *_ in PAGES}
+        compared = []
         problems = []
         for _round in range(args.rounds):
+            if args.compare:
+                rate, errors, timeouts = wrk(
+                    args.compare,
+                    threads=args.threads,
+                    connections=args.connections,
+                    duration=args.duration,
+                )
+                compared.append(rate)
+                if errors or timeouts:
+                    problems.append(f"{args.compare}: {errors} errors, {timeouts} timeouts")
             for name, slug, kind, _suffix in PAGES:
                 address = addresses[slug][kind]
                 fetch(f"http://127.0.0.1:{cached_port}{address}")
@@ -249,6 +270,13 @@ def main():
             )
         ratio = medians["programme, 200 sessions"][2] / medians["panel page"][2]
         print(f"uncached programme (200 sessions) / uncached panel page: {ratio:.2f}")
+        if compared:
+            other = statistics.median(compared)
+            print(
+                f"{args.compare}: {other:.1f} requests/s; uncached panel page / it: "
+                f"{medians['panel page'][2] / other:.1f}; cached panel page / it: "
+                f"{medians['panel page'][1] / other:.1f}"
+            )
         print("errors and timeouts: " + ("; ".join(problems) if problems else "none"))
         if args.soak:
             for name, slug, kind, _suffix in (PAGES[0], PAGES[2]):
