@@ -262,6 +262,11 @@ else:
 # Public pages (home, programmes, panels, calendars, schedule.json) are kept in the "pages"
 # cache at most this many seconds (0 turns the page cache off); any change ends them sooner.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "900"))
+# Each server process keeps the pages it served (at most this many bytes, 64 MB by default)
+# and trusts the content generation it read for this many seconds: a change made through
+# another process or server reaches this one's pages within that time (its own changes at once).
+PAGE_CACHE_PROCESS_BYTES = int(os.environ.get("PAGE_CACHE_PROCESS_BYTES", str(64 * 2**20)))
+PAGE_CACHE_RECHECK_SECONDS = float(os.environ.get("PAGE_CACHE_RECHECK_SECONDS", "1"))
 # A proxy or CDN may keep a public page this many seconds (Cache-Control: s-maxage); browsers
 # ask again each time, and get a 304 when the page has not changed.
 PUBLIC_PAGE_SHARED_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_SHARED_MAX_AGE", "60"))

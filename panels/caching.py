@@ -19,6 +19,10 @@ moment it ends by itself. A new generation begins
 
 A page is stored with the token it was rendered under and served only while that token is
 the current one, so a page never outlives a change, whichever process or server rendered it.
+Each process also keeps the pages it served and the generation it read
+(``_ProcessTier``), and reads the generation again after ``PAGE_CACHE_RECHECK_SECONDS``
+(1 s): a change made through another process or server reaches its pages within that time,
+and a page asked for again costs no round trip to Redis.
 The generation is site-wide rather than per meeting: a person, a room or an answer shows on
 several pages of several meetings, and secretariats change their programmes far less often
 than the public reads them.
@@ -29,6 +33,7 @@ import logging
 import secrets
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -36,8 +41,9 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import http_date
 from django.utils.translation import get_language_from_path, get_language_from_request
 
 logger = logging.getLogger(__name__)
@@ -89,9 +95,11 @@ def _next_noon_utc(now):
 
 def begin_generation(now=None):
     """Begin a new content generation now and return it (``Generation``): every page
-    stored under an earlier one is rendered again when next asked for."""
+    stored under an earlier one is rendered again when next asked for (at once in this
+    process; within ``PAGE_CACHE_RECHECK_SECONDS`` in the others)."""
     generation = Generation.new(now)
     pages_cache().set(GENERATION_KEY, generation, timeout=None)
+    _local.remember(generation)
     return generation
 
 
@@ -107,8 +115,102 @@ def current_generation(found=None, now=None):
 
 def content_generation():
     """The current generation's token (32 hexadecimal digits), for keys of anything derived
-    from the public data (rendered fragments): it changes after every committed change."""
-    return current_generation().token
+    from the public data (rendered fragments): it changes after every committed change
+    (seen by this process at once, by the others within ``PAGE_CACHE_RECHECK_SECONDS``)."""
+    generation = _local.recent_generation()
+    if generation is None:
+        generation = current_generation()
+        _local.remember(generation)
+    return generation.token
+
+
+# Pages kept in each process ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    """A public page as the cache keeps it: ``token``, the generation it was rendered under;
+    ``status``; ``headers``, a tuple of (name, value) pairs; ``content`` (bytes); ``etag``
+    (quoted, as sent) and ``last_modified`` (seconds since the epoch, UTC)."""
+
+    token: str
+    status: int
+    headers: tuple
+    content: bytes
+    etag: str
+    last_modified: int
+
+    def response(self):
+        """A new ``HttpResponse`` with the page's status, headers and content."""
+        response = HttpResponse(self.content, status=self.status)
+        for name, value in self.headers:
+            response.headers[name] = value
+        return response
+
+
+class _ProcessTier:
+    """What each server process keeps of the "pages" cache, so that a page asked for again
+    costs no round trip to Redis: the generation it last read (trusted for
+    ``PAGE_CACHE_RECHECK_SECONDS``, then read again; a generation this process begins is
+    known at once) and the pages it served, least recently used dropped first beyond
+    ``PAGE_CACHE_PROCESS_BYTES``. Shared by the threads of the process."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.forget()
+
+    def forget(self):
+        """Drop the generation and the pages kept (tests start with none)."""
+        with self.lock:
+            self.generation = None
+            self.read_at = 0.0
+            self.pages = OrderedDict()
+            self.size = 0
+
+    def remember(self, generation):
+        with self.lock:
+            self.generation = generation
+            self.read_at = time.monotonic()
+
+    def recent_generation(self):
+        """The generation read less than ``PAGE_CACHE_RECHECK_SECONDS`` ago, if it has not
+        ended by itself; else ``None`` (read it from the cache)."""
+        generation = self.generation
+        if (
+            generation is not None
+            and time.monotonic() - self.read_at < settings.PAGE_CACHE_RECHECK_SECONDS
+            and generation.is_current()
+        ):
+            return generation
+        return None
+
+    def page(self, key, token):
+        """The page kept under ``key`` if it was rendered under ``token``, else ``None``."""
+        with self.lock:
+            page = self.pages.get(key)
+            if page is None or page.token != token:
+                return None
+            self.pages.move_to_end(key)
+            return page
+
+    def keep(self, key, page):
+        with self.lock:
+            old = self.pages.pop(key, None)
+            if old is not None:
+                self.size -= len(old.content)
+            self.pages[key] = page
+            self.size += len(page.content)
+            while self.size > settings.PAGE_CACHE_PROCESS_BYTES and self.pages:
+                _key, dropped = self.pages.popitem(last=False)
+                self.size -= len(dropped.content)
+
+
+_local = _ProcessTier()
+
+
+def forget_process_tier():
+    """Drop what this process keeps of the page cache (``_ProcessTier``)."""
+    _local.forget()
 
 
 # A change: a new generation after commit ------------------------------------------------
@@ -233,9 +335,10 @@ class PublicPageCacheMiddleware:
     "pages" cache, with the validators and caching rules of RFC 9110/9111.
 
     Place it right after the static files' middleware (WhiteNoise), so that a page found in
-    the cache costs one cache read and nothing else. A ``GET`` from a reader without a
-    session reads the current generation and the page in one round trip; the page is served
-    when it was stored under that generation, with a ``304 Not Modified`` when the request's
+    the cache costs no more than a static file. A ``GET`` or ``HEAD`` from a reader without
+    a session finds the current generation and the page in this process's memory
+    (``_ProcessTier``), else both in one round trip to the cache; the page is served when it
+    was stored under that generation, with a ``304 Not Modified`` when the request's
     ``If-None-Match`` (or ``If-Modified-Since``) matches. Otherwise the request goes on; a
     ``200`` from a ``public_page`` view that sets no cookie is then stored, with
 
@@ -267,27 +370,43 @@ class PublicPageCacheMiddleware:
             return response
         key = page_key(request)
         try:
-            found = pages_cache().get_many([GENERATION_KEY, key])
-            generation = current_generation(found.get(GENERATION_KEY))
+            generation, page = self._find(key)
         except Exception:
             logger.exception("The page cache is out of reach; the page is rendered.")
             return self.get_response(request)
-        stored = found.get(key)
-        if stored is not None and stored[0] == generation.token:
-            return self._conditional(request, stored[1])
+        if page is not None:
+            return self._conditional(request, page, page.response())
         response = self.get_response(request)
         if request.method != "GET" or not self._storable(response):
             if getattr(response, "public_page", False):
                 patch_cache_control(response, private=True, no_cache=True)
             return response
-        self._prepare(response, generation)
+        page = self._prepare(response, generation)
+        _local.keep(key, page)
         try:
-            pages_cache().set(
-                key, (generation.token, response), timeout=settings.PAGE_CACHE_SECONDS
-            )
+            pages_cache().set(key, page, timeout=settings.PAGE_CACHE_SECONDS)
         except Exception:
             logger.exception("The page cache is out of reach; the page was not stored.")
-        return self._conditional(request, response)
+        return self._conditional(request, page, response)
+
+    @staticmethod
+    def _find(key):
+        """(the current ``Generation``, the ``StoredPage`` under ``key`` rendered under it or
+        ``None``): from this process's memory when it has both, else in one round trip."""
+        generation = _local.recent_generation()
+        if generation is not None:
+            page = _local.page(key, generation.token)
+            if page is None:
+                page = pages_cache().get(key)
+        else:
+            found = pages_cache().get_many([GENERATION_KEY, key])
+            generation = current_generation(found.get(GENERATION_KEY))
+            _local.remember(generation)
+            page = found.get(key)
+        if not isinstance(page, StoredPage) or page.token != generation.token:
+            return generation, None
+        _local.keep(key, page)
+        return generation, page
 
     @staticmethod
     def _storable(response):
@@ -300,9 +419,12 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def _prepare(response, generation):
+        """Give ``response`` its validators and caching headers; return it as a
+        ``StoredPage``."""
         digest = hashlib.blake2b(response.content, digest_size=16).hexdigest()
         response["ETag"] = f'"{digest}"'
-        response["Last-Modified"] = http_date(generation.changed_at)
+        last_modified = int(generation.changed_at)
+        response["Last-Modified"] = http_date(last_modified)
         vary = [h.strip() for h in response.get("Vary", "").split(",") if h.strip()]
         kept = [h for h in vary if h.lower() != "cookie"]
         if kept:
@@ -312,15 +434,19 @@ class PublicPageCacheMiddleware:
         patch_cache_control(
             response, public=True, max_age=0, s_maxage=settings.PUBLIC_PAGE_SHARED_MAX_AGE
         )
+        return StoredPage(
+            token=generation.token,
+            status=response.status_code,
+            headers=tuple(response.headers.items()),
+            content=response.content,
+            etag=response["ETag"],
+            last_modified=last_modified,
+        )
 
     @staticmethod
-    def _conditional(request, response):
-        """``response``, or a 304 for it when ``request``'s conditions match (Django's
-        ``get_conditional_response``, RFC 9110 section 13)."""
-        last_modified = response.get("Last-Modified")
+    def _conditional(request, page, response):
+        """``response`` (``page``'s), or a 304 for it when ``request``'s conditions match
+        (Django's ``get_conditional_response``, RFC 9110 section 13)."""
         return get_conditional_response(
-            request,
-            etag=response.get("ETag"),
-            last_modified=parse_http_date_safe(last_modified) if last_modified else None,
-            response=response,
+            request, etag=page.etag, last_modified=page.last_modified, response=response
         )

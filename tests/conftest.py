@@ -44,9 +44,13 @@ def page_cache_off(request, settings):
     transaction never commits and the cache drops its pages at a commit. Tests of the cache
     itself use ``transactional_db`` and start with an empty one."""
     if request.node.get_closest_marker("page_cache"):
+        from panels.caching import forget_process_tier
+
         caches["pages"].clear()
+        forget_process_tier()
         yield
         caches["pages"].clear()
+        forget_process_tier()
         return
     settings.PAGE_CACHE_SECONDS = 0
     yield

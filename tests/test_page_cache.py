@@ -204,7 +204,8 @@ def test_a_generation_ends_when_today_moves_on_anywhere_on_earth():
     assert renewed.changed_at == afternoon
 
 
-def test_a_generation_lost_by_the_cache_begins_a_new_one(client, pages):
+def test_a_generation_lost_by_the_cache_begins_a_new_one(client, pages, settings):
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0
     first = client.get(pages["panel"])
     caches["pages"].delete(caching.GENERATION_KEY)
 
@@ -231,3 +232,48 @@ def test_a_page_from_the_cache_carries_the_content_security_policy(client, pages
 
     assert "default-src 'self'" in again["Content-Security-Policy"]
     assert "ETag" in again
+
+
+def test_a_page_asked_for_again_costs_no_cache_read(client, pages, monkeypatch):
+    first = client.get(pages["panel"])
+
+    class Unreachable:
+        def get(self, key):
+            raise AssertionError("read the cache")
+
+        get_many = get
+
+    monkeypatch.setattr(caching, "pages_cache", Unreachable)
+    again = client.get(pages["panel"])
+
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+
+
+def test_a_change_made_by_another_process_is_seen_after_the_recheck(client, pages, settings):
+    settings.PAGE_CACHE_RECHECK_SECONDS = 3600
+    first = client.get(pages["panel"])
+    key = caching.page_key(first.wsgi_request)
+    old = caching._local.pages[key].token
+    # Another process begins a new generation: the cache has it, this process not yet.
+    new = caching.Generation.new()
+    caches["pages"].set(caching.GENERATION_KEY, new, timeout=None)
+
+    client.get(pages["panel"])
+    assert caching._local.pages[key].token == old
+
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0
+    client.get(pages["panel"])
+    assert caching._local.pages[key].token == new.token != old
+    assert caching.content_generation() == new.token
+
+
+def test_each_process_keeps_at_most_its_share_of_pages(client, pages, settings):
+    panel = client.get(pages["panel"])
+    settings.PAGE_CACHE_PROCESS_BYTES = len(panel.content) + 10
+
+    client.get(pages["programme"])
+    client.get(pages["panel"])
+
+    assert caching._local.size <= settings.PAGE_CACHE_PROCESS_BYTES
+    assert list(caching._local.pages) == [caching.page_key(panel.wsgi_request)]
