@@ -320,10 +320,12 @@ _STORABLE_PARAMETERS = {"lang"}
 
 
 def page_key(request):
-    """The cache key of the page ``request`` asks for: its path and query string, and for an
-    address without a language prefix (served in the browser's language) that language, as
-    ``LocaleMiddleware`` will choose it."""
-    address = request.get_full_path()
+    """The cache key of the page ``request`` asks for: its scheme, host (pages link their
+    other languages by absolute address), path and query string, and for an address without
+    a language prefix (served in the browser's language) that language, as
+    ``LocaleMiddleware`` will choose it. A host not in ``ALLOWED_HOSTS`` raises Django's
+    ``DisallowedHost`` (answered 400), as the view would."""
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     if not get_language_from_path(request.path_info):
         address += "\n" + get_language_from_request(request)
     digest = hashlib.blake2b(address.encode("utf-8", "surrogateescape"), digest_size=16)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from django.core.cache import caches
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 
 from panels import caching
@@ -277,3 +278,17 @@ def test_each_process_keeps_at_most_its_share_of_pages(client, pages, settings):
 
     assert caching._local.size <= settings.PAGE_CACHE_PROCESS_BYTES
     assert list(caching._local.pages) == [caching.page_key(panel.wsgi_request)]
+
+
+def test_each_host_gets_its_own_page(client, pages, settings):
+    settings.ALLOWED_HOSTS = ["panels.example.org", "www.panels.example.org"]
+
+    first = client.get(pages["home"], headers={"host": "panels.example.org"})
+    second = client.get(pages["home"], headers={"host": "www.panels.example.org"})
+    refused = Client(raise_request_exception=False).get(
+        pages["home"], headers={"host": "evil.example"}
+    )
+
+    assert 'href="http://panels.example.org/fr/"' in first.content.decode()
+    assert 'href="http://www.panels.example.org/fr/"' in second.content.decode()
+    assert refused.status_code == 400
