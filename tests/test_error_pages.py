@@ -187,3 +187,13 @@ def test_the_link_of_a_place_whose_person_was_taken_off_answers_nothing(client, 
     response = client.get(answer_url)
 
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_host_the_site_does_not_serve_gets_the_bad_request_page(settings):
+    settings.ALLOWED_HOSTS = ["panels.example.org"]
+
+    response = Client(raise_request_exception=False).get("/en/", headers={"host": "evil.example"})
+
+    assert response.status_code == 400
+    assert "evil.example" not in response.content.decode()

@@ -11,6 +11,7 @@ under one (a personal link's answer page) is given at its prefixed addresses.
 
 from django import template
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import Resolver404, resolve, translate_url
 from django.utils.translation import (
     get_language,
@@ -24,21 +25,31 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def page_in_languages(context):
-    """The languages of the page being shown (see the module's docstring); ``[]`` without a
-    request (an error page rendered without one)."""
+    """The languages of the page being shown (see the module's docstring), each with its
+    ``url`` (a path) and ``absolute_url``; ``[]`` without a request (an error page rendered
+    without one) or for a host not in ``ALLOWED_HOSTS``."""
     request = context.get("request")
     if request is None:
         return []
+    try:
+        origin = f"{request.scheme}://{request.get_host()}"
+    except DisallowedHost:
+        # The "bad request" page of a request for a host the site does not serve.
+        return []
     shown = get_language()
-    return [
-        {
-            **get_language_info(code),
-            "code": code,
-            "url": _address_in(request, code),
-            "current": code == shown,
-        }
-        for code, _name in settings.LANGUAGES
-    ]
+    languages = []
+    for code, _name in settings.LANGUAGES:
+        url = _address_in(request, code)
+        languages.append(
+            {
+                **get_language_info(code),
+                "code": code,
+                "url": url,
+                "absolute_url": origin + url,
+                "current": code == shown,
+            }
+        )
+    return languages
 
 
 def _address_in(request, code):
