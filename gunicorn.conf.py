@@ -8,7 +8,9 @@ Each can be changed from the environment:
   ``REDIS_URL`` is set; one otherwise, because without a shared cache each process would keep
   its own page cache and count its own requests against the rate limit;
 - ``GUNICORN_THREADS`` (default 4): threads per worker, each serving one request at a time;
-- ``GUNICORN_TIMEOUT`` (default 30): seconds before a silent worker is restarted.
+- ``GUNICORN_TIMEOUT`` (default 30): seconds before a silent worker is restarted;
+- ``GUNICORN_CERTFILE`` and ``GUNICORN_KEYFILE``: serve HTTPS itself, with that certificate
+  and key (PEM files), where no proxy terminates TLS.
 """
 
 import multiprocessing
@@ -36,3 +38,6 @@ logger_class = "meeting.serving.AccessLogger"
 # The application and its settings are loaded before the workers start, once.
 preload_app = True
 wsgi_app = "meeting.wsgi:application"
+# HTTPS without a proxy (a small site, or trying the production settings on one's machine).
+certfile = os.environ.get("GUNICORN_CERTFILE") or None
+keyfile = os.environ.get("GUNICORN_KEYFILE") or None
