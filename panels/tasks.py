@@ -5,12 +5,14 @@ Each task is a thin call of a service. ``send_bulk`` is defined beside the servi
 queues it (``services.bulk_sends``) and imported here: it is idempotent (``run_bulk_send``
 never sends anyone two copies), so it is acknowledged only when it ends and given back to the
 queue when its worker is lost (``acks_late``, ``reject_on_worker_lost``): a worker killed
-mid-run has the rest sent by the next one.
+mid-run has the rest sent by the next one, which queues the unfinished bulk sends again as
+soon as it is ready (``resume_unfinished_bulk_sends``).
 """
 
 import logging
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 
 from . import services
@@ -42,3 +44,12 @@ def send_reminders():
             outcome.error,
         )
     return {"sent": len(result.sent), "failed": len(result.failed)}
+
+
+@worker_ready.connect
+def resume_unfinished_bulk_sends(**kwargs):
+    """When a worker is ready, queue again the bulk sends left unfinished by a worker that
+    stopped (``services.resume_bulk_sends``)."""
+    result = services.resume_bulk_sends()
+    if result.queued:
+        logger.warning("Bulk sends resumed: %s.", ", ".join(map(str, result.queued)))

@@ -178,6 +178,23 @@ def test_run_after_a_stopped_worker_sends_the_rest_and_marks_the_one_in_flight(p
     assert bulk_send.finished_at is not None
 
 
+def test_a_worker_ready_resumes_the_bulk_sends_left_unfinished(place):
+    amina, jorge, li = (place(name) for name in ["Amina Example", "Jorge Example", "Li Example"])
+    stopped = stopped_batch(
+        [amina, jorge, li], [RecipientState.SENT, RecipientState.PENDING, RecipientState.PENDING]
+    )
+    [finished] = services.start_bulk_sends(BulkSend.Kind.INVITATION, [amina]).bulk_sends
+    outbox.outbox.clear()
+
+    tasks.resume_unfinished_bulk_sends(sender=None)
+
+    assert recipients() == ["jorge@example.org", "li@example.org"]
+    stopped.refresh_from_db()
+    assert stopped.finished_at is not None
+    assert services.resume_bulk_sends().queued == []
+    assert finished.pk not in services.resume_bulk_sends().queued
+
+
 def test_running_a_finished_batch_again_sends_nothing(place):
     amina = place("Amina Example")
     [bulk_send] = services.start_bulk_sends(BulkSend.Kind.INVITATION, [amina]).bulk_sends

@@ -35,7 +35,13 @@ from .answers import (
     record_answer,
     record_answers,
 )
-from .bulk_sends import BulkSendsStarted, run_bulk_send, start_bulk_sends
+from .bulk_sends import (
+    BulkSendsResumed,
+    BulkSendsStarted,
+    resume_bulk_sends,
+    run_bulk_send,
+    start_bulk_sends,
+)
 from .emails import (
     Emailed,
     Outcome,
@@ -102,6 +108,7 @@ __all__ = [
     "LINK_SECRET_BYTES",
     "NOT_PRESENTING",
     "AnswersRecorded",
+    "BulkSendsResumed",
     "BulkSendsStarted",
     "CannotTakeItems",
     "Decided",
@@ -171,6 +178,7 @@ __all__ = [
     "send_one",
     "set_speakers",
     "set_status",
+    "resume_bulk_sends",
     "start_bulk_sends",
     "slot_fingerprint",
     "slot_times",

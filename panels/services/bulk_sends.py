@@ -122,6 +122,33 @@ def run_bulk_send(bulk_send_id, *, now=None):
 run_bulk_send.alters_data = True
 
 
+@dataclass
+class BulkSendsResumed:
+    """What ``resume_bulk_sends`` did: ``queued``, the keys of the unfinished bulk sends it
+    queued again, oldest first."""
+
+    queued: list = field(default_factory=list)
+
+
+def resume_bulk_sends():
+    """Queue again every bulk send not finished (``finished_at`` empty), so that a worker
+    that starts after another was stopped (killed, or its machine restarted) goes on with the
+    emails left at once, rather than when the broker gives the stopped worker's task back
+    (``CELERY_VISIBILITY_TIMEOUT``). Safe with a run still going on elsewhere: runs of one
+    bulk send never send anyone two copies (``run_bulk_send``). Called when a worker is
+    ready (``panels.tasks``). Returns ``BulkSendsResumed``."""
+    result = BulkSendsResumed()
+    for pk in (
+        BulkSend.objects.filter(finished_at=None).order_by("pk").values_list("pk", flat=True)
+    ):
+        send_bulk.delay(pk)
+        result.queued.append(pk)
+    return result
+
+
+resume_bulk_sends.alters_data = True
+
+
 def _claim_next(bulk_send, now):
     """The next ``PENDING`` recipient of ``bulk_send``, claimed (set ``SENDING`` and
     committed) by this run; ``None`` when none is left. The claim is a conditional UPDATE,
