@@ -22,6 +22,7 @@ from django.utils import translation
 
 from panels import services
 from panels.models import Panel, Panellist, Person, Sending, SiteLanguage
+from tests import test_mail
 from tests.admin_helpers import admin_url, messages_of, run_action
 from tests.conftest import SITE
 from tests.test_csv import csv_file, import_file, preview, row_errors
@@ -29,27 +30,13 @@ from tests.test_mail import NOW, html_of, invite
 from tests.test_migrations import latest, migrate
 from tests.test_views import parse
 
+# The panel the emails are about: test_mail's "Regional dimensions" in 2099.
+panel = test_mail.panel
+
 pytestmark = pytest.mark.usefixtures("email_site")
 
 BEFORE_LANGUAGES = [("panels", "0017_programme_versions")]
 AFTER_LANGUAGES = [("panels", "0018_person_preferred_language")]
-
-
-@pytest.fixture
-def panel(make_meeting, make_panel):
-    """ "Regional dimensions", 15:00-16:30 New York time on Monday 16 February 2099, answers
-    by Saturday 14 February 17:00 New York time."""
-    meeting = make_meeting(
-        title="99th Coordination Meeting",
-        start_date=datetime(2099, 2, 16).date(),
-        end_date=datetime(2099, 2, 17).date(),
-        secretariat_email="secretariat@example.org",
-    )
-    return make_panel(
-        meeting,
-        title="Regional dimensions",
-        answer_deadline=datetime(2099, 2, 14, 22, 0, tzinfo=UTC),
-    )
 
 
 @pytest.fixture
