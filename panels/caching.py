@@ -379,7 +379,9 @@ class PublicPageCacheMiddleware:
         if page is not None:
             return self._conditional(request, page, page.response())
         response = self.get_response(request)
-        if request.method != "GET" or not self._storable(response):
+        # A HEAD is answered by the view as a GET (the server leaves the body out), so its
+        # response is stored alike and carries the same headers.
+        if not self._storable(response):
             if getattr(response, "public_page", False):
                 patch_cache_control(response, private=True, no_cache=True)
             return response

@@ -460,3 +460,34 @@ def test_scheduled_reminders_without_a_site_address_send_nothing(place, settings
     assert tasks.send_reminders.delay().get() == {"sent": 0, "failed": 0}
     assert outbox.outbox == []
     assert "SITE_URL is not set" in caplog.text
+
+
+def test_a_bulk_send_that_has_sent_nothing_for_minutes_says_its_worker_may_be_stopped(place):
+    from panels.admin.bulk_sends import progress_summary
+
+    amina, jorge = place("Amina Example"), place("Jorge Example")
+    bulk_send = stopped_batch([amina, jorge], [RecipientState.SENT, RecipientState.PENDING])
+    BulkSendRecipient.objects.filter(panellist=amina).update(
+        claimed_at=bulk_send.created_at, finished_at=bulk_send.created_at
+    )
+    progress = bulk_send.progress()
+
+    soon = progress_summary(bulk_send, progress, now=bulk_send.created_at + timedelta(minutes=4))
+    later = progress_summary(bulk_send, progress, now=bulk_send.created_at + timedelta(minutes=7))
+
+    assert soon == "Sending: 1 of 2 emails done, 1 to go."
+    assert later == (
+        "Sending: 1 of 2 emails done, 1 to go. No email has gone out for 7 minutes: the task "
+        "queue's worker may be stopped. Ask whoever runs the site to start it; the emails left "
+        "go out then, and nobody is sent two."
+    )
+
+
+def test_a_finished_bulk_send_without_failures_says_none(secretariat, place):
+    amina = place("Amina Example")
+    [bulk_send] = services.start_bulk_sends(BulkSend.Kind.INVITATION, [amina]).bulk_sends
+
+    page = secretariat.get(admin_url(BulkSend, "change", bulk_send.pk))
+
+    assert "None." in page.content.decode()
+    assert "None so far." not in page.content.decode()

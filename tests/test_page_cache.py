@@ -292,3 +292,12 @@ def test_each_host_gets_its_own_page(client, pages, settings):
     assert 'href="http://panels.example.org/fr/"' in first.content.decode()
     assert 'href="http://www.panels.example.org/fr/"' in second.content.decode()
     assert refused.status_code == 400
+
+
+def test_head_gets_the_headers_of_get(client, pages):
+    head = client.head(pages["programme"])
+    get = client.get(pages["programme"])
+
+    assert head.status_code == get.status_code == 200
+    for name in ("ETag", "Last-Modified", "Cache-Control", "Content-Type"):
+        assert head[name] == get[name]

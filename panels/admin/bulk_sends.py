@@ -11,11 +11,14 @@ send here: ``services.start_bulk_sends`` makes them (the invitation and reminder
 Whoever may see panellists sees the bulk sends of the meetings on their team.
 """
 
+from datetime import timedelta
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -28,8 +31,35 @@ from ..wording import when_and_zone
 POLL_INTERVAL_MS = 2000
 
 
-def progress_summary(bulk_send, progress):
-    """One sentence on how far ``bulk_send`` has got, for its page's live region."""
+# A bulk send that has sent nothing for this long is said to be stalled on its page.
+STALLED_AFTER = timedelta(minutes=5)
+
+
+def progress_summary(bulk_send, progress, *, now=None):
+    """How far ``bulk_send`` has got, for its page's live region: one sentence, and a second
+    when it is not finished and no email has gone out for ``STALLED_AFTER`` (the task
+    queue's worker stopped: a worker that starts goes on with it). ``now``: an aware
+    datetime (default: now)."""
+    summary = _how_far(bulk_send, progress)
+    if progress.finished:
+        return summary
+    idle = (now or timezone.now()) - bulk_send.last_activity()
+    if idle < STALLED_AFTER:
+        return summary
+    minutes = int(idle.total_seconds() // 60)
+    stalled = ngettext(
+        "No email has gone out for %(minutes)d minute: the task queue's worker may be "
+        "stopped. Ask whoever runs the site to start it; the emails left go out then, and "
+        "nobody is sent two.",
+        "No email has gone out for %(minutes)d minutes: the task queue's worker may be "
+        "stopped. Ask whoever runs the site to start it; the emails left go out then, and "
+        "nobody is sent two.",
+        minutes,
+    ) % {"minutes": minutes}
+    return f"{summary} {stalled}"
+
+
+def _how_far(bulk_send, progress):
     if progress.finished:
         if bulk_send.kind == BulkSend.Kind.REMINDER:
             text = ngettext(

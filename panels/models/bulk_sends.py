@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -101,6 +101,12 @@ class BulkSend(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}, {self.meeting}"
+
+    def last_activity(self):
+        """When an email of this bulk send was last claimed or settled, else when it was
+        requested: an aware datetime (one query)."""
+        latest = self.recipients.aggregate(claimed=Max("claimed_at"), settled=Max("finished_at"))
+        return max(moment for moment in (self.created_at, *latest.values()) if moment)
 
     def progress(self):
         """The recipients counted by state now, as a ``Progress`` (one query; the
