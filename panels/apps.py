@@ -43,6 +43,29 @@ def site_url_from_environment(app_configs, **kwargs):
     ]
 
 
+@checks.register(checks.Tags.security, deploy=True)
+def sender_address_from_environment(app_configs, **kwargs):
+    """Deployment check: emails come from a real address (panels.W003).
+
+    Invitations and reminders are sent from ``DEFAULT_FROM_EMAIL``; its default,
+    ``secretariat@localhost``, is refused or filed as spam by most mail servers, and a
+    panellist cannot answer it.
+    """
+    from django.conf import settings
+
+    if not settings.DEFAULT_FROM_EMAIL.rstrip(">").endswith("@localhost"):
+        return []
+    return [
+        checks.Warning(
+            "The DEFAULT_FROM_EMAIL environment variable is not set: emails would come from "
+            f"{settings.DEFAULT_FROM_EMAIL}.",
+            hint="Set it to the secretariat's address, e.g. "
+            "'Secretariat <secretariat@example.org>'.",
+            id="panels.W003",
+        )
+    ]
+
+
 class PanelsConfig(AppConfig):
     """The panels app: meetings, panels, people, panellists and running orders."""
 

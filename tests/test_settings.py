@@ -12,7 +12,7 @@ def run_manage(*args, **env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "SITE_URL"}
+        if key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "SITE_URL", "DEFAULT_FROM_EMAIL"}
     } | env
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -34,10 +34,26 @@ def test_check_deploy_is_clean_with_production_settings():
         SECRET_KEY="a-long-random-production-secret-" + "x9Y" * 20,
         ALLOWED_HOSTS="panels.example.org",
         SITE_URL="https://panels.example.org",
+        DEFAULT_FROM_EMAIL="Secretariat <secretariat@example.org>",
     )
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_of_emails_sent_from_localhost():
+    result = run_manage(
+        "check",
+        "--deploy",
+        DEBUG="0",
+        SECRET_KEY="a-long-random-production-secret-" + "x9Y" * 20,
+        ALLOWED_HOSTS="panels.example.org",
+        SITE_URL="https://panels.example.org",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "(panels.W003)" in result.stderr
+    assert "secretariat@localhost" in result.stderr
 
 
 def test_check_deploy_fails_without_a_secret_key_in_the_environment():
