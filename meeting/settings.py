@@ -393,7 +393,16 @@ LOGGING = {
     # Personal links' secrets are masked in every record (panels.logs).
     "filters": {"personal_links": {"()": "panels.logs.MaskPersonalLinks"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_links"]}},
-    # The development server's access log, through the same handler.
-    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    # Django's loggers through the same handler only: Django's own console handler for them
+    # (DEBUG) would print each record a second time, unmasked. The development server's
+    # access log at INFO.
+    "loggers": {
+        "django": {
+            "handlers": ["console"],
+            "level": os.environ.get("LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        },
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

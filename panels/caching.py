@@ -30,6 +30,7 @@ than the public reads them.
 
 import hashlib
 import logging
+import re
 import secrets
 import threading
 import time
@@ -290,20 +291,51 @@ def connect_receivers():
 # Pages --------------------------------------------------------------------------------------
 
 
-def public_page(view):
+def public_page(view, *, language_asked=False):
     """Mark ``view``'s successful responses as the same for every anonymous reader, so that
     ``PublicPageCacheMiddleware`` may store and serve them. Wraps a view function (use it on
-    ``View.as_view()`` in the URLconf)."""
+    ``View.as_view()`` in the URLconf). ``language_asked``: the view takes the ``?lang=`` of
+    an export (``exports.in_asked_language``), and its page is stored for each language
+    code; any other page is stored only at its address without a query string."""
 
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response.public_page = True
+        response.language_asked = language_asked
         return response
 
     wrapped.__name__ = getattr(view, "__name__", "public_page")
     wrapped.__doc__ = view.__doc__
     wrapped.__wrapped__ = view
     return wrapped
+
+
+def _canonical_address(request, response):
+    """Whether ``request`` asked for its page at the one address the page is stored under:
+    the path its URL pattern gives for its arguments (not ``/panels/03/`` for
+    ``/panels/3/``), and no query string but, for an export (``language_asked``),
+    ``?lang=`` once with one of the site's language codes. So that made-up addresses,
+    each answered with the same page, cannot fill the cache."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or not match.route:
+        return False
+    path = "/" + _ROUTE_ARGUMENT.sub(lambda m: str(match.kwargs[m.group(1)]), match.route)
+    if path != request.path_info:
+        return False
+    query = request.GET
+    if not query:
+        return True
+    codes = {code for code, _name in settings.LANGUAGES}
+    return (
+        getattr(response, "language_asked", False)
+        and list(query) == ["lang"]
+        and len(query.getlist("lang")) == 1
+        and query["lang"] in codes
+    )
+
+
+# An argument of a URL pattern's route: "<int:pk>" or "<slug>".
+_ROUTE_ARGUMENT = re.compile(r"<(?:[^>:]+:)?([^>]+)>")
 
 
 def _reader_without_session(request):
@@ -381,7 +413,7 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         # A HEAD is answered by the view as a GET (the server leaves the body out), so its
         # response is stored alike and carries the same headers.
-        if not self._storable(response):
+        if not self._storable(request, response):
             if getattr(response, "public_page", False):
                 patch_cache_control(response, private=True, no_cache=True)
             return response
@@ -413,10 +445,12 @@ class PublicPageCacheMiddleware:
         return generation, page
 
     @staticmethod
-    def _storable(response):
+    def _storable(request, response):
         if not getattr(response, "public_page", False) or response.status_code != 200:
             return False
         if response.streaming or response.cookies:
+            return False
+        if not _canonical_address(request, response):
             return False
         vary = {h.strip().lower() for h in response.get("Vary", "").split(",") if h.strip()}
         return vary <= _STORABLE_VARY

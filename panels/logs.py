@@ -12,8 +12,11 @@ page loads).
 import logging
 import re
 
-# The secret: whatever follows "/answer/" up to the next "/", "?", "#", space or quote.
-_PERSONAL_LINK = re.compile(r"(/answer/)[^/?#\s\"']+")
+# The secret: whatever follows "/answer/" up to the next "/", "?", "#", space or quote. The
+# address may come percent-encoded (a server routes "/%61nswer/…" to the same page) and in
+# any case, so each character may be written either way.
+_ANSWER = "".join(f"(?:{char}|%{ord(char):02x})" for char in "/answer/")
+_PERSONAL_LINK = re.compile(rf"({_ANSWER})[^/?#\s\"'%]+(?:%(?!2f)[^/?#\s\"'%]*)*", re.IGNORECASE)
 HIDDEN = "[hidden]"
 
 

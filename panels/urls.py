@@ -19,7 +19,10 @@ app_name = "panels"
 # Calendars and schedule.json in the language asked for with ?lang=, at both addresses.
 # ``public_page``: the same for every reader without a session, served from the page cache
 # (panels/caching.py) until the next change.
-EXPORTS = {name: public_page(view) for name, view in exports_in_asked_language(views).items()}
+EXPORTS = {
+    name: public_page(view, language_asked=True)
+    for name, view in exports_in_asked_language(views).items()
+}
 changes_feed = public_page(views.meeting_changes_feed)
 
 urlpatterns = [

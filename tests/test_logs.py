@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
         ),
         ("GET /en/meetings/cm15/ HTTP/1.1", "GET /en/meetings/cm15/ HTTP/1.1"),
         ("/answer/", "/answer/"),
+        ("GET /%61nswer/s3cr3t/ HTTP/1.1", "GET /%61nswer/[hidden]/ HTTP/1.1"),
+        ("GET /en/%2Fanswer%2Fs3cr%65t/ HTTP/1.1", "GET /en/%2Fanswer%2F[hidden]/ HTTP/1.1"),
     ],
 )
 def test_the_secret_of_a_personal_link_is_masked(text, masked):
@@ -105,3 +107,33 @@ def test_bin_run_refuses_a_port_that_is_not_one(arguments):
 
     assert result.returncode == 2
     assert "port must be a number" in result.stderr or "Usage: bin/run" in result.stderr
+
+
+def test_django_records_are_printed_once_and_masked_with_debug_on(tmp_path):
+    script = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('django.request').warning('Not Found: %s', '/answer/s3cr3t-x/')"
+    )
+    result = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), "-c", script],
+        cwd=ROOT,
+        env={"DEBUG": "1", "DJANGO_SETTINGS_MODULE": "meeting.settings", "PATH": "/usr/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert "s3cr3t" not in result.stderr
+    assert result.stderr.count("Not Found: /answer/[hidden]/") == 1
+
+
+def test_gunicorns_error_log_masks_a_request_line_it_could_not_read():
+    logger = AccessLogger(SimpleNamespace(**_gunicorn_config()))
+    records = []
+    logger.error_log.addHandler(logging.Handler())
+    logger.error_log.handlers[-1].emit = records.append
+
+    logger.error_log.warning("Invalid HTTP request line: %r", "GET /answer/s3cr3t/\x01 HTTP/1.1")
+
+    assert "s3cr3t" not in records[0].getMessage()
+    assert "/answer/[hidden]/" in records[0].getMessage()

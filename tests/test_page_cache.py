@@ -301,3 +301,37 @@ def test_head_gets_the_headers_of_get(client, pages):
     assert head.status_code == get.status_code == 200
     for name in ("ETag", "Last-Modified", "Cache-Control", "Content-Type"):
         assert head[name] == get[name]
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "{programme}?lang=fr",
+        "{programme}?lang=x1",
+        "{calendar}?lang=x1",
+        "{calendar}?lang=fr&lang=es",
+        "{panel_zero}",
+    ],
+)
+def test_made_up_addresses_of_a_page_are_not_stored(client, pages, full_panel, variant):
+    address = variant.format(
+        programme=pages["programme"],
+        calendar=pages["calendar"],
+        panel_zero=pages["panel"].replace(
+            f"/panels/{full_panel.pk}/", f"/panels/0{full_panel.pk}/"
+        ),
+    )
+
+    response = client.get(address)
+
+    assert response.status_code in (200, 400)
+    assert "ETag" not in response
+    assert caches["pages"].get(caching.page_key(response.wsgi_request)) is None
+
+
+def test_an_export_in_a_language_asked_for_is_stored(client, pages):
+    first = client.get(pages["calendar"], {"lang": "fr"})
+    again = client.get(pages["calendar"], {"lang": "fr"}, headers={"if-none-match": first["ETag"]})
+
+    assert first["Content-Language"] == "fr"
+    assert again.status_code == 304
