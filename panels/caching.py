@@ -28,6 +28,7 @@ several pages of several meetings, and secretariats change their programmes far 
 than the public reads them.
 """
 
+import functools
 import hashlib
 import logging
 import re
@@ -37,6 +38,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
@@ -351,17 +353,42 @@ def _reader_without_session(request):
 _STORABLE_PARAMETERS = {"lang"}
 
 
+# What a page is rendered with besides the data: the code, templates and translations.
+_CODE_FOLDERS = ("panels", "meeting", "templates", "locale")
+_CODE_SUFFIXES = {".py", ".html", ".txt", ".mo"}
+
+
+@functools.cache
+def code_version():
+    """A digest (16 hexadecimal digits) of the files this process renders pages with (their
+    paths, sizes and modification times under ``_CODE_FOLDERS``), computed once per process.
+    It is part of every page's key, so that after a deployment no server serves a page that
+    the code before it rendered, nor does a server still running the old code during a
+    rolling deployment serve its pages to the new one's readers."""
+    digest = hashlib.blake2b(digest_size=8)
+    base = Path(settings.BASE_DIR)
+    for folder in _CODE_FOLDERS:
+        for path in sorted((base / folder).rglob("*")):
+            if path.suffix in _CODE_SUFFIXES and path.is_file():
+                stat = path.stat()
+                digest.update(
+                    f"{path.relative_to(base)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode()
+                )
+    return digest.hexdigest()
+
+
 def page_key(request):
     """The cache key of the page ``request`` asks for: its scheme, host (pages link their
     other languages by absolute address), path and query string, and for an address without
     a language prefix (served in the browser's language) that language, as
-    ``LocaleMiddleware`` will choose it. A host not in ``ALLOWED_HOSTS`` raises Django's
+    ``LocaleMiddleware`` will choose it; and the version of the code (``code_version``). A
+    host not in ``ALLOWED_HOSTS`` raises Django's
     ``DisallowedHost`` (answered 400), as the view would."""
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     if not get_language_from_path(request.path_info):
         address += "\n" + get_language_from_request(request)
     digest = hashlib.blake2b(address.encode("utf-8", "surrogateescape"), digest_size=16)
-    return PAGE_KEY_PREFIX + digest.hexdigest()
+    return f"{PAGE_KEY_PREFIX}{code_version()}:{digest.hexdigest()}"
 
 
 class PublicPageCacheMiddleware:

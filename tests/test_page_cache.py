@@ -335,3 +335,21 @@ def test_an_export_in_a_language_asked_for_is_stored(client, pages):
 
     assert first["Content-Language"] == "fr"
     assert again.status_code == 304
+
+
+def test_pages_rendered_by_other_code_are_not_served(client, pages, monkeypatch):
+    first = client.get(pages["panel"])
+    assert caches["pages"].get(caching.page_key(first.wsgi_request)) is not None
+
+    monkeypatch.setattr(caching, "code_version", lambda: "a-new-deployment")
+    caching.forget_process_tier()
+    key = caching.page_key(first.wsgi_request)
+
+    assert caches["pages"].get(key) is None
+    client.get(pages["panel"])
+    assert caches["pages"].get(key) is not None
+
+
+def test_the_code_version_is_one_digest_per_process():
+    assert caching.code_version() == caching.code_version()
+    assert len(caching.code_version()) == 16
