@@ -16,19 +16,26 @@ Each can be changed from the environment:
 import multiprocessing
 import os
 
+
+def whole_number(name, default):
+    """The environment variable ``name`` as a whole number of at least 1 (``default`` when it
+    is not set); stops gunicorn with a sentence naming it otherwise."""
+    value = os.environ.get(name, "") or str(default)
+    if not value.isdigit() or int(value) < 1:
+        raise SystemExit(f"{name} must be a whole number of at least 1, not {value!r}.")
+    return int(value)
+
+
 bind = os.environ.get(
     "GUNICORN_BIND",
     f"{os.environ.get('BIND_HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}",
 )
-workers = int(
-    os.environ.get(
-        "WEB_CONCURRENCY",
-        multiprocessing.cpu_count() * 2 + 1 if os.environ.get("REDIS_URL") else 1,
-    )
+workers = whole_number(
+    "WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1 if os.environ.get("REDIS_URL") else 1
 )
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+threads = whole_number("GUNICORN_THREADS", 4)
+timeout = whole_number("GUNICORN_TIMEOUT", 30)
 # Keep-alive connections from a proxy (or a load generator) are reused for this many seconds.
 keepalive = 5
 # The access log on standard output, personal links masked (meeting.serving.AccessLogger);

@@ -275,6 +275,9 @@ CLIENT_ADDRESS_HEADER = os.environ.get("RATELIMIT_IP_META_KEY") or None
 # The client's address from that header, else the connection's (panels/clients.py): a request
 # that comes without the header is counted, not refused with a server error.
 RATELIMIT_IP_META_KEY = "panels.clients.client_address"
+# While the cache is out of reach, the answer page answers rather than failing with a server
+# error: a panellist can still confirm, and guessing a link's 256-bit secret stays hopeless.
+RATELIMIT_FAIL_OPEN = True
 
 # Email: printed to the console unless an SMTP host is configured.
 # EMAIL_FILE_PATH instead writes each connection's emails to a file in that folder (a staging

@@ -491,3 +491,30 @@ def test_a_finished_bulk_send_without_failures_says_none(secretariat, place):
 
     assert "None." in page.content.decode()
     assert "None so far." not in page.content.decode()
+
+
+def test_a_second_invitation_at_once_leaves_out_those_just_invited(secretariat, place):
+    amina, jorge = place("Amina Example"), place("Jorge Example")
+    run_action(secretariat, Panellist, "send_invitations", [amina])
+    links_before = list(Panellist.objects.order_by("pk").values_list("link_hash", flat=True))
+    outbox.outbox.clear()
+
+    response = run_action(secretariat, Panellist, "send_invitations", [amina, jorge])
+
+    assert recipients() == ["jorge@example.org"]
+    assert Panellist.objects.get(pk=amina.pk).link_hash == links_before[0]
+    assert (
+        "1 panellist was left out: the same email was sent to them less than two minutes ago, "
+        "or is being sent." in messages_of(response)
+    )
+
+
+def test_an_invitation_being_sent_by_another_bulk_send_is_not_started_again(place):
+    amina = place("Amina Example")
+    stopped_batch([amina], [RecipientState.PENDING])
+
+    started = services.start_bulk_sends(BulkSend.Kind.INVITATION, [amina])
+
+    assert started.bulk_sends == []
+    assert started.left_out == [amina.pk]
+    assert outbox.outbox == []

@@ -137,3 +137,31 @@ def test_gunicorns_error_log_masks_a_request_line_it_could_not_read():
 
     assert "s3cr3t" not in records[0].getMessage()
     assert "/answer/[hidden]/" in records[0].getMessage()
+
+
+@pytest.mark.parametrize("name", ["WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_TIMEOUT"])
+def test_the_production_server_refuses_a_number_of_workers_or_threads_below_one(name):
+    result = subprocess.run(
+        [str(ROOT / ".venv/bin/gunicorn"), "--config", "gunicorn.conf.py", "--check-config"],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", name: "0"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert f"{name} must be a whole number of at least 1, not '0'." in result.stderr
+
+
+def test_bin_serve_refuses_a_port_that_is_not_a_number():
+    result = subprocess.run(
+        ["sh", str(ROOT / "bin/serve")],
+        env={"PATH": "/usr/bin:/bin", "PORT": "abc"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+    assert result.returncode == 2
+    assert "PORT must be a number from 1 to 65535, not 'abc'." in result.stderr

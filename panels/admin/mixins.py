@@ -204,6 +204,19 @@ class EmailReportsMixin:
         sent; one still running is reported as started.
         """
         started = services.start_bulk_sends(kind, panellists, requested_by=request.user)
+        if started.left_out:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d panellist was left out: the same email was sent to them less "
+                    "than two minutes ago, or is being sent.",
+                    "%(count)d panellists were left out: the same email was sent to them less "
+                    "than two minutes ago, or is being sent.",
+                    len(started.left_out),
+                )
+                % {"count": len(started.left_out)},
+                messages.WARNING,
+            )
         if not started.bulk_sends:
             return None
         keys = [bulk_send.pk for bulk_send in started.bulk_sends]

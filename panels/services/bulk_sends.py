@@ -23,6 +23,7 @@ with a second link, which would make the first one stop working.
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from celery import shared_task
 from django.db import DatabaseError, transaction
@@ -30,18 +31,28 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import mail
-from ..models import BulkSend, BulkSendRecipient, Panellist, RecipientState
+from ..models import BulkSend, BulkSendRecipient, Panel, Panellist, RecipientState, Sending
 from .emails import MAX_ERROR_LENGTH, send_one
+from .locking import lock_panels
 
 logger = logging.getLogger(__name__)
+
+
+# A panellist who is being invited by another bulk send, or who was sent an invitation less
+# than this long ago, is left out of a new one (reminders not due are left out anyway): a
+# second click, or a second officer at the same moment, would otherwise send a second
+# invitation whose new personal link stops the first one working.
+JUST_SENT = timedelta(minutes=2)
 
 
 @dataclass
 class BulkSendsStarted:
     """What ``start_bulk_sends`` did: ``bulk_sends``, one ``BulkSend`` per meeting of the
-    panellists given, each queued (and, without a broker, already sent)."""
+    panellists given, each queued (and, without a broker, already sent); ``left_out``, the
+    keys of the panellists given who were not written to again (``JUST_SENT``)."""
 
     bulk_sends: list = field(default_factory=list)
+    left_out: list = field(default_factory=list)
 
 
 def start_bulk_sends(kind, panellists, *, requested_by=None):
@@ -51,18 +62,26 @@ def start_bulk_sends(kind, panellists, *, requested_by=None):
     Makes one ``BulkSend`` per meeting, in the order the meetings first appear, with a
     ``PENDING`` recipient per panellist in the order given (a panellist given twice is written
     to once), records ``requested_by`` (a user, or ``None`` for a scheduler) and the active
-    language, commits, then queues ``send_bulk`` for each. Returns
-    ``BulkSendsStarted``; with no panellists, it holds none. Call it outside a transaction:
-    a worker reads the rows as soon as the task is queued.
+    language, commits, then queues ``send_bulk`` for each. A panellist who is being sent an
+    invitation by another bulk send, or was sent one less than ``JUST_SENT`` ago, is left
+    out (their panels are locked meanwhile, so that two officers at once leave out each
+    other's). Returns ``BulkSendsStarted``; with no panellists, it holds none. Call it
+    outside a transaction: a worker reads the rows as soon as the task is queued.
     """
     pks = list(dict.fromkeys(getattr(place, "pk", place) for place in panellists))
-    meeting_of = dict(Panellist.objects.filter(pk__in=pks).values_list("pk", "panel__meeting_id"))
-    by_meeting = {}
-    for pk in pks:
-        if pk in meeting_of:
-            by_meeting.setdefault(meeting_of[pk], []).append(pk)
     result = BulkSendsStarted()
     with transaction.atomic():
+        lock_panels(Panel.objects.filter(panellists__in=pks))
+        # A reminder not due is already left out when it would be sent (SKIPPED).
+        busy = _being_sent(pks, kind) if kind == BulkSend.Kind.INVITATION else set()
+        result.left_out = [pk for pk in pks if pk in busy]
+        meeting_of = dict(
+            Panellist.objects.filter(pk__in=pks).values_list("pk", "panel__meeting_id")
+        )
+        by_meeting = {}
+        for pk in pks:
+            if pk in meeting_of and pk not in busy:
+                by_meeting.setdefault(meeting_of[pk], []).append(pk)
         for meeting_id, chosen in by_meeting.items():
             bulk_send = BulkSend.objects.create(
                 meeting_id=meeting_id,
@@ -81,6 +100,20 @@ def start_bulk_sends(kind, panellists, *, requested_by=None):
 
 
 start_bulk_sends.alters_data = True
+
+
+def _being_sent(pks, kind):
+    """The keys, among ``pks``, of the panellists written to by an unfinished bulk send of
+    ``kind`` or sent that kind of email less than ``JUST_SENT`` ago (a set)."""
+    queued = BulkSendRecipient.objects.filter(
+        panellist__in=pks,
+        bulk_send__kind=kind,
+        state__in=[RecipientState.PENDING, RecipientState.SENDING],
+    ).values_list("panellist_id", flat=True)
+    recent = Sending.objects.filter(
+        panellist__in=pks, kind=kind, error="", sent_at__gte=timezone.now() - JUST_SENT
+    ).values_list("panellist_id", flat=True)
+    return set(queued) | set(recent)
 
 
 def run_bulk_send(bulk_send_id, *, now=None):
