@@ -28,6 +28,7 @@ several pages of several meetings, and secretariats change their programmes far 
 than the public reads them.
 """
 
+import dataclasses
 import functools
 import hashlib
 import logging
@@ -101,6 +102,11 @@ def begin_generation(now=None):
     stored under an earlier one is rendered again when next asked for (at once in this
     process; within ``PAGE_CACHE_RECHECK_SECONDS`` in the others)."""
     generation = Generation.new(now)
+    # Last-Modified has whole seconds: a generation begun in the same second as the one
+    # before it is dated a second later, so that If-Modified-Since tells them apart.
+    previous = _local.generation
+    if previous is not None and int(generation.changed_at) <= int(previous.changed_at):
+        generation = dataclasses.replace(generation, changed_at=int(previous.changed_at) + 1)
     pages_cache().set(GENERATION_KEY, generation, timeout=None)
     _local.remember(generation)
     return generation

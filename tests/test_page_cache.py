@@ -353,3 +353,17 @@ def test_pages_rendered_by_other_code_are_not_served(client, pages, monkeypatch)
 def test_the_code_version_is_one_digest_per_process():
     assert caching.code_version() == caching.code_version()
     assert len(caching.code_version()) == 16
+
+
+def test_two_changes_in_one_second_have_different_last_modified_dates(client, pages, full_panel):
+    full_panel.title = "First title"
+    full_panel.save()
+    first = client.get(pages["panel"])
+    full_panel.title = "Second title"
+    full_panel.save()
+
+    second = client.get(pages["panel"], headers={"if-modified-since": first["Last-Modified"]})
+
+    assert second.status_code == 200
+    assert "Second title" in second.content.decode()
+    assert second["Last-Modified"] != first["Last-Modified"]
