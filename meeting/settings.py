@@ -101,8 +101,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Public pages for readers without a session, from the "pages" cache (panels/caching.py).
-    "panels.caching.PublicPageCacheMiddleware",
+    # Public pages for readers without a session, from the "pages" cache (panels/page_cache.py).
+    "panels.page_cache.PublicPageCacheMiddleware",
     "panels.middleware.refuse_nul_in_address",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "panels.middleware.LocaleMiddleware",

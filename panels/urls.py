@@ -11,14 +11,14 @@ posted to an old answer page is not lost.
 from django.urls import path
 
 from . import views
-from .caching import public_page
 from .exports import exports_in_asked_language
+from .page_cache import public_page
 
 app_name = "panels"
 
 # Calendars and schedule.json in the language asked for with ?lang=, at both addresses.
 # ``public_page``: the same for every reader without a session, served from the page cache
-# (panels/caching.py) until the next change.
+# (panels/page_cache.py) until the next change.
 EXPORTS = {
     name: public_page(view, language_asked=True)
     for name, view in exports_in_asked_language(views).items()

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from panels import caching
+from panels import caching, page_cache
 from panels.models import BulkSend, Panel
 from panels.services import bump_panel_versions
 
@@ -162,7 +162,7 @@ def test_made_up_query_parameters_are_not_stored(client, pages):
 
     assert response.status_code == 200
     assert "ETag" not in response
-    assert caches["pages"].get(caching.page_key(response.wsgi_request)) is None
+    assert caches["pages"].get(page_cache.page_key(response.wsgi_request)) is None
 
 
 def test_an_unprefixed_export_is_stored_for_each_language(client, pages):
@@ -254,18 +254,18 @@ def test_a_page_asked_for_again_costs_no_cache_read(client, pages, monkeypatch):
 def test_a_change_made_by_another_process_is_seen_after_the_recheck(client, pages, settings):
     settings.PAGE_CACHE_RECHECK_SECONDS = 3600
     first = client.get(pages["panel"])
-    key = caching.page_key(first.wsgi_request)
-    old = caching._local.pages[key].token
+    key = page_cache.page_key(first.wsgi_request)
+    old = caching.process_tier.pages[key].token
     # Another process begins a new generation: the cache has it, this process not yet.
     new = caching.Generation.new()
     caches["pages"].set(caching.GENERATION_KEY, new, timeout=None)
 
     client.get(pages["panel"])
-    assert caching._local.pages[key].token == old
+    assert caching.process_tier.pages[key].token == old
 
     settings.PAGE_CACHE_RECHECK_SECONDS = 0
     client.get(pages["panel"])
-    assert caching._local.pages[key].token == new.token != old
+    assert caching.process_tier.pages[key].token == new.token != old
     assert caching.content_generation() == new.token
 
 
@@ -276,8 +276,8 @@ def test_each_process_keeps_at_most_its_share_of_pages(client, pages, settings):
     client.get(pages["programme"])
     client.get(pages["panel"])
 
-    assert caching._local.size <= settings.PAGE_CACHE_PROCESS_BYTES
-    assert list(caching._local.pages) == [caching.page_key(panel.wsgi_request)]
+    assert caching.process_tier.size <= settings.PAGE_CACHE_PROCESS_BYTES
+    assert list(caching.process_tier.pages) == [page_cache.page_key(panel.wsgi_request)]
 
 
 def test_each_host_gets_its_own_page(client, pages, settings):
@@ -326,7 +326,7 @@ def test_made_up_addresses_of_a_page_are_not_stored(client, pages, full_panel, v
 
     assert response.status_code in (200, 400)
     assert "ETag" not in response
-    assert caches["pages"].get(caching.page_key(response.wsgi_request)) is None
+    assert caches["pages"].get(page_cache.page_key(response.wsgi_request)) is None
 
 
 def test_an_export_in_a_language_asked_for_is_stored(client, pages):
@@ -339,11 +339,11 @@ def test_an_export_in_a_language_asked_for_is_stored(client, pages):
 
 def test_pages_rendered_by_other_code_are_not_served(client, pages, monkeypatch):
     first = client.get(pages["panel"])
-    assert caches["pages"].get(caching.page_key(first.wsgi_request)) is not None
+    assert caches["pages"].get(page_cache.page_key(first.wsgi_request)) is not None
 
     monkeypatch.setattr(caching, "code_version", lambda: "a-new-deployment")
     caching.forget_process_tier()
-    key = caching.page_key(first.wsgi_request)
+    key = page_cache.page_key(first.wsgi_request)
 
     assert caches["pages"].get(key) is None
     client.get(pages["panel"])
