@@ -17,7 +17,7 @@ from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from .caching import content_generation, pages_cache
+from .caching import code_version, content_generation, pages_cache
 from .models import Panel
 
 logger = logging.getLogger(__name__)
@@ -41,8 +41,9 @@ def row_generation():
 
 def row_key(generation, language, panel_pk):
     """The cache key of a session's row: ``generation`` (str), ``language`` (a language code)
-    and the session's primary key."""
-    return f"{_ROW_KEY_PREFIX}{generation}:{language}:{panel_pk}"
+    and the session's primary key, under the version of the code that renders it
+    (``caching.code_version``: a deployment renders the rows again)."""
+    return f"{_ROW_KEY_PREFIX}{code_version()}:{generation}:{language}:{panel_pk}"
 
 
 def render_rows(meeting, panels, generation):
