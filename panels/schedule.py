@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 
 from . import running_order
 from .ical import item_lines
-from .text import read_markdown
+from .text import read_rendered, render_many
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 GENERATOR_NAME = "panel-sessions"
@@ -320,8 +320,11 @@ def concept_note_text(sections):
     abstract = ""
     parts = []
     links = {}
-    for section in sections:
-        reader = read_markdown(section.body)
+    sections = list(sections)
+    for section, html in zip(
+        sections, render_many(section.body for section in sections), strict=True
+    ):
+        reader = read_rendered(html)
         body = reader.text()
         if not parts and reader.blocks:
             abstract = reader.blocks[0][0]

@@ -4,18 +4,25 @@ Markdown is converted by Python-Markdown, then sanitised by nh3 (Ammonia), so th
 event handler, style or ``javascript:`` link survives whatever is typed into a text field.
 """
 
+import hashlib
+import logging
 import re
+import threading
 import xml.etree.ElementTree as etree
 from html.parser import HTMLParser
+from importlib import metadata
 from urllib.parse import urlsplit, urlunsplit
 
 import markdown
 import nh3
+from django.core.cache import caches
 from django.utils.encoding import iri_to_uri
 from django.utils.safestring import mark_safe
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
+
+_NH3_VERSION = metadata.version("nh3")
 
 UNDOCS_URL = "https://undocs.org/{symbol}"
 
@@ -148,6 +155,65 @@ class PlainTextHTMLExtension(Extension):
         md.inlinePatterns.deregister("html")
 
 
+# Part of the key of every rendering kept in the cache: change it whenever the rendering
+# below changes (an extension, the allow-list), so that no page shows a rendering made by the
+# code before. The libraries' versions are part of the key too.
+RENDERING_VERSION = "1"
+# Renderings nobody asks for are dropped after this many seconds (30 days).
+RENDERING_TIMEOUT = 30 * 24 * 3600
+_RENDERING_KEY_PREFIX = "markdown:"
+
+logger = logging.getLogger(__name__)
+_parsers = threading.local()
+
+
+def renderings_cache():
+    """The cache that keeps rendered Markdown: Django's "pages" cache (shared by every
+    process when ``REDIS_URL`` is set)."""
+    return caches["pages"]
+
+
+def rendering_key(source):
+    """The cache key of the rendering of ``source`` (str): a hash of the source, this
+    module's ``RENDERING_VERSION`` and the versions of Python-Markdown and nh3, so that a
+    rendering is found again for the same text however often it is asked for, and never for
+    another text or another renderer."""
+    digest = hashlib.blake2b(digest_size=20)
+    for part in (RENDERING_VERSION, markdown.__version__, _NH3_VERSION, source):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return _RENDERING_KEY_PREFIX + digest.hexdigest()
+
+
+def _parser():
+    """This thread's Python-Markdown parser, made once (a parser is not thread-safe, and
+    making one loads every extension)."""
+    parser = getattr(_parsers, "parser", None)
+    if parser is None:
+        parser = _parsers.parser = markdown.Markdown(
+            extensions=[
+                PlainTextHTMLExtension(),
+                UNSymbolExtension(),
+                "sane_lists",
+                TocExtension(baselevel=3),
+            ],
+            output_format="html",
+        )
+    return parser
+
+
+def _render(source):
+    """Render ``source`` (str) to sanitised HTML (str), without the cache."""
+    html = _parser().reset().convert(source)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
 def render_markdown(source):
     """Render the secretariat's Markdown ``source`` (str) to safe HTML (a ``SafeString``).
 
@@ -155,26 +221,39 @@ def render_markdown(source):
     else unsafe. Links keep only http(s) and mailto addresses and get
     ``rel="noopener noreferrer"``; headings start at ``<h3>`` so that a
     concept note section never outranks the page's own headings.
+
+    Rendered once per text: the result is kept in the cache (``renderings_cache``, key
+    ``rendering_key``), so that a page asks for it again instead of rendering it again. See
+    ``render_many`` for many texts at once.
     """
-    html = markdown.markdown(
-        source or "",
-        extensions=[
-            PlainTextHTMLExtension(),
-            UNSymbolExtension(),
-            "sane_lists",
-            TocExtension(baselevel=3),
-        ],
-        output_format="html",
-    )
-    return mark_safe(  # noqa: S308 - sanitised by nh3 just above
-        nh3.clean(
-            html,
-            tags=ALLOWED_TAGS,
-            attributes=ALLOWED_ATTRIBUTES,
-            url_schemes=ALLOWED_URL_SCHEMES,
-            link_rel="noopener noreferrer",
-        )
-    )
+    return render_many([source])[0]
+
+
+def render_many(sources):
+    """``render_markdown`` of each of ``sources`` (an iterable of str or ``None``), in their
+    order: a list of ``SafeString``, read from the cache in one round trip and rendered (and
+    stored) only where missing. When the cache is out of reach they are rendered, and the
+    failure is logged."""
+    sources = [source or "" for source in sources]
+    keys = {source: rendering_key(source) for source in sources if source}
+    reachable = True
+    try:
+        found = renderings_cache().get_many(list(keys.values())) if keys else {}
+    except Exception:
+        logger.exception("The cache of rendered Markdown is out of reach; rendering anew.")
+        found, reachable = {}, False
+    missing = {key: _render(source) for source, key in keys.items() if key not in found}
+    found.update(missing)
+    if missing and reachable:
+        try:
+            renderings_cache().set_many(missing, timeout=RENDERING_TIMEOUT)
+        except Exception:
+            logger.exception("The cache of rendered Markdown is out of reach; not stored.")
+    return [
+        # Sanitised by nh3 in _render (stored only from there).
+        mark_safe(found[keys[source]] if source in keys else "")  # noqa: S308
+        for source in sources
+    ]
 
 
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
@@ -294,9 +373,16 @@ def read_markdown(source):
 
     Rendered first as the panel page shows it (``render_markdown``: sanitised, UN document
     symbols linked), so that exports say what the page says: emphasis and link markup dropped
-    (a link keeps its words), entities decoded.
+    (a link keeps its words), entities decoded. ``read_rendered`` reads a rendering already
+    made (``render_many``).
     """
+    return read_rendered(render_markdown(source))
+
+
+def read_rendered(html):
+    """The HTML of ``render_markdown`` (str) read back as plain text: a closed
+    ``PlainTextReader``."""
     reader = PlainTextReader()
-    reader.feed(str(render_markdown(source)))
+    reader.feed(str(html))
     reader.close()
     return reader

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import DetailView, ListView
 from django_ratelimit.decorators import ratelimit
 
-from . import ical, running_order, schedule, services
+from . import fragments, ical, running_order, schedule, services
 from .checks import panel_findings
 from .feeds import CHANGES_PER_PAGE, MeetingChangesFeed, entries_for
 from .forms import AnswerForms
@@ -67,15 +67,13 @@ class MeetingDetailView(DetailView):
             "sections", "documents"
         )
 
+    def get(self, request, *args, **kwargs):
+        self.row_generation = fragments.row_generation()  # before any data is read
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
-        panels = (
-            Panel.objects.visible_to(self.request.user)
-            .filter(meeting=self.object)
-            .select_related("meeting", "room")
-            .with_people()
-            .with_running_order()
-            .in_programme_order()
-        )
+        panels = Panel.objects.visible_to(self.request.user).filter(meeting=self.object)
+        panels = fragments.render_rows(self.object, panels, self.row_generation)
         days = programme_days(self.object, panels)
         return super().get_context_data(
             days=days, panels=[panel for day in days for panel in day.sessions], **kwargs

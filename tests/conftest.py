@@ -39,9 +39,10 @@ def english_addresses():
 
 @pytest.fixture(autouse=True)
 def page_cache_off(request, settings):
-    """The public page cache is off, unless the test is marked ``page_cache``: a page stored
-    by one request would be served again after a change the test makes, since a test's
-    transaction never commits and the cache drops its pages at a commit. Tests of the cache
+    """The public page cache and the programme's row cache are off, unless the test is
+    marked ``page_cache``: a page stored by one request would be served again after a change
+    the test makes, since a test's transaction never commits and the cache drops its pages at
+    a commit. Tests of the cache
     itself use ``transactional_db`` and start with an empty one."""
     if request.node.get_closest_marker("page_cache"):
         from panels.caching import forget_process_tier
@@ -53,6 +54,8 @@ def page_cache_off(request, settings):
         forget_process_tier()
         return
     settings.PAGE_CACHE_SECONDS = 0
+    # The programme's rows (panels/fragments.py) likewise outlive an uncommitted change.
+    settings.PROGRAMME_ROW_CACHE_SECONDS = 0
     yield
 
 

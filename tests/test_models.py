@@ -5,8 +5,10 @@ from datetime import date, time
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from panels.models import Meeting, Panel, Panellist, Person, Segment, SegmentSpeaker
+from panels.models.choices import Role, choice_label
 
 
 def messages(error):
@@ -448,3 +450,15 @@ def test_meeting_dates_out_of_range_are_refused_by_the_database(make_meeting):
 
 def test_panels_have_distinct_calendar_identifiers(make_panel):
     assert make_panel().uid != make_panel().uid
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar", "zh-hans", "ru", "es"])
+def test_choice_label_is_the_translated_label(language):
+    with translation.override(language):
+        assert choice_label(Role, Role.MODERATOR) == str(Role.MODERATOR.label)
+        assert Panellist(role=Role.PANELLIST).get_role_display() == str(Role.PANELLIST.label)
+
+
+def test_choice_label_of_a_value_not_among_the_choices_is_the_value():
+    assert choice_label(Role, "stored-around-validation") == "stored-around-validation"
+    assert Person(honorific="").get_honorific_display() == ""

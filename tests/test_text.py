@@ -4,7 +4,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from panels.text import find_symbols, render_markdown
+from panels import text
+from panels.text import find_symbols, render_many, render_markdown, rendering_key
 
 
 def unsafe_parts(html):
@@ -115,3 +116,49 @@ def test_autolinks_still_work():
 
 def test_empty_text_renders_nothing():
     assert render_markdown("") == ""
+
+
+def test_render_markdown_keeps_the_rendering_in_the_cache():
+    source = "A *kept* rendering of A/71/1, test_text."
+    text.renderings_cache().delete(rendering_key(source))
+
+    html = render_markdown(source)
+
+    assert text.renderings_cache().get(rendering_key(source)) == str(html)
+
+
+def test_render_markdown_reads_the_kept_rendering():
+    source = "A rendering read from the cache, test_text."
+    text.renderings_cache().set(rendering_key(source), "<p>from the cache</p>")
+
+    assert render_markdown(source) == "<p>from the cache</p>"
+
+
+def test_rendering_key_changes_with_the_renderer(monkeypatch):
+    before = rendering_key("Same text")
+
+    monkeypatch.setattr(text, "RENDERING_VERSION", "another")
+
+    assert rendering_key("Same text") != before
+    assert rendering_key("Other text") != rendering_key("Same text")
+
+
+def test_render_many_keeps_the_order_and_renders_empty_sources_as_nothing():
+    assert render_many(["*one*", None, "", "two"]) == [
+        "<p><em>one</em></p>",
+        "",
+        "",
+        "<p>two</p>",
+    ]
+
+
+def test_render_many_renders_when_the_cache_is_out_of_reach(monkeypatch):
+    class Unreachable:
+        def get_many(self, keys):
+            raise ConnectionError("no cache")
+
+    monkeypatch.setattr(text, "renderings_cache", Unreachable)
+
+    assert render_many(["*still* rendered, test_text"]) == [
+        "<p><em>still</em> rendered, test_text</p>"
+    ]

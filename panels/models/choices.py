@@ -4,9 +4,11 @@ Nothing here imports a model, so that models and querysets alike can read these.
 """
 
 from datetime import date
+from functools import cache
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 MAX_SEGMENT_MINUTES = 24 * 60
@@ -238,3 +240,37 @@ class RecipientState(models.TextChoices):
     FAILED = "failed", _("Not sent")
     INTERRUPTED = "interrupted", _("Interrupted")
     SKIPPED = "skipped", _("Not due")
+
+
+def choice_label(choices, value):
+    """The label of ``value`` (str) among ``choices`` (a ``TextChoices`` class) in the active
+    language, as a ``str``; ``value`` itself when it is not one of them, as Django's
+    ``get_FOO_display`` gives it.
+
+    The labels are lazy translations: ``get_FOO_display`` translates one at every call, which
+    a programme of 200 sessions does thousands of times. Here each language's labels are
+    translated once per process (the catalogues do not change while it runs).
+    """
+    language = get_language()
+    if language is None:
+        # Translation deactivated (``deactivate_all``): the labels as written.
+        return str(dict(choices.choices).get(value, value))
+    return _labels(choices, language).get(value, value)
+
+
+@cache
+def _labels(choices, language):
+    """``{value: label}`` of ``choices`` in ``language`` (the active one), as ``str``."""
+    return {member.value: str(member.label) for member in choices}
+
+
+def label_method(choices, field):
+    """A model method ``get_<field>_display()`` (define it on the model as
+    ``get_role_display = label_method(Role, "role")``) that gives the label of the field's
+    value with ``choice_label``: the same as Django's, translated once per language."""
+
+    def get_display(self):
+        return choice_label(choices, getattr(self, field))
+
+    get_display.__doc__ = f"The label of ``{field}`` in the active language (``choice_label``)."
+    return get_display

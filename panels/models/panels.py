@@ -33,6 +33,7 @@ from .choices import (
     PanelStatus,
     SessionKind,
     VacatedItems,
+    label_method,
 )
 from .errors import clock_change_message
 from .history import HistoricalActor, History
@@ -245,6 +246,8 @@ class Panel(models.Model):
         return reverse(
             "panels:panel-detail", kwargs={"meeting_slug": self.meeting.slug, "pk": self.pk}
         )
+
+    get_kind_display = label_method(SessionKind, "kind")
 
     def clean(self):
         """Explain the session's rules next to the field they concern.

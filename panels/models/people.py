@@ -20,6 +20,7 @@ from .choices import (
     PanellistDisplay,
     Role,
     SiteLanguage,
+    label_method,
 )
 from .errors import errors_beside_fields
 from .history import HistoricalActor, History
@@ -105,6 +106,8 @@ class Person(models.Model):
 
     def __str__(self):
         return self.display_name
+
+    get_honorific_display = label_method(Honorific, "honorific")
 
     @property
     def display_name(self):
@@ -245,6 +248,8 @@ class Panellist(models.Model):
 
     def __str__(self):
         return f"{self.display_name} ({self.get_role_display()})"
+
+    get_role_display = label_method(Role, "role")
 
     def unique_error_message(self, model_class, unique_check):
         if set(unique_check) == {"panel", "person"}:

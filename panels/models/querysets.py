@@ -157,14 +157,19 @@ class PanelQuerySet(models.QuerySet):
 
     def with_people(self):
         """Prefetch panellists in order of appearance with their person."""
-        return self.prefetch_related(
+        return self.prefetch_related(*self.people_prefetches())
+
+    def people_prefetches(self):
+        """``with_people``'s prefetches, for ``prefetch_related_objects`` on panels already
+        read: a list of ``Prefetch``."""
+        return [
             models.Prefetch(
                 "panellists",
                 queryset=_related(self, "panellists")
                 .select_related("person")
                 .order_by("order", "pk"),
             )
-        )
+        ]
 
     def with_running_order(self):
         """Prefetch segments in running order, each with its speakers in order (``speaking``,
@@ -173,9 +178,14 @@ class PanelQuerySet(models.QuerySet):
         The speakers' panel is joined so that ``Panellist.is_public``, which reads it, runs no
         query per segment.
         """
+        return self.prefetch_related(*self.running_order_prefetches())
+
+    def running_order_prefetches(self):
+        """``with_running_order``'s prefetches, for ``prefetch_related_objects`` on panels
+        already read: a list of ``Prefetch``."""
         segments = _related(self, "segments")
         speaking = _related(segments, "speaking")
-        return self.prefetch_related(
+        return [
             models.Prefetch(
                 "segments",
                 queryset=segments.in_running_order().prefetch_related(
@@ -187,7 +197,7 @@ class PanelQuerySet(models.QuerySet):
                     )
                 ),
             )
-        )
+        ]
 
     def _places(self):
         """The panellists of the outer panel, for a correlated subquery."""

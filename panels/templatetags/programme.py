@@ -9,12 +9,17 @@
 - ``cue_at`` and ``cumulative``: a running-order segment's cue time and running total, for the
   moderator's run sheet.
 
-Clock times themselves are rendered with Django's ``{% timezone %}`` tag and ``|time:"H:i"``.
+- ``{% time_range start end %}``: a time range "15:00–16:30" as the pages write it.
+
+Clock times are in the template's current time zone (Django's ``{% timezone %}`` tag), or in
+the zone given to ``time_range``.
 """
 
 from django import template
-from django.utils import formats
-from django.utils.translation import pgettext
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext
 
 from panels import wording
 from panels.models import Language
@@ -91,7 +96,7 @@ def clock(value, with_zone=False):
     """An aware datetime as "15:03", in the template's current time zone.
 
     With ``with_zone`` true (on a day when the clocks change), the zone's abbreviation follows:
-    "01:30 EST". For a time inside a sentence; ``panels/includes/time_range.html`` writes
+    "01:30 EST". For a time inside a sentence; ``time_range`` writes
     ranges.
     """
     if not value:
@@ -128,3 +133,59 @@ def interpretation(meeting):
         return ""
     # Only known codes: a value stored around the model's validation is not shown as words.
     return prose_list(labels[code] for code in codes if isinstance(code, str) and code in labels)
+
+
+@register.simple_tag
+def time_range(
+    start=None, end=None, *, session=False, with_zone=False, break_after_dash=False, zone=None
+):
+    """``{% time_range start end session=True %}``: the time range "15:00–16:30" of aware
+    datetimes ``start`` and ``end`` as safe HTML (``<time>`` elements in an isolated
+    left-to-right ``<bdi>``), "(next day)" after it when it ends on another day.
+
+    Either may be ``None``: "from 15:00", "until 16:30", or for neither "Time to be
+    announced" (a session, ``session``) or a dash read as "no time given" (an item). With
+    ``with_zone`` (a day when the clocks change) each time is followed by its zone's
+    abbreviation ("01:30 EST"); with ``break_after_dash`` a line may break after the dash.
+    Times are shown in ``zone`` (a ``ZoneInfo``), by default the template's current one.
+    """
+    local = (lambda value: value.astimezone(zone)) if zone is not None else timezone.localtime
+
+    def moment(value):
+        value = local(value)
+        text = formats.time_format(value, "H:i")
+        if with_zone:
+            text = f"{text} {value.tzname() or ''}"
+        return format_html(
+            '<time datetime="{}">{}</time>', value.isoformat(timespec="minutes"), text
+        )
+
+    if start and end:
+        html = format_html(
+            '<bdi dir="ltr" class="time-range">{}–{}{}</bdi>',
+            moment(start),
+            mark_safe("<wbr>") if break_after_dash else "",
+            moment(end),
+        )
+        if local(start).date() != local(end).date():
+            html += format_html(' <span class="next-day">{}</span>', gettext("(next day)"))
+        return html
+    if start:
+        return format_html(
+            '{} <bdi dir="ltr" class="time-range">{}</bdi>',
+            pgettext("the start of a time range whose end is not known: from 15:00", "from"),
+            moment(start),
+        )
+    if end:
+        return format_html(
+            '{} <bdi dir="ltr" class="time-range">{}</bdi>',
+            pgettext("the end of a time range whose start is not known: until 16:30", "until"),
+            moment(end),
+        )
+    if session:
+        return format_html('<span class="untimed">{}</span>', gettext("Time to be announced"))
+    return format_html(
+        '<span class="untimed"><span aria-hidden="true">—</span>'
+        '<span class="visually-hidden">{}</span></span>',
+        gettext("no time given"),
+    )
