@@ -27,6 +27,7 @@ from panels.models import (
     Sending,
 )
 from panels.services import bulk_sends
+from tests import test_admin_invitations
 from tests.admin_helpers import admin_url, messages_of, run_action, text_of
 
 pytestmark = pytest.mark.usefixtures("email_site")
@@ -46,22 +47,10 @@ def secretariat(staff_client, staff_user):
     return staff_client
 
 
-@pytest.fixture
-def panel(make_meeting, make_panel):
-    """ "Regional dimensions", on 16 February 2099 (answers still open)."""
-    meeting = make_meeting(start_date=date(2099, 2, 16), end_date=date(2099, 2, 17))
-    return make_panel(meeting, title="Regional dimensions")
-
-
-@pytest.fixture
-def place(panel, make_person, make_panellist):
-    """Make a panellist on ``panel`` (or ``on``) with an address from their first name."""
-
-    def make(name, on=None, **person):
-        person.setdefault("email", f"{name.split()[0].lower()}@example.org")
-        return make_panellist(on or panel, person=make_person(name=name, **person))
-
-    return make
+# The panel and its panellists: the invitation tests' "Regional dimensions" in 2099, and
+# ``place(name, on=None, **person)``.
+panel = test_admin_invitations.panel
+place = test_admin_invitations.place
 
 
 def recipients():
