@@ -24,16 +24,22 @@ def run_manage(*args, **env):
     )
 
 
+# A deployment's environment, but for the address mail comes from.
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-long-random-production-secret-" + "x9Y" * 20,
+    "ALLOWED_HOSTS": "panels.example.org",
+    "SITE_URL": "https://panels.example.org",
+}
+
+
 def test_check_deploy_is_clean_with_production_settings():
     result = run_manage(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
-        DEBUG="0",
-        SECRET_KEY="a-long-random-production-secret-" + "x9Y" * 20,
-        ALLOWED_HOSTS="panels.example.org",
-        SITE_URL="https://panels.example.org",
+        **PRODUCTION,
         DEFAULT_FROM_EMAIL="Secretariat <secretariat@example.org>",
     )
 
@@ -45,10 +51,7 @@ def test_check_deploy_warns_of_emails_sent_from_localhost():
     result = run_manage(
         "check",
         "--deploy",
-        DEBUG="0",
-        SECRET_KEY="a-long-random-production-secret-" + "x9Y" * 20,
-        ALLOWED_HOSTS="panels.example.org",
-        SITE_URL="https://panels.example.org",
+        **PRODUCTION,
     )
 
     assert result.returncode == 0, result.stderr
