@@ -10,19 +10,22 @@ It builds, in a throw-away SQLite database, a meeting of 8 sessions and one of 2
 participants and 8 items each, over 5 days in 3 rooms), then starts two servers with the
 shipped command's settings (gunicorn with ``gunicorn.conf.py``, DEBUG off, ``--workers``
 processes sharing the Redis at ``--redis-url``): one with the page cache, one without
-(``PAGE_CACHE_SECONDS=0``). Before they start, it saves each page's bytes as a static file,
-which the cached server then serves through WhiteNoise, the same way as the site's CSS.
+(``PAGE_CACHE_SECONDS=0``: "uncached", the pages rendered around the parts that
+panels/fragments.py keeps, as for signed-in staff) and one that renders everything
+(``FRAGMENT_CACHE_SECONDS=0`` too: "rendered", as the first reader after a change). Before they
+start, it saves each page's bytes as a static file, which the cached server then serves
+through WhiteNoise, the same way as the site's CSS.
 
 For each page (a session's page, the programmes of 8 and 200 sessions, schedule.json and the
 calendar of the 8-session meeting) it runs wrk (``--threads`` threads, ``--connections``
-connections, ``--duration`` seconds) against the static file, the cached page and the
-uncached page in turn, ``--rounds`` times, and prints the median requests per second and the
+connections, ``--duration`` seconds) against the static file, the cached, uncached and
+rendered page in turn, ``--rounds`` times, and prints the median requests per second and the
 ratios: cached / static (target at least 0.8), uncached / static, and the uncached programme
 of 200 sessions / the uncached session page (target at least 0.5). Any error, timeout or
 non-2xx answer is counted and printed.
 
 ``--compare URL`` adds another server's page to each round (pretalx's talk page, say, served
-the same way) and prints the session page's rate against it. ``--soak N`` then runs wrk for
+the same way) and prints the session page's rates against it. ``--soak N`` then runs wrk for
 N seconds at 64 connections against the cached server's session page and 200-session
 programme, and prints their errors and timeouts (target: none).
 Numbers are for comparing on one machine: run it on a quiet one.
@@ -216,10 +219,13 @@ def main():
             copies[name] = (f"/static/bench/page{index}{suffix}", len(body))
         probe.terminate()
         probe.wait()
-        cached_port, uncached_port = free_port(), free_port()
+        cached_port, uncached_port, rendered_port = free_port(), free_port(), free_port()
+        uncached_env = server_env | {"PAGE_CACHE_SECONDS": "0"}
         servers.append(start_server(server_env, cached_port))
-        servers.append(start_server(server_env | {"PAGE_CACHE_SECONDS": "0"}, uncached_port))
-        rates = {name: {"static": [], "cached": [], "uncached": []} for name, *_ in PAGES}
+        servers.append(start_server(uncached_env, uncached_port))
+        servers.append(start_server(uncached_env | {"FRAGMENT_CACHE_SECONDS": "0"}, rendered_port))
+        variants = ("static", "cached", "uncached", "rendered")
+        rates = {name: {variant: [] for variant in variants} for name, *_ in PAGES}
         compared = []
         problems = []
         for _round in range(args.rounds):
@@ -240,6 +246,7 @@ def main():
                     ("static", f"http://127.0.0.1:{cached_port}{copies[name][0]}"),
                     ("cached", f"http://127.0.0.1:{cached_port}{address}"),
                     ("uncached", f"http://127.0.0.1:{uncached_port}{address}"),
+                    ("rendered", f"http://127.0.0.1:{rendered_port}{address}"),
                 ):
                     rate, errors, timeouts = wrk(
                         url,
@@ -256,26 +263,28 @@ def main():
         )
         print(
             f"{'page':<24} {'bytes':>8} {'static/s':>9} {'cached/s':>9} {'ratio':>6} "
-            f"{'uncached/s':>10} {'ratio':>6}"
+            f"{'uncached/s':>10} {'ratio':>6} {'rendered/s':>10}"
         )
         medians = {}
         for name, *_ in PAGES:
-            static, cached, uncached = (
-                statistics.median(rates[name][v]) for v in ("static", "cached", "uncached")
+            static, cached, uncached, rendered = (
+                statistics.median(rates[name][v]) for v in variants
             )
-            medians[name] = (static, cached, uncached)
+            medians[name] = (static, cached, uncached, rendered)
             print(
                 f"{name:<24} {copies[name][1]:>8} {static:>9.0f} {cached:>9.0f} "
-                f"{cached / static:>6.2f} {uncached:>10.1f} {uncached / static:>6.3f}"
+                f"{cached / static:>6.2f} {uncached:>10.1f} {uncached / static:>6.3f} "
+                f"{rendered:>10.1f}"
             )
         ratio = medians["programme, 200 sessions"][2] / medians["panel page"][2]
         print(f"uncached programme (200 sessions) / uncached panel page: {ratio:.2f}")
         if compared:
             other = statistics.median(compared)
             print(
-                f"{args.compare}: {other:.1f} requests/s; uncached panel page / it: "
-                f"{medians['panel page'][2] / other:.1f}; cached panel page / it: "
-                f"{medians['panel page'][1] / other:.1f}"
+                f"{args.compare}: {other:.1f} requests/s; panel page / it: cached "
+                f"{medians['panel page'][1] / other:.1f}, uncached "
+                f"{medians['panel page'][2] / other:.1f}, rendered "
+                f"{medians['panel page'][3] / other:.1f}"
             )
         print("errors and timeouts: " + ("; ".join(problems) if problems else "none"))
         if args.soak:

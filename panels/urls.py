@@ -10,7 +10,7 @@ posted to an old answer page is not lost.
 
 from django.urls import path
 
-from . import views
+from . import tools, views
 from .exports import exports_in_asked_language
 from .page_cache import public_page
 
@@ -67,12 +67,12 @@ urlpatterns = [
     ),
     path(
         "meetings/<slug:meeting_slug>/panels/<int:pk>/run-sheet/",
-        views.PanelRunSheetView.as_view(),
+        tools.PanelRunSheetView.as_view(),
         name="panel-runsheet",
     ),
     path(
         "meetings/<slug:meeting_slug>/panels/<int:pk>/timekeeper/",
-        views.PanelTimekeeperView.as_view(),
+        tools.PanelTimekeeperView.as_view(),
         name="panel-timekeeper",
     ),
     # A panellist's personal link. Without its secret (a link cut short in an email) the page

@@ -54,8 +54,8 @@ def page_cache_off(request, settings):
         forget_process_tier()
         return
     settings.PAGE_CACHE_SECONDS = 0
-    # The programme's rows (panels/fragments.py) likewise outlive an uncommitted change.
-    settings.PROGRAMME_ROW_CACHE_SECONDS = 0
+    # The pages' parts (panels/fragments.py) likewise outlive an uncommitted change.
+    settings.FRAGMENT_CACHE_SECONDS = 0
     yield
 
 
