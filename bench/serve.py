@@ -7,14 +7,14 @@ Debian's ``wrk`` installed (``apt-get install wrk``):
         [--threads 2] [--workers 2] [--redis-url redis://127.0.0.1:6379/15] [--soak 0]
 
 It builds, in a throw-away SQLite database, a meeting of 8 sessions and one of 200 (6
-participants and 8 items each, over 5 days in 3 rooms), then starts two servers with the
+participants and 8 items each, over 5 days in 3 rooms), then starts three servers with the
 shipped command's settings (gunicorn with ``gunicorn.conf.py``, DEBUG off, ``--workers``
 processes sharing the Redis at ``--redis-url``): one with the page cache, one without
-(``PAGE_CACHE_SECONDS=0``: "uncached", the pages rendered around the parts that
-panels/fragments.py keeps, as for signed-in staff) and one that renders everything
-(``FRAGMENT_CACHE_SECONDS=0`` too: "rendered", as the first reader after a change). Before they
-start, it saves each page's bytes as a static file, which the cached server then serves
-through WhiteNoise, the same way as the site's CSS.
+(``PAGE_CACHE_SECONDS=0``: "uncached", the pages rendered around the programme bodies, rows
+and session articles that panels/fragments.py keeps, as for signed-in staff) and one that
+renders everything (``FRAGMENT_CACHE_SECONDS=0`` too: "rendered", as the first reader after a
+change). Before they start, it saves each page's bytes as a static file, which the cached
+server then serves through WhiteNoise, the same way as the site's CSS.
 
 For each page (a session's page, the programmes of 8 and 200 sessions, schedule.json and the
 calendar of the 8-session meeting) it runs wrk (``--threads`` threads, ``--connections``

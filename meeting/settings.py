@@ -267,10 +267,10 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "900"))
 # another process or server reaches this one's pages within that time (its own changes at once).
 PAGE_CACHE_PROCESS_BYTES = int(os.environ.get("PAGE_CACHE_PROCESS_BYTES", str(64 * 2**20)))
 PAGE_CACHE_RECHECK_SECONDS = float(os.environ.get("PAGE_CACHE_RECHECK_SECONDS", "1"))
-# The rows of a programme (one per session) and the article of a session's page are kept in
-# the "pages" cache at most this many seconds (0: rendered for every page), and never after a
-# change (panels/fragments.py). They serve the pages the page cache does not keep: signed-in
-# staff's, and every page while the page cache is off.
+# The parts of pages the same for every reader (a programme's body and its rows, a session
+# page's article) are kept in the "pages" cache at most this many seconds (0: rendered for
+# every page), and never after a change (panels/fragments.py). They serve the pages the page
+# cache does not keep: signed-in staff's, and every page while the page cache is off.
 FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "900"))
 # A proxy or CDN may keep a public page this many seconds (Cache-Control: s-maxage); browsers
 # ask again each time, and get a 304 when the page has not changed.

@@ -27,7 +27,6 @@ from .feeds import CHANGES_PER_PAGE, MeetingChangesFeed, entries_for
 from .forms import AnswerForms
 from .middleware import use_personal_language
 from .models import Meeting, Panel, Panellist
-from .programme import programme_days
 from .wording import quoted
 
 # Requests a client (an IP address; IPv6 by /64) may make to the answer page: enough for a
@@ -51,28 +50,29 @@ class MeetingListView(ListView):
 
 
 class MeetingDetailView(DetailView):
-    """A meeting and its programme: ``days`` (``programme.ProgrammeDay``, sessions in blocks
-    of parallel ones) with each session's people and running order, and the meeting's own
-    concept note (``sections``) and ``documents``."""
+    """A meeting and its programme: ``programme_article`` (``fragments.render_programme``),
+    the meeting's facts, concept note and documents, and its sessions by day, in blocks of
+    parallel ones, each with its people and running order; read from the cache when it was
+    rendered since the last change for readers who see the same sessions."""
 
     model = Meeting
 
     def get_queryset(self):
-        return Meeting.objects.visible_to(self.request.user).prefetch_related(
-            "sections", "documents"
-        )
+        return Meeting.objects.visible_to(self.request.user)
 
     def get(self, request, *args, **kwargs):
-        self.row_generation = fragments.fragment_generation()  # before any data is read
+        self.fragment_generation = fragments.fragment_generation()  # before any data is read
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        panels = Panel.objects.visible_to(self.request.user).filter(meeting=self.object)
-        panels = fragments.render_rows(self.object, panels, self.row_generation)
-        days = programme_days(self.object, panels)
-        return super().get_context_data(
-            days=days, panels=[panel for day in days for panel in day.sessions], **kwargs
+        """``programme_article``: safe HTML."""
+        user = self.request.user
+        panels = Panel.objects.visible_to(user).filter(meeting=self.object)
+        audience = fragments.programme_audience(user, self.object)
+        article = fragments.render_programme(
+            self.object, panels, audience, self.fragment_generation
         )
+        return super().get_context_data(programme_article=article, **kwargs)
 
 
 class MeetingChangesView(DetailView):

@@ -38,13 +38,14 @@ def queries_of(client, address):
 @pytest.mark.parametrize(
     ("address_of", "queries_saved"),
     [
-        # The panellists and the running order (with its speakers).
-        (programme_address, 3),
+        # The meeting's concept note and documents, its sessions, their panellists and
+        # running order (with its speakers): only the meeting is read for the page around.
+        (programme_address, 6),
         # The concept note, documents, panellists and running order: only the session
         # itself (with its meeting and room) is read for the page around its article.
         (panel_address, 5),
     ],
-    ids=["programme rows", "session article"],
+    ids=["programme", "session article"],
 )
 def test_parts_kept_are_read_without_the_queries_that_render_them(
     rows_only, client, full_panel, address_of, queries_saved
@@ -112,3 +113,23 @@ def test_parts_not_kept_when_switched_off(settings, client, full_panel, address_
     _, again_queries = queries_of(client, address)
 
     assert again_queries == first_queries
+
+
+@pytest.mark.parametrize("first_reader", ["public", "team"])
+def test_programme_kept_for_one_audience_is_not_shown_to_the_other(
+    rows_only, client, staff_user, full_panel, make_panel, first_reader
+):
+    make_panel(meeting=full_panel.meeting, title="A session not yet published", is_published=False)
+    address = programme_address(full_panel)
+    if first_reader == "team":
+        client.force_login(staff_user)
+        client.get(address)
+        client.logout()
+    else:
+        client.get(address)
+        client.force_login(staff_user)
+
+    seen_second = client.get(address).content.decode()
+
+    assert ("A session not yet published" in seen_second) == (first_reader == "public")
+    assert "Migration and the 2030 Agenda" in seen_second

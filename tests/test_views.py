@@ -924,8 +924,9 @@ def test_meeting_detail_query_count_for_staff_is_constant(
         make_meeting, make_panel, make_panellist, make_segment, make_section, size
     )
 
-    # session and user, then as for the public
-    with django_assert_num_queries(2 + 7):
+    # session and user, whether they are on the meeting's team (which sessions they see),
+    # then as for the public
+    with django_assert_num_queries(3 + 7):
         response = staff_client.get(meeting.get_absolute_url())
 
     assert response.status_code == 200
