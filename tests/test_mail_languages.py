@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings
 from django.core import mail as outbox
 from django.db import IntegrityError, transaction
+from django.urls import clear_script_prefix, set_script_prefix
 from django.utils import translation
 
 from panels import services
@@ -285,6 +286,22 @@ def test_unprefixed_personal_link_without_a_preference_opens_in_the_browsers_lan
     response = client.get(f"/answer/{secret}/", HTTP_ACCEPT_LANGUAGE="fr")
 
     assert response.headers["Content-Language"] == "fr"
+
+
+def test_answer_page_switcher_keeps_the_address_the_site_is_served_under(client, ana_link):
+    ana, secret = ana_link
+
+    # As Django's WSGI handler does for a site served at /panels/ (the test client does not).
+    set_script_prefix("/panels/")
+    try:
+        page = client.get(f"/answer/{secret}/", SCRIPT_NAME="/panels")
+    finally:
+        clear_script_prefix()
+
+    switcher = parse(page).find("nav", class_="language-switcher").find_all("a")
+    assert [a.attrs["href"] for a in switcher] == [
+        f"/panels/{code}/answer/{secret}/" for code in SiteLanguage.values
+    ]
 
 
 def test_answer_page_switcher_links_the_page_in_each_language_without_a_cookie(client, ana_link):

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.urls import reverse
+from django.urls import clear_script_prefix, reverse, set_script_prefix
 from django.utils import translation
 
 from panels import services
@@ -296,6 +296,22 @@ def test_every_page_names_its_alternates_in_the_other_languages(client, panel):
         "/en/", "/fr/"
     )
     assert len(alternates) == 6
+
+
+def test_language_links_follow_the_address_the_site_is_served_under(client, panel):
+    address = panel.get_absolute_url()
+    client.get(address)  # the links of this page, remembered
+
+    # As Django's WSGI handler does for a site served at /panels/ (the test client does not).
+    set_script_prefix("/panels/")
+    try:
+        page = parse(client.get(address, SCRIPT_NAME="/panels"))
+    finally:
+        clear_script_prefix()
+
+    links = page.find("nav", "language-switcher").find_all("a")
+    hrefs = {link.attrs["hreflang"]: link.attrs["href"] for link in links}
+    assert hrefs["fr"] == "/panels" + address.replace("/en/", "/fr/")
 
 
 @pytest.mark.parametrize("name", ["home", "programme", "panel page"])

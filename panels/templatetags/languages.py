@@ -9,10 +9,12 @@ token and no cookie. A page shown at an address without a language prefix that a
 under one (a personal link's answer page) is given at its prefixed addresses.
 """
 
+from functools import lru_cache
+
 from django import template
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.urls import Resolver404, resolve, translate_url
+from django.urls import Resolver404, get_script_prefix, resolve, translate_url
 from django.utils.translation import (
     get_language,
     get_language_from_path,
@@ -53,18 +55,32 @@ def page_in_languages(context):
 
 
 def _address_in(request, code):
-    """The address of the page ``request`` shows, in the language ``code``.
+    """The address of the page ``request`` shows, in the language ``code``, under the
+    address the site is served at (its script prefix).
 
     Django's ``translate_url`` gives an address without a prefix back unchanged; when the same
     page lives under the prefix of ``code`` too (``/answer/<secret>/`` and
     ``/fr/answer/<secret>/``), that one is given, so that the switcher switches.
     """
     path = request.get_full_path()
+    prefix = get_script_prefix()
+    inside = "/" + path.removeprefix(prefix) if path.startswith(prefix) else path
     if get_language_from_path(request.path_info):
-        return translate_url(path, code)
+        return _translated(path, inside, code, prefix)
     with override(code):
         try:
             resolve(f"/{code}{request.path_info}")
         except Resolver404:
             return path
-    return f"/{code}{path}"
+    return f"{prefix}{code}{inside}"
+
+
+@lru_cache(maxsize=4096)
+def _translated(path, inside, code, prefix):
+    """``path`` (``inside``, the same without the script prefix ``prefix``) in the language
+    ``code``: ``translate_url``'s answer, remembered, as it is the same for every request of
+    that address while the URLconf is. Only addresses with a language prefix come here: a
+    personal link's does not."""
+    translated = translate_url(inside, code)
+    # translate_url gives back what it cannot resolve as it was, without the script prefix.
+    return path if translated == inside else translated
