@@ -236,8 +236,6 @@ if REDIS_URL:
             "TIMEOUT": None,
         },
     }
-    # Signed-in sessions read from the cache, written through to the database.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     # django-ratelimit lists Django's Redis backend as "not officially supported" (W001); it
     # counts with the backend's add() and incr(), which Redis does atomically, across all
     # processes and servers (tests/test_two_servers.py).

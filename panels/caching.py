@@ -118,12 +118,12 @@ def current_generation(found=None, now=None):
 
 def content_generation():
     """The current generation's token (32 hexadecimal digits), for keys of anything derived
-    from the public data (rendered fragments): it changes after every committed change
-    (seen by this process at once, by the others within ``PAGE_CACHE_RECHECK_SECONDS``)."""
-    generation = process_tier.recent_generation()
-    if generation is None:
-        generation = current_generation()
-        process_tier.remember(generation)
+    from the public data (rendered fragments): it changes after every committed change. Read
+    from the cache each time (one round trip), not trusted for ``PAGE_CACHE_RECHECK_SECONDS``
+    as the page cache does, so that a part of a page is never shown after a change that
+    another process committed, next to the rest of the page read from the database."""
+    generation = current_generation()
+    process_tier.remember(generation)
     return generation.token
 
 

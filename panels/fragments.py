@@ -18,6 +18,7 @@ import logging
 from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.template.loader import get_template
+from django.urls import get_script_prefix
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -49,8 +50,10 @@ def fragment_key(kind, generation, language, *what):
     """The cache key of a part: its ``kind`` ("programme-row", say), ``generation`` (str),
     ``language`` (a language code) and what it shows (primary keys and the like), under the
     version of the code that renders it (``caching.code_version``: a deployment renders the
-    parts again)."""
-    return ":".join([kind, code_version(), generation, language, *map(str, what)])
+    parts again) and the address the site is served at (the script prefix, which its links
+    carry: a site reached both at / and at /panels/ through a proxy keeps a part for each)."""
+    parts = [kind, code_version(), get_script_prefix(), generation, language, *map(str, what)]
+    return ":".join(parts)
 
 
 def _kept_or_rendered(generation, key_parts, render):

@@ -8,6 +8,7 @@ Every page runs a fixed number of queries, however many panels, panellists and s
 are: the prefetches live in ``PanelQuerySet``.
 """
 
+import logging
 from functools import wraps
 
 from django.contrib import messages
@@ -20,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import DetailView, ListView
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit.core import is_ratelimited
 
 from . import fragments, ical, schedule, services
 from .feeds import CHANGES_PER_PAGE, MeetingChangesFeed, entries_for
@@ -28,6 +29,8 @@ from .forms import AnswerForms
 from .middleware import use_personal_language
 from .models import Meeting, Panel, Panellist
 from .wording import quoted
+
+logger = logging.getLogger(__name__)
 
 # Requests a client (an IP address; IPv6 by /64) may make to the answer page: enough for a
 # panellist who reloads and answers twice, far too few to guess a link's 256-bit secret.
@@ -151,13 +154,42 @@ def private_page(view):
     return wrapped
 
 
+def answer_rate_limit(view):
+    """django-ratelimit's limit on ``view``, as its ``ratelimit`` decorator with
+    ``block=False`` sets it: ``ANSWER_RATE`` requests per client address, counted in the
+    "default" cache across every process and server; ``request.limited`` is set when it is
+    passed (the view answers 429). While the cache is out of reach the request is not counted
+    (logged) and the page answers, so that a panellist can still reply: the library's
+    ``RATELIMIT_FAIL_OPEN`` covers a cache that answers without a count, not one that raises,
+    as Django's Redis backend does while Redis is down."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            limited = is_ratelimited(
+                request,
+                group="panels:panellist-answer",
+                fn=view,
+                key="ip",
+                rate=ANSWER_RATE,
+                increment=True,
+            )
+        except Exception:
+            logger.exception("The cache is out of reach; the answer page's limit is not counted.")
+            limited = False
+        request.limited = getattr(request, "limited", False) or limited
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 # The CSRF check runs inside the other decorators (csrf_protect), not in the middleware, so
 # that its refusal is counted by the rate limit and carries the same headers as every other
 # response of the page. ``csrf_exempt`` only moves the check; it does not skip it.
 @csrf_exempt
 @never_cache
 @private_page
-@ratelimit(group="panels:panellist-answer", key="ip", rate=ANSWER_RATE, block=False)
+@answer_rate_limit
 @require_http_methods(["GET", "HEAD", "POST"])
 @csrf_protect
 def panellist_answer(request, secret=""):

@@ -71,8 +71,9 @@ def zone_label_html(zone_day):
     EST, UTC−05:00)".
 
     On a day when the clocks change: "Zurich time (Europe/Zurich, CET, UTC+01:00 until 02:00,
-    then CEST, UTC+02:00 from 03:00)". Technical parts are isolated in ``<bdi dir="ltr">`` so
-    that they keep their order in a right-to-left page.
+    then CEST, UTC+02:00 from 03:00)". The city (the IANA name's, in Latin letters) and the
+    technical parts are isolated in ``<bdi dir="ltr">``, so that they keep their order in a
+    right-to-left page.
     """
     if zone_day.after is None:
         details = _ltr(f"{zone_day.key}, {_offset_text(zone_day.before)}")
@@ -85,7 +86,9 @@ def zone_label_html(zone_day):
             after=_ltr(_offset_text(zone_day.after)),
             change_to=_ltr(zone_day.change_to.strftime("%H:%M")),
         )
-    return format_html(gettext("{city} time ({details})"), city=zone_day.city, details=details)
+    return format_html(
+        gettext("{city} time ({details})"), city=_ltr(zone_day.city), details=details
+    )
 
 
 def zone_label(zone, day):

@@ -796,6 +796,25 @@ def test_every_response_is_private_and_never_cached(url, place):
     }
 
 
+def test_a_panellist_can_answer_while_the_rate_limits_cache_is_out_of_reach(
+    client, url, place, monkeypatch, caplog
+):
+    def refused(*args, **kwargs):
+        raise ConnectionError("Connection refused")
+
+    # As Django's Redis backend does while Redis is down.
+    monkeypatch.setattr(cache, "add", refused)
+    monkeypatch.setattr(cache, "incr", refused)
+
+    page = client.get(url)
+    answered = client.post(url, answer_data(parse(page), answer="confirmed"))
+
+    place.refresh_from_db()
+    assert (page.status_code, answered.status_code) == (200, 302)
+    assert place.status == "confirmed"
+    assert "limit is not counted" in caplog.text
+
+
 def test_too_many_requests_from_one_client_get_429(client, url, place, still_rate_window):
     limit = int(ANSWER_RATE.split("/")[0])
     statuses = [client.get(url).status_code for _ in range(limit)]

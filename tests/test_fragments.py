@@ -3,10 +3,15 @@ session page's article, read instead of rendered on the next page, never shown a
 committed change, one per language, never holding what depends on the reader."""
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import clear_script_prefix, reverse, set_script_prefix
 from django.utils import translation
+
+from panels import caching
+from panels.models import Panel
+from tests.test_views import parse
 
 pytestmark = [pytest.mark.page_cache, pytest.mark.django_db(transaction=True)]
 
@@ -133,3 +138,41 @@ def test_programme_kept_for_one_audience_is_not_shown_to_the_other(
 
     assert ("A session not yet published" in seen_second) == (first_reader == "public")
     assert "Migration and the 2030 Agenda" in seen_second
+
+
+@PARTS
+def test_parts_show_a_change_another_process_committed_at_once(
+    rows_only, client, staff_client, full_panel, address_of
+):
+    address = address_of(full_panel)
+    client.get(address)
+
+    # Another process: its change committed, and a new generation in the shared cache,
+    # none of it seen by this process's signals.
+    Panel.objects.filter(pk=full_panel.pk).update(title="Retitled through another server")
+    caches["pages"].set(caching.GENERATION_KEY, caching.Generation.new(), timeout=None)
+    page = parse(client.get(address))
+
+    # The session's heading in the kept part: the programme's row, or the article's title
+    # (the page's <title>, outside the article, is read from the database every time).
+    if address_of is programme_address:
+        heading = page.find("li", "panel-item").find("h4")
+    else:
+        heading = page.find("article").find("h1")
+    assert "Retitled through another server" in heading.text
+
+
+def test_parts_are_kept_apart_by_the_address_the_site_is_served_at(rows_only, client, full_panel):
+    address = panel_address(full_panel)
+    at_root = client.get(address).content.decode()
+
+    # As Django's WSGI handler does for a site also reached at /panels/ through a proxy.
+    set_script_prefix("/panels/")
+    try:
+        under_panels = client.get(address, SCRIPT_NAME="/panels").content.decode()
+    finally:
+        clear_script_prefix()
+
+    calendar = f"{address}calendar.ics"
+    assert f'href="{calendar}' in at_root
+    assert f'href="/panels{calendar}' in under_panels

@@ -85,3 +85,16 @@ def test_makemigrations_check_runs_without_any_environment():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "No changes detected"
+
+
+def test_signed_in_sessions_stay_in_the_database_beside_a_shared_cache():
+    # The admin must keep working while Redis is down (a cached_db session fails then).
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SESSION_ENGINE)",
+        DEBUG="1",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == "django.contrib.sessions.backends.db"

@@ -1040,7 +1040,10 @@ def test_zone_label_names_zone_abbreviation_and_offset(zone, day, label):
     assert parse_html(html).text == label
 
 
-def test_zone_label_isolates_technical_parts_for_right_to_left_pages():
+def test_zone_label_isolates_the_city_and_technical_parts_for_right_to_left_pages():
     html = zone_label_html(zone_day(ZoneInfo("America/New_York"), date(2017, 2, 16)))
 
-    assert html == 'New York time (<bdi dir="ltr">America/New_York, EST, UTC−05:00</bdi>)'
+    assert html == (
+        '<bdi dir="ltr">New York</bdi> time '
+        '(<bdi dir="ltr">America/New_York, EST, UTC−05:00</bdi>)'
+    )
