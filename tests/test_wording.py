@@ -59,7 +59,8 @@ def test_zone_label_html_on_a_day_the_clocks_change():
     html = wording.zone_label_html(zone_day(ZoneInfo("Europe/Zurich"), date(2017, 3, 26)))
 
     assert html == (
-        'Zurich time (<bdi dir="ltr">Europe/Zurich</bdi>, <bdi dir="ltr">CET, UTC+01:00</bdi> '
+        '<bdi dir="ltr">Zurich</bdi> time (<bdi dir="ltr">Europe/Zurich</bdi>, '
+        '<bdi dir="ltr">CET, UTC+01:00</bdi> '
         'until <bdi dir="ltr">02:00</bdi>, then <bdi dir="ltr">CEST, UTC+02:00</bdi> from '
         '<bdi dir="ltr">03:00</bdi>)'
     )
